@@ -1,0 +1,5 @@
+DEMO_PASSWORD = "lentera-demo"
+
+
+def load_demo(stdout=None):
+    return []

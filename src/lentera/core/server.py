@@ -1,0 +1,51 @@
+"""Running Lentera: a production WSGI server (waitress) beside a background worker."""
+
+import atexit
+import signal
+import subprocess
+import sys
+
+from django.conf import settings
+
+
+def start_worker() -> subprocess.Popen:
+    """The django-tasks database worker, in its own process."""
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "lentera.cli", "db_worker", "--no-reload", "--interval", "2"]
+    )
+
+    def stop() -> None:
+        if proc.poll() is None:
+            proc.terminate()
+            try:
+                proc.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                proc.kill()
+
+    atexit.register(stop)
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))
+    return proc
+
+
+def serve(host: str, port: int, threads: int, with_worker: bool = True) -> None:
+    from waitress import serve as waitress_serve
+
+    from lentera.wsgi import application
+
+    if with_worker:
+        start_worker()
+    waitress_serve(
+        application,
+        host=host,
+        port=port,
+        threads=threads,
+        max_request_body_size=settings.LENTERA_MAX_UPLOAD_BYTES + 1024 * 1024,
+        ident="Lentera",
+    )
+
+
+def add_server_arguments(parser) -> None:
+    parser.add_argument("--host", default="127.0.0.1", help="address to listen on (127.0.0.1)")
+    parser.add_argument("--port", type=int, default=8000, help="port to listen on (8000)")
+    parser.add_argument("--threads", type=int, default=8, help="request threads (8)")
+    parser.add_argument("--no-worker", action="store_true", help="do not start the background worker")

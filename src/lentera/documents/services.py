@@ -1,0 +1,101 @@
+"""Storing soft copies: streamed, hashed, typed by content, never half-written."""
+
+import hashlib
+import uuid
+
+from django.conf import settings
+from django.core.files.storage import default_storage
+from django.db import transaction
+from django.db.models import Max
+from django.template.defaultfilters import filesizeformat
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from lentera.errors import ActionRefused, NotAllowed
+from lentera.register.constants import Status
+from lentera.register.services import can_edit
+from lentera.sop import activity
+from lentera.sop.constants import Verb
+
+from .filetypes import ALLOWED_TYPES, detect_content_type
+from .models import Document, DocumentVersion
+
+CHUNK = 1024 * 1024
+
+
+def _digest(upload) -> tuple[str, int, bytes]:
+    """SHA-256, size and first bytes, read in chunks from the upload's stream."""
+    sha = hashlib.sha256()
+    size = 0
+    head = b""
+    upload.seek(0)
+    for chunk in upload.chunks(CHUNK):
+        if len(head) < 8192:
+            head += chunk[: 8192 - len(head)]
+        sha.update(chunk)
+        size += len(chunk)
+    upload.seek(0)
+    return sha.hexdigest(), size, head
+
+
+def add_document(item, actor, upload, *, title: str = "", document: Document | None = None):
+    """Attach `upload` to `item`, as a new document or a new version of `document`."""
+    if item.status != Status.IN_PROGRESS:
+        raise ActionRefused(_("Files can only be added while the item is in its SOP."))
+    if not can_edit(actor, item):
+        raise NotAllowed(_("You cannot add files to this item."))
+    if document is not None and document.item_id != item.pk:
+        raise ActionRefused(_("That document belongs to another item."))
+    name = (getattr(upload, "name", "") or "").rsplit("/", 1)[-1][:255] or "file"
+    limit = settings.LENTERA_MAX_UPLOAD_BYTES
+    if upload.size is not None and upload.size > limit:
+        raise ActionRefused(
+            _("“%(name)s” is larger than the limit of %(limit)s.")
+            % {"name": name, "limit": filesizeformat(limit)}
+        )
+    sha256, size, head = _digest(upload)
+    if size == 0:
+        raise ActionRefused(_("“%(name)s” is empty.") % {"name": name})
+    if size > limit:
+        raise ActionRefused(
+            _("“%(name)s” is larger than the limit of %(limit)s.")
+            % {"name": name, "limit": filesizeformat(limit)}
+        )
+    content_type = detect_content_type(head, name)
+    twin = DocumentVersion.objects.filter(document__item=item, sha256=sha256).first()
+    if twin is not None:
+        raise ActionRefused(
+            _("This file is already attached to the item as “%(name)s”.") % {"name": twin.original_name}
+        )
+
+    ext = ALLOWED_TYPES[content_type]
+    stored_name = default_storage.save(
+        f"documents/{timezone.now():%Y/%m}/{uuid.uuid4().hex}.{ext}", upload
+    )
+    try:
+        with transaction.atomic():
+            if document is None:
+                document = Document.objects.create(item=item, title=title.strip() or name)
+            number = (document.versions.aggregate(n=Max("number"))["n"] or 0) + 1
+            version = DocumentVersion.objects.create(
+                document=document,
+                number=number,
+                file=stored_name,
+                sha256=sha256,
+                size=size,
+                content_type=content_type,
+                original_name=name,
+                uploaded_by=actor,
+            )
+            activity.record(
+                Verb.UPLOAD,
+                actor=actor,
+                item=item,
+                unit=item.holding_unit,
+                changes={"file": name, "sha256": sha256, "size": size, "version": number},
+            )
+    except BaseException:
+        # No file without its record.
+        default_storage.delete(stored_name)
+        raise
+    return version

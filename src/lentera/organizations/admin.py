@@ -1,0 +1,40 @@
+from django.contrib import admin
+
+from .models import Membership, PublicBody, Unit
+
+
+class UnitInline(admin.TabularInline):
+    model = Unit
+    fields = ["name", "short_name", "slug", "ppid_role", "parent"]
+    extra = 0
+
+
+@admin.register(PublicBody)
+class PublicBodyAdmin(admin.ModelAdmin):
+    list_display = ["name", "slug", "sop"]
+    search_fields = ["name"]
+    prepopulated_fields = {"slug": ["name"]}
+    inlines = [UnitInline]
+
+
+class MembershipInline(admin.TabularInline):
+    model = Membership
+    extra = 0
+    autocomplete_fields = ["user"]
+
+
+@admin.register(Unit)
+class UnitAdmin(admin.ModelAdmin):
+    list_display = ["name", "body", "ppid_role", "parent"]
+    list_filter = ["body", "ppid_role"]
+    search_fields = ["name", "short_name"]
+    prepopulated_fields = {"slug": ["name"]}
+    inlines = [MembershipInline]
+
+
+@admin.register(Membership)
+class MembershipAdmin(admin.ModelAdmin):
+    list_display = ["user", "unit", "role"]
+    list_filter = ["role", "unit__body"]
+    search_fields = ["user__username", "user__first_name", "user__last_name", "unit__name"]
+    autocomplete_fields = ["user", "unit"]

@@ -1,0 +1,105 @@
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from .constants import PpidRole, Role
+
+
+class PublicBody(models.Model):
+    """A Badan Publik: a government body that runs a PPID."""
+
+    name = models.CharField(_("name"), max_length=200, unique=True)
+    slug = models.SlugField(_("slug"), max_length=80, unique=True)
+    address = models.CharField(_("address"), max_length=300, blank=True)
+    website = models.URLField(_("website"), blank=True)
+    sop = models.ForeignKey(
+        "sop.Sop",
+        verbose_name=_("SOP in use"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        help_text=_("The documentation SOP that new items of this body follow."),
+    )
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("public body")
+        verbose_name_plural = _("public bodies")
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def main_unit(self) -> "Unit | None":
+        return self.units.filter(ppid_role=PpidRole.MAIN).first()
+
+
+class Unit(models.Model):
+    """A unit (OPD, SKPD, bagian) of a public body; units form a tree."""
+
+    body = models.ForeignKey(
+        PublicBody, verbose_name=_("public body"), on_delete=models.PROTECT, related_name="units"
+    )
+    parent = models.ForeignKey(
+        "self",
+        verbose_name=_("parent unit"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="children",
+    )
+    name = models.CharField(_("name"), max_length=200)
+    short_name = models.CharField(_("short name"), max_length=60, blank=True)
+    slug = models.SlugField(_("slug"), max_length=80, unique=True)
+    ppid_role = models.CharField(
+        _("PPID role"), max_length=20, choices=PpidRole.choices, default=PpidRole.IMPLEMENTING
+    )
+
+    class Meta:
+        ordering = ["body__name", "name"]
+        verbose_name = _("unit")
+        verbose_name_plural = _("units")
+        constraints = [
+            models.UniqueConstraint(fields=["body", "name"], name="unit_name_unique_in_body"),
+            models.UniqueConstraint(
+                fields=["body"],
+                condition=Q(ppid_role=PpidRole.MAIN),
+                name="one_main_unit_per_body",
+                violation_error_message=_("A public body has exactly one PPID Utama."),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def is_main(self) -> bool:
+        return self.ppid_role == PpidRole.MAIN
+
+
+class Membership(models.Model):
+    """A person's role in a unit; a person may hold several."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("user"),
+        on_delete=models.CASCADE,
+        related_name="memberships",
+    )
+    unit = models.ForeignKey(
+        Unit, verbose_name=_("unit"), on_delete=models.CASCADE, related_name="memberships"
+    )
+    role = models.CharField(_("role"), max_length=20, choices=Role.choices)
+
+    class Meta:
+        ordering = ["unit__name", "role"]
+        verbose_name = _("membership")
+        verbose_name_plural = _("memberships")
+        constraints = [
+            models.UniqueConstraint(fields=["user", "unit", "role"], name="membership_unique")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user} · {self.get_role_display()} · {self.unit}"

@@ -1,0 +1,61 @@
+"""Who may do what: resolved from memberships as sets, in queries."""
+
+from django.db.models import Q, QuerySet
+
+from .constants import PpidRole, Role
+from .models import Membership, Unit
+
+
+def memberships_of(user) -> list[Membership]:
+    """The user's memberships, fetched once per user object."""
+    if not getattr(user, "is_authenticated", False):
+        return []
+    cached = getattr(user, "_lentera_memberships", None)
+    if cached is None:
+        cached = list(Membership.objects.filter(user=user).select_related("unit"))
+        user._lentera_memberships = cached
+    return cached
+
+
+def has_role(user, unit: Unit, role: str) -> bool:
+    return any(m.unit_id == unit.pk and m.role == role for m in memberships_of(user))
+
+
+def units_with_role(user, role: str) -> QuerySet[Unit]:
+    return Unit.objects.filter(memberships__user=user, memberships__role=role).distinct()
+
+
+def is_member_of_body(user, body_id: int) -> bool:
+    return any(m.unit.body_id == body_id for m in memberships_of(user))
+
+
+def office_items_q(user, prefix: str = "") -> Q:
+    """Items a member may see in the office: their units' items, or the whole body
+    for members of its PPID Utama."""
+    if getattr(user, "is_superuser", False):
+        return Q()
+    unit_ids = {m.unit_id for m in memberships_of(user)}
+    body_ids = {m.unit.body_id for m in memberships_of(user) if m.unit.ppid_role == PpidRole.MAIN}
+    if not unit_ids:
+        return Q(pk__in=[])
+    return Q(**{f"{prefix}holding_unit_id__in": unit_ids}) | Q(
+        **{f"{prefix}holding_unit__body_id__in": body_ids}
+    )
+
+
+def performer_units_q(user) -> Q:
+    """Items whose current step this user may perform, by role and unit."""
+    from lentera.sop.constants import PerformerScope
+
+    q = Q(pk__in=[])
+    for m in memberships_of(user):
+        if m.role == Role.ADMIN:
+            continue
+        role_q = Q(current_step__performer_role=m.role)
+        q |= role_q & Q(current_step__performer_scope=PerformerScope.ITEM_UNIT, holding_unit_id=m.unit_id)
+        if m.unit.ppid_role == PpidRole.MAIN:
+            q |= role_q & Q(
+                current_step__performer_scope=PerformerScope.MAIN_UNIT,
+                holding_unit__body_id=m.unit.body_id,
+            )
+    return q

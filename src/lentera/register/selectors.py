@@ -1,0 +1,41 @@
+"""Reading information items, with who-may-see-what inside the query."""
+
+from django.db.models import Q, QuerySet
+
+from lentera.organizations.selectors import office_items_q, performer_units_q
+
+from .constants import LISTED_STATUSES, Category
+from .models import InformationItem
+
+
+def public_q() -> Q:
+    """Items whose metadata the public DIP lists: documented or published, never exempt."""
+    return Q(status__in=LISTED_STATUSES) & ~Q(category=Category.EXEMPT)
+
+
+def _with_relations(qs: QuerySet) -> QuerySet:
+    return qs.select_related("holding_unit__body", "current_step", "sop")
+
+
+def public_items() -> QuerySet[InformationItem]:
+    return _with_relations(InformationItem.objects.filter(public_q())).order_by(
+        "holding_unit__body__name", "-year", "title"
+    )
+
+
+def visible_items(user) -> QuerySet[InformationItem]:
+    """What `user` may read: the public DIP plus, for members, their office's items."""
+    if not getattr(user, "is_authenticated", False):
+        return public_items()
+    return _with_relations(InformationItem.objects.filter(public_q() | office_items_q(user)))
+
+
+def office_items(user) -> QuerySet[InformationItem]:
+    return _with_relations(InformationItem.objects.filter(office_items_q(user)))
+
+
+def work_queue(user) -> QuerySet[InformationItem]:
+    """Items waiting at a step this user may perform."""
+    return _with_relations(
+        InformationItem.objects.filter(current_step__isnull=False).filter(performer_units_q(user))
+    ).order_by("step_entered_at")

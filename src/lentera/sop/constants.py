@@ -1,0 +1,49 @@
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class StepKind(models.TextChoices):
+    COLLECT = "collect", _("Collect")
+    INPUT = "input", _("Input")
+    REVIEW = "review", _("Review")
+    APPROVE = "approve", _("Approve")
+    STORE = "store", _("Store")
+    PUBLISH = "publish", _("Publish")
+
+
+# Steps whose performer may not be the person who submitted the item.
+CHECKING_KINDS = frozenset({StepKind.REVIEW, StepKind.APPROVE})
+# Steps whose completion makes the performer the item's submitter.
+SUBMITTING_KINDS = frozenset({StepKind.COLLECT, StepKind.INPUT})
+
+
+class PerformerRole(models.TextChoices):
+    OFFICER = "officer", _("Officer")
+    REVIEWER = "reviewer", _("Reviewer")
+    APPROVER = "approver", _("Approver")
+    SYSTEM = "system", _("The application itself")
+
+
+class PerformerScope(models.TextChoices):
+    ITEM_UNIT = "item_unit", _("the unit holding the item")
+    MAIN_UNIT = "main_unit", _("the PPID Utama of the body")
+
+
+class TimeUnit(models.TextChoices):
+    MINUTES = "minutes", _("minutes")
+    HOURS = "hours", _("hours")
+    WORKING_DAYS = "working_days", _("working days")
+    WEEKS = "weeks", _("weeks")
+    TENTATIVE = "tentative", _("tentative")
+    NOT_STATED = "", _("not stated")
+
+
+class Verb(models.TextChoices):
+    CREATE = "create", _("created")
+    EDIT = "edit", _("edited")
+    UPLOAD = "upload", _("uploaded a file")
+    COMPLETE = "complete", _("completed a step")
+    RETURN = "return", _("returned to an earlier step")
+    DOCUMENT = "document", _("documented")
+    PUBLISH = "publish", _("published")
+    DOWNLOAD = "download", _("downloaded a non-public file")

@@ -1,0 +1,10 @@
+from django.contrib import admin
+from django.urls import include, path
+
+urlpatterns = [
+    path("", include("lentera.portal.urls")),
+    path("kantor/", include("lentera.office.urls")),
+    path("api/v1/", include("lentera.api.urls")),
+    path("i18n/", include("django.conf.urls.i18n")),
+    path("admin/", admin.site.urls),
+]
