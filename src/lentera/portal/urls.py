@@ -1,4 +1,12 @@
 from django.urls import path
 
+from . import views
+
 app_name = "portal"
-urlpatterns: list = []
+urlpatterns = [
+    path("", views.home, name="home"),
+    path("dip/", views.dip, name="dip"),
+    path("informasi/<int:pk>/", views.item_detail, name="item"),
+    path("informasi/<int:pk>/berkas/<int:version_id>/", views.download, name="download"),
+    path("healthz", views.healthz, name="healthz"),
+]

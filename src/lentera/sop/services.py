@@ -7,7 +7,7 @@ from django.utils.translation import gettext as _
 from lentera.errors import ActionRefused, Conflict, NotAllowed
 from lentera.organizations.constants import PpidRole
 from lentera.organizations.selectors import memberships_of
-from lentera.register.constants import Status
+from lentera.register.constants import Category, Status
 
 from . import activity
 from .constants import CHECKING_KINDS, SUBMITTING_KINDS, PerformerRole, PerformerScope, StepKind, Verb
@@ -118,7 +118,8 @@ def _complete(item, step: SopStep, actor, note: str = "") -> None:
     if step.kind in SUBMITTING_KINDS and actor is not None:
         item.submitted_by = actor
     if step.kind == StepKind.PUBLISH and item.status != Status.PUBLISHED:
-        _publish(item, actor)
+        if item.category != Category.EXEMPT:  # exempt files never go online
+            _publish(item, actor)
     if next_step is None:
         _finish(item, actor)
     else:

@@ -1,0 +1,23 @@
+from django.contrib import admin
+
+from .models import InformationItem
+
+
+@admin.register(InformationItem)
+class InformationItemAdmin(admin.ModelAdmin):
+    """Items move only through the SOP engine, so the engine's fields are read-only here."""
+
+    list_display = ["title", "holding_unit", "category", "status", "current_step", "year"]
+    list_filter = ["status", "category", "holding_unit__body"]
+    search_fields = ["title", "summary"]
+    list_select_related = ["holding_unit", "current_step"]
+    readonly_fields = [
+        "status", "sop", "current_step", "created_by", "submitted_by", "created_at",
+        "updated_at", "step_entered_at", "published_at", "lock_version",
+    ]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
