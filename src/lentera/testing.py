@@ -44,13 +44,17 @@ def build_world(prefix: str = "") -> World:
         name=f"{prefix}Pemerintah Provinsi Kalimantan Barat", slug=f"{prefix}kalbar"
     )
     main = Unit.objects.create(
-        body=body, name="Dinas Komunikasi dan Informatika", slug=f"{prefix}diskominfo",
+        body=body,
+        name="Dinas Komunikasi dan Informatika",
+        slug=f"{prefix}diskominfo",
         ppid_role=PpidRole.MAIN,
     )
     unit = Unit.objects.create(
         body=body, parent=main, name="Biro Kesejahteraan Rakyat", slug=f"{prefix}biro-kesra"
     )
-    other = Unit.objects.create(body=body, parent=main, name="Dinas Kesehatan", slug=f"{prefix}dinkes")
+    other = Unit.objects.create(
+        body=body, parent=main, name="Dinas Kesehatan", slug=f"{prefix}dinkes"
+    )
     sop, _ = load_preset(PRESET_DIR / "kalbar-diskominfo-2024.toml")
     body.sop = sop
     body.save()

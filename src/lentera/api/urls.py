@@ -1,4 +1,6 @@
 from django.urls import path
 
-app_name = "api"
-urlpatterns: list = []
+from .v1 import api
+
+# NinjaAPI brings its own namespace ("api"), so this module declares no app_name.
+urlpatterns = [path("", api.urls)]

@@ -48,4 +48,6 @@ def add_server_arguments(parser) -> None:
     parser.add_argument("--host", default="127.0.0.1", help="address to listen on (127.0.0.1)")
     parser.add_argument("--port", type=int, default=8000, help="port to listen on (8000)")
     parser.add_argument("--threads", type=int, default=8, help="request threads (8)")
-    parser.add_argument("--no-worker", action="store_true", help="do not start the background worker")
+    parser.add_argument(
+        "--no-worker", action="store_true", help="do not start the background worker"
+    )

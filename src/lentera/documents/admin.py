@@ -6,7 +6,16 @@ from .models import Document, DocumentVersion
 class DocumentVersionInline(admin.TabularInline):
     model = DocumentVersion
     extra = 0
-    fields = ["number", "original_name", "size", "content_type", "sha256", "uploaded_by", "uploaded_at", "published_at"]
+    fields = [
+        "number",
+        "original_name",
+        "size",
+        "content_type",
+        "sha256",
+        "uploaded_by",
+        "uploaded_at",
+        "published_at",
+    ]
     readonly_fields = fields
     can_delete = False
 

@@ -22,8 +22,11 @@ ALLOWED_TYPES = {
     "text/csv": "csv",
     "text/plain": "txt",
 }
-_OLE_TYPES = {"doc": "application/msword", "xls": "application/vnd.ms-excel",
-              "ppt": "application/vnd.ms-powerpoint"}
+_OLE_TYPES = {
+    "doc": "application/msword",
+    "xls": "application/vnd.ms-excel",
+    "ppt": "application/vnd.ms-powerpoint",
+}
 _TEXT_TYPES = {"csv": "text/csv", "txt": "text/plain"}
 
 
@@ -57,6 +60,9 @@ def detect_content_type(head: bytes, name: str) -> str:
     elif head.startswith(b"\xd0\xcf\x11\xe0") and ext in _OLE_TYPES:
         return _OLE_TYPES[ext]
     raise ActionRefused(
-        _("“%(name)s” is not a file type Lentera accepts (PDF, Word, Excel, PowerPoint, "
-          "OpenDocument, JPG, PNG, TIFF, CSV or plain text).") % {"name": name}
+        _(
+            "“%(name)s” is not a file type Lentera accepts (PDF, Word, Excel, PowerPoint, "
+            "OpenDocument, JPG, PNG, TIFF, CSV or plain text)."
+        )
+        % {"name": name}
     )

@@ -41,7 +41,10 @@ class DocumentVersion(models.Model):
     content_type = models.CharField(_("content type"), max_length=120)
     original_name = models.CharField(_("original file name"), max_length=255)
     uploaded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name=_("uploaded by"), on_delete=models.PROTECT, related_name="+"
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("uploaded by"),
+        on_delete=models.PROTECT,
+        related_name="+",
     )
     uploaded_at = models.DateTimeField(_("uploaded at"), auto_now_add=True)
     # Set when the item's publish step completes with this version current.

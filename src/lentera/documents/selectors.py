@@ -29,9 +29,9 @@ def latest_public_versions(item) -> list[DocumentVersion]:
 
 
 def office_versions(user) -> QuerySet[DocumentVersion]:
-    return DocumentVersion.objects.filter(office_items_q(user, prefix="document__item__")).select_related(
-        "document__item"
-    )
+    return DocumentVersion.objects.filter(
+        office_items_q(user, prefix="document__item__")
+    ).select_related("document__item")
 
 
 def _public_item_ids():

@@ -65,7 +65,8 @@ def add_document(item, actor, upload, *, title: str = "", document: Document | N
     twin = DocumentVersion.objects.filter(document__item=item, sha256=sha256).first()
     if twin is not None:
         raise ActionRefused(
-            _("This file is already attached to the item as “%(name)s”.") % {"name": twin.original_name}
+            _("This file is already attached to the item as “%(name)s”.")
+            % {"name": twin.original_name}
         )
 
     ext = ALLOWED_TYPES[content_type]

@@ -40,7 +40,9 @@ class UploadForm(forms.Form):
 
 
 class CompleteForm(forms.Form):
-    note = forms.CharField(label=_("Note (optional)"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
+    note = forms.CharField(
+        label=_("Note (optional)"), required=False, widget=forms.Textarea(attrs={"rows": 2})
+    )
     lock_version = forms.IntegerField(widget=forms.HiddenInput)
 
 
@@ -55,4 +57,6 @@ class ReturnForm(forms.Form):
 
     def __init__(self, *args, steps, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["to_step"].choices = [(s.number, f"{s.number}. {s.activity[:80]}") for s in steps]
+        self.fields["to_step"].choices = [
+            (s.number, f"{s.number}. {s.activity[:80]}") for s in steps
+        ]

@@ -84,7 +84,9 @@ def item_edit(request, pk):
     if request.method == "POST" and form.is_valid():
         try:
             update_item(
-                item, request.user, expected_version=form.cleaned_data["lock_version"],
+                item,
+                request.user,
+                expected_version=form.cleaned_data["lock_version"],
                 **form.service_fields(),
             )
         except ActionRefused as exc:
@@ -135,7 +137,9 @@ def item_complete(request, pk):
     number = item.current_step.number if item.current_step else None
     try:
         engine.complete_step(
-            item, request.user, expected_version=form.cleaned_data["lock_version"],
+            item,
+            request.user,
+            expected_version=form.cleaned_data["lock_version"],
             note=form.cleaned_data["note"],
         )
     except ActionRefused as exc:
@@ -149,7 +153,9 @@ def item_complete(request, pk):
 @require_POST
 def item_return(request, pk):
     item = _office_item(request, pk)
-    earlier = item.sop.steps.filter(number__lt=item.current_step.number) if item.current_step else []
+    earlier = (
+        item.sop.steps.filter(number__lt=item.current_step.number) if item.current_step else []
+    )
     form = ReturnForm(request.POST, steps=earlier)
     if not form.is_valid():
         for errors in form.errors.values():
@@ -158,14 +164,19 @@ def item_return(request, pk):
         return redirect("office:item", pk=pk)
     try:
         engine.return_to_step(
-            item, request.user, form.cleaned_data["to_step"], form.cleaned_data["note"],
+            item,
+            request.user,
+            form.cleaned_data["to_step"],
+            form.cleaned_data["note"],
             expected_version=form.cleaned_data["lock_version"],
         )
     except ActionRefused as exc:
         _refused(request, exc)
     else:
         messages.success(
-            request, _("The item was returned to step %(number)s.") % {"number": form.cleaned_data["to_step"]}
+            request,
+            _("The item was returned to step %(number)s.")
+            % {"number": form.cleaned_data["to_step"]},
         )
     return redirect("office:item", pk=pk)
 
@@ -179,7 +190,9 @@ def item_upload(request, pk):
         messages.error(request, _("Choose a file to upload."))
         return redirect("office:item", pk=pk)
     try:
-        version = add_document(item, request.user, form.cleaned_data["file"], title=form.cleaned_data["title"])
+        version = add_document(
+            item, request.user, form.cleaned_data["file"], title=form.cleaned_data["title"]
+        )
     except ActionRefused as exc:
         _refused(request, exc)
     else:
@@ -197,10 +210,15 @@ def download(request, version_id):
     if not public_versions().filter(pk=version.pk).exists():
         with transaction.atomic():
             activity.record(
-                Verb.DOWNLOAD, actor=request.user, item=version.document.item,
+                Verb.DOWNLOAD,
+                actor=request.user,
+                item=version.document.item,
                 unit=version.document.item.holding_unit,
                 changes={"file": version.original_name, "version": version.number},
             )
     return FileResponse(
-        handle, as_attachment=True, filename=version.original_name, content_type=version.content_type
+        handle,
+        as_attachment=True,
+        filename=version.original_name,
+        content_type=version.content_type,
     )

@@ -52,7 +52,9 @@ def performer_units_q(user) -> Q:
         if m.role == Role.ADMIN:
             continue
         role_q = Q(current_step__performer_role=m.role)
-        q |= role_q & Q(current_step__performer_scope=PerformerScope.ITEM_UNIT, holding_unit_id=m.unit_id)
+        q |= role_q & Q(
+            current_step__performer_scope=PerformerScope.ITEM_UNIT, holding_unit_id=m.unit_id
+        )
         if m.unit.ppid_role == PpidRole.MAIN:
             q |= role_q & Q(
                 current_step__performer_scope=PerformerScope.MAIN_UNIT,

@@ -65,7 +65,10 @@ def download(request, pk, version_id):
     except FileNotFoundError as exc:
         raise Http404 from exc
     return FileResponse(
-        handle, as_attachment=True, filename=version.original_name, content_type=version.content_type
+        handle,
+        as_attachment=True,
+        filename=version.original_name,
+        content_type=version.content_type,
     )
 
 
@@ -87,4 +90,6 @@ def healthz(request):
     except Exception as exc:  # noqa: BLE001
         checks["storage"] = f"error: {exc.__class__.__name__}"
     healthy = all(v == "ok" for v in checks.values())
-    return JsonResponse({"status": "ok" if healthy else "error", **checks}, status=200 if healthy else 503)
+    return JsonResponse(
+        {"status": "ok" if healthy else "error", **checks}, status=200 if healthy else 503
+    )

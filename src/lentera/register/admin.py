@@ -12,8 +12,16 @@ class InformationItemAdmin(admin.ModelAdmin):
     search_fields = ["title", "summary"]
     list_select_related = ["holding_unit", "current_step"]
     readonly_fields = [
-        "status", "sop", "current_step", "created_by", "submitted_by", "created_at",
-        "updated_at", "step_entered_at", "published_at", "lock_version",
+        "status",
+        "sop",
+        "current_step",
+        "created_by",
+        "submitted_by",
+        "created_at",
+        "updated_at",
+        "step_entered_at",
+        "published_at",
+        "lock_version",
     ]
 
     def has_add_permission(self, request):

@@ -50,7 +50,10 @@ class InformationItem(models.Model):
         related_name="items",
     )
     created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("created by")
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("created by"),
     )
     submitted_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -90,4 +93,7 @@ class InformationItem(models.Model):
 
     @property
     def is_public(self) -> bool:
-        return self.status in (Status.DOCUMENTED, Status.PUBLISHED) and self.category != Category.EXEMPT
+        return (
+            self.status in (Status.DOCUMENTED, Status.PUBLISHED)
+            and self.category != Category.EXEMPT
+        )

@@ -42,7 +42,8 @@ def create_item(actor, **fields) -> InformationItem:
     sop = unit.body.sop
     if sop is None:
         raise ActionRefused(
-            _("%(body)s has no SOP yet; an administrator must choose one first.") % {"body": unit.body}
+            _("%(body)s has no SOP yet; an administrator must choose one first.")
+            % {"body": unit.body}
         )
     item = InformationItem(**fields, sop=sop, created_by=actor)
     item.full_clean(exclude=_ENGINE_FIELDS)
@@ -74,7 +75,10 @@ def update_item(item: InformationItem, actor, *, expected_version: int | None = 
             raise NotAllowed(_("You cannot edit this item now."))
         new_unit = fields.get("holding_unit")
         if new_unit is not None and new_unit != item.holding_unit:
-            if not has_role(actor, new_unit, Role.OFFICER) or new_unit.body_id != item.holding_unit.body_id:
+            if (
+                not has_role(actor, new_unit, Role.OFFICER)
+                or new_unit.body_id != item.holding_unit.body_id
+            ):
                 raise NotAllowed(_("You can only move an item to another unit of yours."))
         before = _snapshot(item, fields)
         for name, value in fields.items():

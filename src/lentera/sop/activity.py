@@ -29,7 +29,9 @@ def event_digest(prev_hash: str, event: ActivityEvent) -> str:
     return hashlib.sha256(blob.encode()).hexdigest()
 
 
-def record(verb: str, *, actor, item=None, unit=None, step=None, to_step=None, note="", changes=None):
+def record(
+    verb: str, *, actor, item=None, unit=None, step=None, to_step=None, note="", changes=None
+):
     """Append one event to the log; call inside the transaction of the action it records."""
     if not transaction.get_connection().in_atomic_block:
         raise RuntimeError("record() must run inside the action's transaction")

@@ -55,12 +55,16 @@ class Sop(models.Model):
 class SopStep(models.Model):
     """One row of an SOP table: activity, performer and Mutu Baku."""
 
-    sop = models.ForeignKey(Sop, verbose_name=_("SOP"), on_delete=models.CASCADE, related_name="steps")
+    sop = models.ForeignKey(
+        Sop, verbose_name=_("SOP"), on_delete=models.CASCADE, related_name="steps"
+    )
     number = models.PositiveSmallIntegerField(_("number"))
     activity = models.TextField(_("activity"))
     kind = models.CharField(_("kind"), max_length=20, choices=StepKind.choices)
     performer_label = models.CharField(_("performer (as in the SOP)"), max_length=120)
-    performer_role = models.CharField(_("performer role"), max_length=20, choices=PerformerRole.choices)
+    performer_role = models.CharField(
+        _("performer role"), max_length=20, choices=PerformerRole.choices
+    )
     performer_scope = models.CharField(
         _("performer's unit"),
         max_length=20,
@@ -75,7 +79,11 @@ class SopStep(models.Model):
     requirements = models.TextField(_("requirements (kelengkapan)"), blank=True)
     time_amount = models.PositiveIntegerField(_("time standard"), null=True, blank=True)
     time_unit = models.CharField(
-        _("time unit"), max_length=20, choices=TimeUnit.choices, default=TimeUnit.NOT_STATED, blank=True
+        _("time unit"),
+        max_length=20,
+        choices=TimeUnit.choices,
+        default=TimeUnit.NOT_STATED,
+        blank=True,
     )
     output = models.CharField(_("output"), max_length=200, blank=True)
     remarks = models.CharField(_("remarks"), max_length=200, blank=True)
@@ -123,7 +131,11 @@ class ActivityEvent(models.Model):
         related_name="+",
     )
     unit = models.ForeignKey(
-        "organizations.Unit", verbose_name=_("unit"), on_delete=models.PROTECT, null=True, related_name="+"
+        "organizations.Unit",
+        verbose_name=_("unit"),
+        on_delete=models.PROTECT,
+        null=True,
+        related_name="+",
     )
     verb = models.CharField(_("action"), max_length=20, choices=Verb.choices)
     step = models.ForeignKey(

@@ -11,8 +11,19 @@ from .models import Sop, SopStep
 
 PRESET_DIR = Path(__file__).parent / "presets"
 _HEADER_FIELDS = (
-    "number", "name", "unit_name", "made_on", "revised_on", "effective_on", "approved_by",
-    "legal_basis", "qualifications", "related", "equipment", "warning", "records",
+    "number",
+    "name",
+    "unit_name",
+    "made_on",
+    "revised_on",
+    "effective_on",
+    "approved_by",
+    "legal_basis",
+    "qualifications",
+    "related",
+    "equipment",
+    "warning",
+    "records",
 )
 
 

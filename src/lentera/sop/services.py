@@ -10,7 +10,14 @@ from lentera.organizations.selectors import memberships_of
 from lentera.register.constants import Category, Status
 
 from . import activity
-from .constants import CHECKING_KINDS, SUBMITTING_KINDS, PerformerRole, PerformerScope, StepKind, Verb
+from .constants import (
+    CHECKING_KINDS,
+    SUBMITTING_KINDS,
+    PerformerRole,
+    PerformerScope,
+    StepKind,
+    Verb,
+)
 from .models import SopStep
 
 
@@ -51,8 +58,10 @@ def lock_item(item, expected_version: int | None):
     fresh = type(item).objects.select_for_update().select_related("current_step").get(pk=item.pk)
     if expected_version is not None and fresh.lock_version != expected_version:
         raise Conflict(
-            _("Someone else changed this item while you were working on it. "
-              "Reload the page to see their change, then try again.")
+            _(
+                "Someone else changed this item while you were working on it. "
+                "Reload the page to see their change, then try again."
+            )
         )
     return fresh
 
@@ -85,7 +94,9 @@ def complete_step(item, actor, *, expected_version: int | None = None, note: str
         return item
 
 
-def return_to_step(item, actor, to_step_number: int, note: str, *, expected_version: int | None = None):
+def return_to_step(
+    item, actor, to_step_number: int, note: str, *, expected_version: int | None = None
+):
     """Send the item back to an earlier step; the note says what to correct."""
     note = (note or "").strip()
     if not note:
@@ -101,8 +112,13 @@ def return_to_step(item, actor, to_step_number: int, note: str, *, expected_vers
         if target is None or target.number >= step.number:
             raise ActionRefused(_("An item can only be returned to an earlier step of its SOP."))
         activity.record(
-            Verb.RETURN, actor=actor, item=item, unit=performer_unit(item, step),
-            step=step, to_step=target, note=note,
+            Verb.RETURN,
+            actor=actor,
+            item=item,
+            unit=performer_unit(item, step),
+            step=step,
+            to_step=target,
+            note=note,
         )
         _move(item, target)
         return item
@@ -112,8 +128,13 @@ def _complete(item, step: SopStep, actor, note: str = "") -> None:
     actor = actor if step.performer_role != PerformerRole.SYSTEM else None
     next_step = item.sop.steps.filter(number__gt=step.number).order_by("number").first()
     activity.record(
-        Verb.COMPLETE, actor=actor, item=item, unit=performer_unit(item, step),
-        step=step, to_step=next_step, note=note,
+        Verb.COMPLETE,
+        actor=actor,
+        item=item,
+        unit=performer_unit(item, step),
+        step=step,
+        to_step=next_step,
+        note=note,
     )
     if step.kind in SUBMITTING_KINDS and actor is not None:
         item.submitted_by = actor

@@ -4,43 +4,60 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
-    dependencies = [
-    ]
+    dependencies = []
 
     operations = [
         migrations.CreateModel(
-            name='Document',
+            name="Document",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('title', models.CharField(max_length=300, verbose_name='title')),
-                ('created_at', models.DateTimeField(auto_now_add=True, verbose_name='created at')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("title", models.CharField(max_length=300, verbose_name="title")),
+                ("created_at", models.DateTimeField(auto_now_add=True, verbose_name="created at")),
             ],
             options={
-                'verbose_name': 'document',
-                'verbose_name_plural': 'documents',
-                'ordering': ['item', 'id'],
+                "verbose_name": "document",
+                "verbose_name_plural": "documents",
+                "ordering": ["item", "id"],
             },
         ),
         migrations.CreateModel(
-            name='DocumentVersion',
+            name="DocumentVersion",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('number', models.PositiveIntegerField(verbose_name='version')),
-                ('file', models.FileField(max_length=300, upload_to='', verbose_name='file')),
-                ('sha256', models.CharField(db_index=True, max_length=64, verbose_name='SHA-256')),
-                ('size', models.PositiveBigIntegerField(verbose_name='size in bytes')),
-                ('content_type', models.CharField(max_length=120, verbose_name='content type')),
-                ('original_name', models.CharField(max_length=255, verbose_name='original file name')),
-                ('uploaded_at', models.DateTimeField(auto_now_add=True, verbose_name='uploaded at')),
-                ('published_at', models.DateTimeField(blank=True, null=True, verbose_name='published at')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("number", models.PositiveIntegerField(verbose_name="version")),
+                ("file", models.FileField(max_length=300, upload_to="", verbose_name="file")),
+                ("sha256", models.CharField(db_index=True, max_length=64, verbose_name="SHA-256")),
+                ("size", models.PositiveBigIntegerField(verbose_name="size in bytes")),
+                ("content_type", models.CharField(max_length=120, verbose_name="content type")),
+                (
+                    "original_name",
+                    models.CharField(max_length=255, verbose_name="original file name"),
+                ),
+                (
+                    "uploaded_at",
+                    models.DateTimeField(auto_now_add=True, verbose_name="uploaded at"),
+                ),
+                (
+                    "published_at",
+                    models.DateTimeField(blank=True, null=True, verbose_name="published at"),
+                ),
             ],
             options={
-                'verbose_name': 'document version',
-                'verbose_name_plural': 'document versions',
-                'ordering': ['document', 'number'],
+                "verbose_name": "document version",
+                "verbose_name_plural": "document versions",
+                "ordering": ["document", "number"],
             },
         ),
     ]

@@ -36,7 +36,9 @@ def test_seed_003_from_officer_to_public_dip(live_server, world, page, tmp_path)
     log_in(page, base, world.officer)
     page.click("a[href='/kantor/informasi/baru/']")
     page.fill("#id_title", TITLE)
-    page.fill("#id_summary", "Neraca, laporan realisasi anggaran dan catatan atas laporan keuangan.")
+    page.fill(
+        "#id_summary", "Neraca, laporan realisasi anggaran dan catatan atas laporan keuangan."
+    )
     page.select_option("#id_holding_unit", str(world.unit.pk))
     page.fill("#id_responsible_official", "Kepala Biro Kesejahteraan Rakyat")
     page.fill("#id_made_on", "2026-03-31")

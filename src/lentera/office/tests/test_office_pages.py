@@ -30,9 +30,13 @@ def test_pages_need_login(client, db):
 
 def test_officer_records_item_with_file(client, world, files_dir):
     client.force_login(world.officer)
-    response = client.post(reverse("office:item-create"), {**form_data(world), "file": pdf_upload()})
+    response = client.post(
+        reverse("office:item-create"), {**form_data(world), "file": pdf_upload()}
+    )
     item = InformationItem.objects.get()
-    assert response.status_code == 302 and response["Location"] == reverse("office:item", args=[item.pk])
+    assert response.status_code == 302 and response["Location"] == reverse(
+        "office:item", args=[item.pk]
+    )
     version = DocumentVersion.objects.get()
     assert version.document.item == item and version.content_type == "application/pdf"
     assert len(stored_files(files_dir)) == 1
@@ -77,20 +81,27 @@ def test_item_pages_of_other_units_are_not_found(client, world):
     client.force_login(world.other_officer)
     for name in ("office:item", "office:item-edit"):
         assert client.get(reverse(name, args=[item.pk])).status_code == 404
-    assert client.post(
-        reverse("office:item-complete", args=[item.pk]), {"lock_version": item.lock_version}
-    ).status_code == 404
+    assert (
+        client.post(
+            reverse("office:item-complete", args=[item.pk]), {"lock_version": item.lock_version}
+        ).status_code
+        == 404
+    )
     item.refresh_from_db()
     assert item.current_step.number == 1
 
 
 def test_return_without_note_is_refused(client, world):
     item = new_item(world)
-    client.post(reverse("office:item-complete", args=[item.pk]), {"lock_version": item.lock_version})
+    client.post(
+        reverse("office:item-complete", args=[item.pk]), {"lock_version": item.lock_version}
+    )
     client.force_login(world.officer)
     for _ in range(2):
         item.refresh_from_db()
-        client.post(reverse("office:item-complete", args=[item.pk]), {"lock_version": item.lock_version})
+        client.post(
+            reverse("office:item-complete", args=[item.pk]), {"lock_version": item.lock_version}
+        )
     item.refresh_from_db()
     assert item.current_step.number == 3
     client.force_login(world.approver)
@@ -117,7 +128,9 @@ def test_stale_edit_is_refused(client, world):
     item = new_item(world)
     client.force_login(world.officer)
     stale = item.lock_version
-    client.post(reverse("office:item-edit", args=[item.pk]), form_data(world, title="A", lock_version=stale))
+    client.post(
+        reverse("office:item-edit", args=[item.pk]), form_data(world, title="A", lock_version=stale)
+    )
     response = client.post(
         reverse("office:item-edit", args=[item.pk]), form_data(world, title="B", lock_version=stale)
     )

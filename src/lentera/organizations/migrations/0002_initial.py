@@ -5,45 +5,78 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('organizations', '0001_initial'),
-        ('sop', '0001_initial'),
+        ("organizations", "0001_initial"),
+        ("sop", "0001_initial"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='publicbody',
-            name='sop',
-            field=models.ForeignKey(blank=True, help_text='The documentation SOP that new items of this body follow.', null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='sop.sop', verbose_name='SOP in use'),
+            model_name="publicbody",
+            name="sop",
+            field=models.ForeignKey(
+                blank=True,
+                help_text="The documentation SOP that new items of this body follow.",
+                null=True,
+                on_delete=django.db.models.deletion.PROTECT,
+                related_name="+",
+                to="sop.sop",
+                verbose_name="SOP in use",
+            ),
         ),
         migrations.AddField(
-            model_name='unit',
-            name='body',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='units', to='organizations.publicbody', verbose_name='public body'),
+            model_name="unit",
+            name="body",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.PROTECT,
+                related_name="units",
+                to="organizations.publicbody",
+                verbose_name="public body",
+            ),
         ),
         migrations.AddField(
-            model_name='unit',
-            name='parent',
-            field=models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='children', to='organizations.unit', verbose_name='parent unit'),
+            model_name="unit",
+            name="parent",
+            field=models.ForeignKey(
+                blank=True,
+                null=True,
+                on_delete=django.db.models.deletion.PROTECT,
+                related_name="children",
+                to="organizations.unit",
+                verbose_name="parent unit",
+            ),
         ),
         migrations.AddField(
-            model_name='membership',
-            name='unit',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='memberships', to='organizations.unit', verbose_name='unit'),
+            model_name="membership",
+            name="unit",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.CASCADE,
+                related_name="memberships",
+                to="organizations.unit",
+                verbose_name="unit",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='unit',
-            constraint=models.UniqueConstraint(fields=('body', 'name'), name='unit_name_unique_in_body'),
+            model_name="unit",
+            constraint=models.UniqueConstraint(
+                fields=("body", "name"), name="unit_name_unique_in_body"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='unit',
-            constraint=models.UniqueConstraint(condition=models.Q(('ppid_role', 'main')), fields=('body',), name='one_main_unit_per_body', violation_error_message='A public body has exactly one PPID Utama.'),
+            model_name="unit",
+            constraint=models.UniqueConstraint(
+                condition=models.Q(("ppid_role", "main")),
+                fields=("body",),
+                name="one_main_unit_per_body",
+                violation_error_message="A public body has exactly one PPID Utama.",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='membership',
-            constraint=models.UniqueConstraint(fields=('user', 'unit', 'role'), name='membership_unique'),
+            model_name="membership",
+            constraint=models.UniqueConstraint(
+                fields=("user", "unit", "role"), name="membership_unique"
+            ),
         ),
     ]

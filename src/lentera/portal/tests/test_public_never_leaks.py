@@ -26,9 +26,7 @@ def items(world):
     draft_version = add_document(draft, world.officer, pdf_upload("rka.pdf", "RKA 2026"))
     complete_step(draft, world.officer)
 
-    exempt = new_item(
-        world, title="Data Pribadi Penerima Bantuan Sosial", category=Category.EXEMPT
-    )
+    exempt = new_item(world, title="Data Pribadi Penerima Bantuan Sosial", category=Category.EXEMPT)
     exempt_version = add_document(exempt, world.officer, pdf_upload("dtks.pdf", "DTKS"))
     publish(world, exempt)
     return {
@@ -72,7 +70,9 @@ def test_unlisted_item_and_files_are_not_found_by_guessing(client, items, which)
     assert client.get(reverse("portal:download", args=[item.pk, version.pk])).status_code == 404
     # Pairing a hidden file with a published item's id does not unlock it either.
     published, _ = items["published"]
-    assert client.get(reverse("portal:download", args=[published.pk, version.pk])).status_code == 404
+    assert (
+        client.get(reverse("portal:download", args=[published.pk, version.pk])).status_code == 404
+    )
 
 
 def test_office_download_needs_login_and_membership(client, world, items):

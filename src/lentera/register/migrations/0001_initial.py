@@ -6,7 +6,6 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
@@ -15,32 +14,94 @@ class Migration(migrations.Migration):
 
     operations = [
         migrations.CreateModel(
-            name='InformationItem',
+            name="InformationItem",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('title', models.CharField(max_length=300, verbose_name='title')),
-                ('summary', models.TextField(verbose_name='summary of content')),
-                ('responsible_official', models.CharField(max_length=200, verbose_name='official responsible for making or issuing')),
-                ('made_on', models.DateField(blank=True, null=True, verbose_name='date made')),
-                ('made_place', models.CharField(blank=True, max_length=120, verbose_name='place made')),
-                ('form_softcopy', models.BooleanField(default=True, verbose_name='available as soft copy')),
-                ('form_hardcopy', models.BooleanField(default=False, verbose_name='available as hard copy')),
-                ('retention_period', models.CharField(max_length=120, verbose_name='retention period')),
-                ('category', models.CharField(choices=[('berkala', 'Periodic (berkala)'), ('serta_merta', 'Immediate (serta merta)'), ('setiap_saat', 'Available at any time (setiap saat)'), ('dikecualikan', 'Exempt (dikecualikan)')], max_length=20, verbose_name='category')),
-                ('legal_basis', models.TextField(blank=True, verbose_name='legal basis')),
-                ('year', models.PositiveSmallIntegerField(verbose_name='year')),
-                ('status', models.CharField(choices=[('in_progress', 'In progress'), ('documented', 'Documented'), ('published', 'Published')], default='in_progress', max_length=20, verbose_name='status')),
-                ('created_at', models.DateTimeField(auto_now_add=True, verbose_name='created at')),
-                ('updated_at', models.DateTimeField(auto_now=True, verbose_name='updated at')),
-                ('step_entered_at', models.DateTimeField(blank=True, null=True, verbose_name='entered current step at')),
-                ('published_at', models.DateTimeField(blank=True, null=True, verbose_name='published at')),
-                ('lock_version', models.PositiveIntegerField(default=0)),
-                ('created_by', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='created by')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("title", models.CharField(max_length=300, verbose_name="title")),
+                ("summary", models.TextField(verbose_name="summary of content")),
+                (
+                    "responsible_official",
+                    models.CharField(
+                        max_length=200, verbose_name="official responsible for making or issuing"
+                    ),
+                ),
+                ("made_on", models.DateField(blank=True, null=True, verbose_name="date made")),
+                (
+                    "made_place",
+                    models.CharField(blank=True, max_length=120, verbose_name="place made"),
+                ),
+                (
+                    "form_softcopy",
+                    models.BooleanField(default=True, verbose_name="available as soft copy"),
+                ),
+                (
+                    "form_hardcopy",
+                    models.BooleanField(default=False, verbose_name="available as hard copy"),
+                ),
+                (
+                    "retention_period",
+                    models.CharField(max_length=120, verbose_name="retention period"),
+                ),
+                (
+                    "category",
+                    models.CharField(
+                        choices=[
+                            ("berkala", "Periodic (berkala)"),
+                            ("serta_merta", "Immediate (serta merta)"),
+                            ("setiap_saat", "Available at any time (setiap saat)"),
+                            ("dikecualikan", "Exempt (dikecualikan)"),
+                        ],
+                        max_length=20,
+                        verbose_name="category",
+                    ),
+                ),
+                ("legal_basis", models.TextField(blank=True, verbose_name="legal basis")),
+                ("year", models.PositiveSmallIntegerField(verbose_name="year")),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[
+                            ("in_progress", "In progress"),
+                            ("documented", "Documented"),
+                            ("published", "Published"),
+                        ],
+                        default="in_progress",
+                        max_length=20,
+                        verbose_name="status",
+                    ),
+                ),
+                ("created_at", models.DateTimeField(auto_now_add=True, verbose_name="created at")),
+                ("updated_at", models.DateTimeField(auto_now=True, verbose_name="updated at")),
+                (
+                    "step_entered_at",
+                    models.DateTimeField(
+                        blank=True, null=True, verbose_name="entered current step at"
+                    ),
+                ),
+                (
+                    "published_at",
+                    models.DateTimeField(blank=True, null=True, verbose_name="published at"),
+                ),
+                ("lock_version", models.PositiveIntegerField(default=0)),
+                (
+                    "created_by",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="created by",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'information item',
-                'verbose_name_plural': 'information items',
-                'ordering': ['-updated_at', '-id'],
+                "verbose_name": "information item",
+                "verbose_name_plural": "information items",
+                "ordering": ["-updated_at", "-id"],
             },
         ),
     ]

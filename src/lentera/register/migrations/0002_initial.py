@@ -6,43 +6,68 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('organizations', '0002_initial'),
-        ('register', '0001_initial'),
-        ('sop', '0001_initial'),
+        ("organizations", "0002_initial"),
+        ("register", "0001_initial"),
+        ("sop", "0001_initial"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='informationitem',
-            name='current_step',
-            field=models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='items', to='sop.sopstep', verbose_name='current step'),
+            model_name="informationitem",
+            name="current_step",
+            field=models.ForeignKey(
+                blank=True,
+                null=True,
+                on_delete=django.db.models.deletion.PROTECT,
+                related_name="items",
+                to="sop.sopstep",
+                verbose_name="current step",
+            ),
         ),
         migrations.AddField(
-            model_name='informationitem',
-            name='holding_unit',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='items', to='organizations.unit', verbose_name='holding unit'),
+            model_name="informationitem",
+            name="holding_unit",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.PROTECT,
+                related_name="items",
+                to="organizations.unit",
+                verbose_name="holding unit",
+            ),
         ),
         migrations.AddField(
-            model_name='informationitem',
-            name='sop',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='items', to='sop.sop', verbose_name='SOP'),
+            model_name="informationitem",
+            name="sop",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.PROTECT,
+                related_name="items",
+                to="sop.sop",
+                verbose_name="SOP",
+            ),
         ),
         migrations.AddField(
-            model_name='informationitem',
-            name='submitted_by',
-            field=models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='submitted by'),
+            model_name="informationitem",
+            name="submitted_by",
+            field=models.ForeignKey(
+                blank=True,
+                null=True,
+                on_delete=django.db.models.deletion.PROTECT,
+                related_name="+",
+                to=settings.AUTH_USER_MODEL,
+                verbose_name="submitted by",
+            ),
         ),
         migrations.AddIndex(
-            model_name='informationitem',
-            index=models.Index(fields=['status', 'category'], name='register_in_status_63d171_idx'),
+            model_name="informationitem",
+            index=models.Index(fields=["status", "category"], name="register_in_status_63d171_idx"),
         ),
         migrations.AddIndex(
-            model_name='informationitem',
-            index=models.Index(fields=['holding_unit', 'status'], name='register_in_holding_58c873_idx'),
+            model_name="informationitem",
+            index=models.Index(
+                fields=["holding_unit", "status"], name="register_in_holding_58c873_idx"
+            ),
         ),
     ]

@@ -6,95 +6,278 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('organizations', '0001_initial'),
-        ('register', '0001_initial'),
+        ("organizations", "0001_initial"),
+        ("register", "0001_initial"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='Sop',
+            name="Sop",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('preset_key', models.SlugField(blank=True, max_length=80, verbose_name='preset key')),
-                ('version', models.PositiveIntegerField(default=1, verbose_name='version')),
-                ('number', models.CharField(blank=True, max_length=120, verbose_name='SOP number')),
-                ('name', models.CharField(max_length=300, verbose_name='SOP name')),
-                ('unit_name', models.CharField(blank=True, max_length=300, verbose_name='issuing unit')),
-                ('made_on', models.CharField(blank=True, max_length=60, verbose_name='date made')),
-                ('revised_on', models.CharField(blank=True, max_length=60, verbose_name='date revised')),
-                ('effective_on', models.CharField(blank=True, max_length=60, verbose_name='date effective')),
-                ('approved_by', models.TextField(blank=True, verbose_name='approved by')),
-                ('legal_basis', models.TextField(blank=True, verbose_name='legal basis')),
-                ('qualifications', models.TextField(blank=True, verbose_name='performer qualifications')),
-                ('related', models.TextField(blank=True, verbose_name='related SOPs')),
-                ('equipment', models.TextField(blank=True, verbose_name='equipment')),
-                ('warning', models.TextField(blank=True, verbose_name='warning')),
-                ('records', models.TextField(blank=True, verbose_name='records and data keeping')),
-                ('body', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='sops', to='organizations.publicbody', verbose_name='public body')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "preset_key",
+                    models.SlugField(blank=True, max_length=80, verbose_name="preset key"),
+                ),
+                ("version", models.PositiveIntegerField(default=1, verbose_name="version")),
+                ("number", models.CharField(blank=True, max_length=120, verbose_name="SOP number")),
+                ("name", models.CharField(max_length=300, verbose_name="SOP name")),
+                (
+                    "unit_name",
+                    models.CharField(blank=True, max_length=300, verbose_name="issuing unit"),
+                ),
+                ("made_on", models.CharField(blank=True, max_length=60, verbose_name="date made")),
+                (
+                    "revised_on",
+                    models.CharField(blank=True, max_length=60, verbose_name="date revised"),
+                ),
+                (
+                    "effective_on",
+                    models.CharField(blank=True, max_length=60, verbose_name="date effective"),
+                ),
+                ("approved_by", models.TextField(blank=True, verbose_name="approved by")),
+                ("legal_basis", models.TextField(blank=True, verbose_name="legal basis")),
+                (
+                    "qualifications",
+                    models.TextField(blank=True, verbose_name="performer qualifications"),
+                ),
+                ("related", models.TextField(blank=True, verbose_name="related SOPs")),
+                ("equipment", models.TextField(blank=True, verbose_name="equipment")),
+                ("warning", models.TextField(blank=True, verbose_name="warning")),
+                ("records", models.TextField(blank=True, verbose_name="records and data keeping")),
+                (
+                    "body",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="sops",
+                        to="organizations.publicbody",
+                        verbose_name="public body",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'SOP',
-                'verbose_name_plural': 'SOPs',
-                'ordering': ['name', 'version'],
+                "verbose_name": "SOP",
+                "verbose_name_plural": "SOPs",
+                "ordering": ["name", "version"],
             },
         ),
         migrations.CreateModel(
-            name='SopStep',
+            name="SopStep",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('number', models.PositiveSmallIntegerField(verbose_name='number')),
-                ('activity', models.TextField(verbose_name='activity')),
-                ('kind', models.CharField(choices=[('collect', 'Collect'), ('input', 'Input'), ('review', 'Review'), ('approve', 'Approve'), ('store', 'Store'), ('publish', 'Publish')], max_length=20, verbose_name='kind')),
-                ('performer_label', models.CharField(max_length=120, verbose_name='performer (as in the SOP)')),
-                ('performer_role', models.CharField(choices=[('officer', 'Officer'), ('reviewer', 'Reviewer'), ('approver', 'Approver'), ('system', 'The application itself')], max_length=20, verbose_name='performer role')),
-                ('performer_scope', models.CharField(choices=[('item_unit', 'the unit holding the item'), ('main_unit', 'the PPID Utama of the body')], default='item_unit', max_length=20, verbose_name="performer's unit")),
-                ('separate_from_submitter', models.BooleanField(default=False, help_text='The person who submitted the item may not perform this step.', verbose_name='not by the submitter')),
-                ('requirements', models.TextField(blank=True, verbose_name='requirements (kelengkapan)')),
-                ('time_amount', models.PositiveIntegerField(blank=True, null=True, verbose_name='time standard')),
-                ('time_unit', models.CharField(blank=True, choices=[('minutes', 'minutes'), ('hours', 'hours'), ('working_days', 'working days'), ('weeks', 'weeks'), ('tentative', 'tentative'), ('', 'not stated')], default='', max_length=20, verbose_name='time unit')),
-                ('output', models.CharField(blank=True, max_length=200, verbose_name='output')),
-                ('remarks', models.CharField(blank=True, max_length=200, verbose_name='remarks')),
-                ('sop', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='steps', to='sop.sop', verbose_name='SOP')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("number", models.PositiveSmallIntegerField(verbose_name="number")),
+                ("activity", models.TextField(verbose_name="activity")),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("collect", "Collect"),
+                            ("input", "Input"),
+                            ("review", "Review"),
+                            ("approve", "Approve"),
+                            ("store", "Store"),
+                            ("publish", "Publish"),
+                        ],
+                        max_length=20,
+                        verbose_name="kind",
+                    ),
+                ),
+                (
+                    "performer_label",
+                    models.CharField(max_length=120, verbose_name="performer (as in the SOP)"),
+                ),
+                (
+                    "performer_role",
+                    models.CharField(
+                        choices=[
+                            ("officer", "Officer"),
+                            ("reviewer", "Reviewer"),
+                            ("approver", "Approver"),
+                            ("system", "The application itself"),
+                        ],
+                        max_length=20,
+                        verbose_name="performer role",
+                    ),
+                ),
+                (
+                    "performer_scope",
+                    models.CharField(
+                        choices=[
+                            ("item_unit", "the unit holding the item"),
+                            ("main_unit", "the PPID Utama of the body"),
+                        ],
+                        default="item_unit",
+                        max_length=20,
+                        verbose_name="performer's unit",
+                    ),
+                ),
+                (
+                    "separate_from_submitter",
+                    models.BooleanField(
+                        default=False,
+                        help_text="The person who submitted the item may not perform this step.",
+                        verbose_name="not by the submitter",
+                    ),
+                ),
+                (
+                    "requirements",
+                    models.TextField(blank=True, verbose_name="requirements (kelengkapan)"),
+                ),
+                (
+                    "time_amount",
+                    models.PositiveIntegerField(
+                        blank=True, null=True, verbose_name="time standard"
+                    ),
+                ),
+                (
+                    "time_unit",
+                    models.CharField(
+                        blank=True,
+                        choices=[
+                            ("minutes", "minutes"),
+                            ("hours", "hours"),
+                            ("working_days", "working days"),
+                            ("weeks", "weeks"),
+                            ("tentative", "tentative"),
+                            ("", "not stated"),
+                        ],
+                        default="",
+                        max_length=20,
+                        verbose_name="time unit",
+                    ),
+                ),
+                ("output", models.CharField(blank=True, max_length=200, verbose_name="output")),
+                ("remarks", models.CharField(blank=True, max_length=200, verbose_name="remarks")),
+                (
+                    "sop",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="steps",
+                        to="sop.sop",
+                        verbose_name="SOP",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'SOP step',
-                'verbose_name_plural': 'SOP steps',
-                'ordering': ['sop', 'number'],
+                "verbose_name": "SOP step",
+                "verbose_name_plural": "SOP steps",
+                "ordering": ["sop", "number"],
             },
         ),
         migrations.CreateModel(
-            name='ActivityEvent',
+            name="ActivityEvent",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('verb', models.CharField(choices=[('create', 'created'), ('edit', 'edited'), ('upload', 'uploaded a file'), ('complete', 'completed a step'), ('return', 'returned to an earlier step'), ('document', 'documented'), ('publish', 'published'), ('download', 'downloaded a non-public file')], max_length=20, verbose_name='action')),
-                ('note', models.TextField(blank=True, verbose_name='note')),
-                ('changes', models.JSONField(blank=True, default=dict, verbose_name='changes')),
-                ('created_at', models.DateTimeField(verbose_name='time')),
-                ('prev_hash', models.CharField(blank=True, max_length=64)),
-                ('hash', models.CharField(max_length=64, unique=True)),
-                ('actor', models.ForeignKey(null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='actor')),
-                ('item', models.ForeignKey(null=True, on_delete=django.db.models.deletion.PROTECT, related_name='events', to='register.informationitem', verbose_name='information item')),
-                ('unit', models.ForeignKey(null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='organizations.unit', verbose_name='unit')),
-                ('step', models.ForeignKey(null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='sop.sopstep', verbose_name='step')),
-                ('to_step', models.ForeignKey(null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='sop.sopstep', verbose_name='to step')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "verb",
+                    models.CharField(
+                        choices=[
+                            ("create", "created"),
+                            ("edit", "edited"),
+                            ("upload", "uploaded a file"),
+                            ("complete", "completed a step"),
+                            ("return", "returned to an earlier step"),
+                            ("document", "documented"),
+                            ("publish", "published"),
+                            ("download", "downloaded a non-public file"),
+                        ],
+                        max_length=20,
+                        verbose_name="action",
+                    ),
+                ),
+                ("note", models.TextField(blank=True, verbose_name="note")),
+                ("changes", models.JSONField(blank=True, default=dict, verbose_name="changes")),
+                ("created_at", models.DateTimeField(verbose_name="time")),
+                ("prev_hash", models.CharField(blank=True, max_length=64)),
+                ("hash", models.CharField(max_length=64, unique=True)),
+                (
+                    "actor",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="actor",
+                    ),
+                ),
+                (
+                    "item",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="events",
+                        to="register.informationitem",
+                        verbose_name="information item",
+                    ),
+                ),
+                (
+                    "unit",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="organizations.unit",
+                        verbose_name="unit",
+                    ),
+                ),
+                (
+                    "step",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="sop.sopstep",
+                        verbose_name="step",
+                    ),
+                ),
+                (
+                    "to_step",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="sop.sopstep",
+                        verbose_name="to step",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'activity event',
-                'verbose_name_plural': 'activity events',
-                'ordering': ['id'],
+                "verbose_name": "activity event",
+                "verbose_name_plural": "activity events",
+                "ordering": ["id"],
             },
         ),
         migrations.AddConstraint(
-            model_name='sop',
-            constraint=models.UniqueConstraint(condition=models.Q(('preset_key', ''), _negated=True), fields=('preset_key', 'version'), name='sop_preset_version_unique'),
+            model_name="sop",
+            constraint=models.UniqueConstraint(
+                condition=models.Q(("preset_key", ""), _negated=True),
+                fields=("preset_key", "version"),
+                name="sop_preset_version_unique",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='sopstep',
-            constraint=models.UniqueConstraint(fields=('sop', 'number'), name='step_number_unique'),
+            model_name="sopstep",
+            constraint=models.UniqueConstraint(fields=("sop", "number"), name="step_number_unique"),
         ),
     ]

@@ -45,8 +45,11 @@ def test_item_walks_every_step_to_published(world):
     assert version.published_at is not None
     completed = item.events.filter(verb=Verb.COMPLETE).values_list("step__number", "actor")
     assert list(completed) == [
-        (1, world.officer.pk), (2, world.officer.pk), (3, world.approver.pk),
-        (4, world.main_officer.pk), (5, None),
+        (1, world.officer.pk),
+        (2, world.officer.pk),
+        (3, world.approver.pk),
+        (4, world.main_officer.pk),
+        (5, None),
     ]
 
 

@@ -11,7 +11,9 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser):
         add_server_arguments(parser)
-        parser.add_argument("--no-serve", action="store_true", help="prepare the data, do not serve")
+        parser.add_argument(
+            "--no-serve", action="store_true", help="prepare the data, do not serve"
+        )
 
     def handle(self, *args, host, port, threads, no_worker, no_serve, **options):
         self.stdout.write(f"Data directory: {settings.DATA_DIR}")

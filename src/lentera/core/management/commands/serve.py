@@ -9,7 +9,9 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser):
         add_server_arguments(parser)
-        parser.add_argument("--no-migrate", action="store_true", help="do not apply migrations first")
+        parser.add_argument(
+            "--no-migrate", action="store_true", help="do not apply migrations first"
+        )
 
     def handle(self, *args, host, port, threads, no_worker, no_migrate, **options):
         if not no_migrate:

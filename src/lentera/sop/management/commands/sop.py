@@ -4,7 +4,9 @@ from lentera.sop.presets import load_presets
 
 
 class Command(BaseCommand):
-    help = "SOP tasks: `lentera sop load-presets` loads the seed SOPs (loading twice changes nothing)."
+    help = (
+        "SOP tasks: `lentera sop load-presets` loads the seed SOPs (loading twice changes nothing)."
+    )
 
     def add_arguments(self, parser):
         sub = parser.add_subparsers(dest="action", required=True)
