@@ -5,6 +5,7 @@ the SOP positions and the stored files are the real thing.
 """
 
 from django.contrib.auth import get_user_model
+from django.contrib.auth.hashers import make_password
 from django.core.files.storage import default_storage
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import transaction
@@ -33,10 +34,10 @@ ROLE_TITLES = {
     Role.APPROVER: "Kepala PPID",
     Role.ADMIN: "Administrator",
 }
-MONTHS = (
-    "Januari", "Februari", "Maret", "April", "Mei", "Juni",
-    "Juli", "Agustus", "September", "Oktober", "November", "Desember",
+MONTHS = tuple(
+    "Januari Februari Maret April Mei Juni Juli Agustus September Oktober November Desember".split()
 )
+LATIN1_LOOKALIKES = str.maketrans({"–": "-", "—": "-", "‘": "'", "’": "'", "“": '"', "”": '"'})
 
 
 def load_demo(stdout=None) -> list[tuple[str, str]]:
@@ -71,13 +72,16 @@ def _load(stdout, stored: list[str]) -> None:
     sop = Sop.objects.filter(preset_key=DEMO_SOP_KEY).order_by("-version").first()
     if sop is None:
         raise RuntimeError(f"SOP preset {DEMO_SOP_KEY!r} is missing")
-    _ensure_user(SUPERUSER, "Administrator", "Lentera", is_staff=True, is_superuser=True)
+    # One hash for every account: the password is published anyway, and hashing
+    # it per account would make the demo wait seconds for nothing.
+    password = make_password(DEMO_PASSWORD)
+    _ensure_user(SUPERUSER, "Administrator", "Lentera", password, is_staff=True, is_superuser=True)
     for spec, body in zip(BODIES, bodies, strict=True):
         if body.sop_id is None:
             body.sop = sop
             body.save(update_fields=["sop"])
         slugs = {unit.slug for unit in spec.units}
-        people = [_ensure_person(p) for p in PEOPLE if p.unit in slugs]
+        people = [_ensure_person(p, password) for p in PEOPLE if p.unit in slugs]
         items = [_ensure_item(d, spec, stored) for d in ITEMS if d.unit in slugs]
         new = [item for item in items if item is not None]
         published = sum(item.status == Status.PUBLISHED for item in new)
@@ -95,7 +99,10 @@ def _ensure_body(spec: DemoBody) -> PublicBody:
     )
     main = None
     for unit_spec in spec.units:
-        parent = Unit.objects.get(slug=unit_spec.parent) if unit_spec.parent else main
+        if unit_spec.main or not unit_spec.parent:
+            parent = main
+        else:
+            parent = Unit.objects.get(slug=unit_spec.parent)
         unit, _ = Unit.objects.get_or_create(
             slug=unit_spec.slug,
             defaults={
@@ -111,25 +118,23 @@ def _ensure_body(spec: DemoBody) -> PublicBody:
     return body
 
 
-def _ensure_user(username: str, first_name: str, last_name: str, **flags):
-    user, created = get_user_model().objects.get_or_create(
+def _ensure_user(username: str, first_name: str, last_name: str, password: str, **flags):
+    """An existing account is left as it is: its password may have been changed."""
+    user, _ = get_user_model().objects.get_or_create(
         username=username,
         defaults={
             "first_name": first_name,
             "last_name": last_name,
             "email": f"{username}@lentera.example",
+            "password": password,
             **flags,
         },
     )
-    if created:
-        # A known demo password, so it skips the validators on purpose.
-        user.set_password(DEMO_PASSWORD)
-        user.save(update_fields=["password"])
     return user
 
 
-def _ensure_person(person: DemoPerson):
-    user = _ensure_user(person.username, person.first_name, person.last_name)
+def _ensure_person(person: DemoPerson, password: str):
+    user = _ensure_user(person.username, person.first_name, person.last_name, password)
     unit = Unit.objects.get(slug=person.unit)
     Membership.objects.get_or_create(user=user, unit=unit, role=person.role)
     return user
@@ -193,7 +198,8 @@ def _performer(item, step):
 
 
 def _member(unit: Unit, role: str):
-    user = get_user_model().objects.filter(memberships__unit=unit, memberships__role=role).first()
+    members = get_user_model().objects.filter(memberships__unit=unit, memberships__role=role)
+    user = members.order_by("username").first()
     if user is None:
         raise RuntimeError(f"demo data: {unit} has no {role}")
     return user
@@ -230,5 +236,5 @@ def _pdf(d: DemoItem, body: DemoBody, unit: Unit) -> SimpleUploadedFile:
 
 def _latin1(text: str) -> str:
     """The core PDF fonts know Latin-1 only."""
-    text = text.translate(str.maketrans({"–": "-", "—": "-", "‘": "'", "’": "'", "“": '"', "”": '"'}))
+    text = text.translate(LATIN1_LOOKALIKES)
     return text.encode("latin-1", "replace").decode("latin-1")

@@ -16,6 +16,7 @@ from lentera.register.constants import Status
 from lentera.register.services import can_edit
 from lentera.sop import activity
 from lentera.sop.constants import Verb
+from lentera.sop.services import lock_item
 
 from .filetypes import ALLOWED_TYPES, detect_content_type
 from .models import Document, DocumentVersion
@@ -38,14 +39,18 @@ def _digest(upload) -> tuple[str, int, bytes]:
     return sha.hexdigest(), size, head
 
 
-def add_document(item, actor, upload, *, title: str = "", document: Document | None = None):
-    """Attach `upload` to `item`, as a new document or a new version of `document`."""
+def _check_may_add(item, actor, document: Document | None) -> None:
     if item.status != Status.IN_PROGRESS:
         raise ActionRefused(_("Files can only be added while the item is in its SOP."))
     if not can_edit(actor, item):
         raise NotAllowed(_("You cannot add files to this item."))
     if document is not None and document.item_id != item.pk:
         raise ActionRefused(_("That document belongs to another item."))
+
+
+def add_document(item, actor, upload, *, title: str = "", document: Document | None = None):
+    """Attach `upload` to `item`, as a new document or a new version of `document`."""
+    _check_may_add(item, actor, document)
     name = (getattr(upload, "name", "") or "").rsplit("/", 1)[-1][:255] or "file"
     limit = settings.LENTERA_MAX_UPLOAD_BYTES
     if upload.size is not None and upload.size > limit:
@@ -75,6 +80,15 @@ def add_document(item, actor, upload, *, title: str = "", document: Document | N
     )
     try:
         with transaction.atomic():
+            # Re-check under the item's row lock: another action may have moved it on.
+            item = lock_item(item, None)
+            _check_may_add(item, actor, document)
+            twin = DocumentVersion.objects.filter(document__item=item, sha256=sha256).first()
+            if twin is not None:
+                raise ActionRefused(
+                    _("This file is already attached to the item as “%(name)s”.")
+                    % {"name": twin.original_name}
+                )
             if document is None:
                 document = Document.objects.create(item=item, title=title.strip() or name)
             number = (document.versions.aggregate(n=Max("number"))["n"] or 0) + 1
@@ -95,6 +109,8 @@ def add_document(item, actor, upload, *, title: str = "", document: Document | N
                 unit=item.holding_unit,
                 changes={"file": name, "sha256": sha256, "size": size, "version": number},
             )
+            item.lock_version += 1
+            item.save(update_fields=["lock_version", "updated_at"])
     except BaseException:
         # No file without its record.
         default_storage.delete(stored_name)

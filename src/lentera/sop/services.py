@@ -99,8 +99,6 @@ def return_to_step(
 ):
     """Send the item back to an earlier step; the note says what to correct."""
     note = (note or "").strip()
-    if not note:
-        raise ActionRefused(_("Write a note saying what must be corrected."))
     with transaction.atomic():
         item = lock_item(item, expected_version)
         step = item.current_step
@@ -108,6 +106,8 @@ def return_to_step(
             raise ActionRefused(_("This item has already gone through every step of its SOP."))
         if not can_perform(actor, item, step):
             raise NotAllowed(_("Only the performer of the current step can return this item."))
+        if not note:
+            raise ActionRefused(_("Write a note saying what must be corrected."))
         target = item.sop.steps.filter(number=to_step_number).first()
         if target is None or target.number >= step.number:
             raise ActionRefused(_("An item can only be returned to an earlier step of its SOP."))

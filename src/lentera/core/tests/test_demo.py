@@ -1,0 +1,174 @@
+"""The demo data: three seed bodies, people of every role and a register in every state."""
+
+from io import StringIO
+
+import pytest
+from django.contrib.auth import get_user_model
+from django.core.files.storage import default_storage
+from django.core.management import call_command
+
+from lentera.core import demo
+from lentera.core.demo import DEMO_PASSWORD, SUPERUSER, load_demo
+from lentera.core.demo_data import DemoItem
+from lentera.documents.models import Document, DocumentVersion
+from lentera.organizations.constants import PpidRole, Role
+from lentera.organizations.models import Membership, PublicBody, Unit
+from lentera.register.constants import Category, Status
+from lentera.register.models import InformationItem
+from lentera.register.selectors import public_items
+from lentera.sop.constants import Verb
+from lentera.sop.models import ActivityEvent
+
+DEMO_BODIES = {"kota-pontianak", "prov-kalbar", "kab-bangka"}
+
+
+@pytest.fixture
+def logins(db):
+    return load_demo()
+
+
+def counts() -> dict[str, int]:
+    models = (
+        PublicBody,
+        Unit,
+        get_user_model(),
+        Membership,
+        InformationItem,
+        Document,
+        DocumentVersion,
+        ActivityEvent,
+    )
+    return {model.__name__: model.objects.count() for model in models}
+
+
+def test_demo_creates_the_three_seed_bodies_each_with_one_ppid_utama(logins):
+    bodies = PublicBody.objects.all()
+    assert {body.slug for body in bodies} == DEMO_BODIES
+    for body in bodies:
+        assert body.units.filter(ppid_role=PpidRole.MAIN).count() == 1
+        assert body.units.filter(ppid_role=PpidRole.IMPLEMENTING).count() >= 2
+        assert body.sop is not None and body.sop.preset_key == "kalbar-diskominfo-2024"
+
+
+def test_demo_register_fills_every_dip_column(logins):
+    items = InformationItem.objects.all()
+    assert items.count() >= 20
+    for item in items:
+        assert item.title and item.summary and item.responsible_official
+        assert item.made_on and item.made_place and item.retention_period
+        assert item.legal_basis and item.year
+        assert item.form_softcopy or item.form_hardcopy
+    assert {c for c in items.values_list("category", flat=True)} == set(Category.values)
+
+
+def test_published_items_are_spread_over_the_bodies_with_a_stored_pdf(logins):
+    published = InformationItem.objects.filter(status=Status.PUBLISHED)
+    assert published.count() >= 8
+    assert {item.holding_unit.body.slug for item in published} == DEMO_BODIES
+    for item in published:
+        assert item.current_step is None and item.published_at is not None
+        version = DocumentVersion.objects.get(document__item=item, published_at__isnull=False)
+        assert default_storage.exists(version.file.name)
+        with version.file.open("rb") as stored:
+            assert stored.read(4) == b"%PDF"
+        assert version.content_type == "application/pdf"
+
+
+def test_items_wait_at_several_steps(logins):
+    waiting = InformationItem.objects.filter(status=Status.IN_PROGRESS)
+    assert set(waiting.values_list("current_step__number", flat=True)) == {1, 2, 3, 4}
+
+
+def test_a_return_is_logged_with_its_note_by_the_approver(logins):
+    returns = ActivityEvent.objects.filter(verb=Verb.RETURN)
+    assert returns.exists()
+    for event in returns:
+        assert event.note.strip()
+        assert event.to_step.number < event.step.number
+        assert Membership.objects.filter(
+            user=event.actor, unit=event.item.holding_unit, role=Role.APPROVER
+        ).exists()
+    # One returned item was corrected and went on to be published.
+    assert InformationItem.objects.filter(
+        events__verb=Verb.RETURN, status=Status.PUBLISHED
+    ).exists()
+
+
+def test_exempt_items_never_become_public(logins):
+    exempt = InformationItem.objects.filter(category=Category.EXEMPT)
+    assert exempt.exists()
+    assert not exempt.exclude(status=Status.IN_PROGRESS).exists()
+    assert not public_items().filter(category=Category.EXEMPT).exists()
+    assert not DocumentVersion.objects.filter(
+        document__item__in=exempt, published_at__isnull=False
+    ).exists()
+
+
+def test_every_item_moved_through_the_services(logins):
+    for item in InformationItem.objects.all():
+        verbs = list(item.events.values_list("verb", flat=True))
+        assert verbs[0] == Verb.CREATE
+        assert (Verb.PUBLISH in verbs) == (item.status == Status.PUBLISHED)
+    events = list(ActivityEvent.objects.order_by("id"))
+    for previous, event in zip(events, events[1:], strict=False):
+        assert event.prev_hash == previous.hash
+
+
+def test_every_demo_login_works(logins, client):
+    roles = set(Membership.objects.values_list("role", flat=True))
+    assert roles == set(Role.values)
+    assert get_user_model().objects.get(username=SUPERUSER).is_superuser
+    usernames = [username for username, _ in logins]
+    assert len(usernames) == len(set(usernames)) == get_user_model().objects.count()
+    for username in usernames:
+        assert client.login(username=username, password=DEMO_PASSWORD), username
+        client.logout()
+
+
+def test_every_ppid_utama_and_working_unit_is_staffed(logins):
+    def roles_in(unit):
+        return set(unit.memberships.values_list("role", flat=True))
+
+    for body in PublicBody.objects.all():
+        assert roles_in(body.main_unit) == set(Role.values)
+    for unit in Unit.objects.filter(items__isnull=False).distinct():
+        assert {Role.OFFICER, Role.APPROVER} <= roles_in(unit)
+
+
+def test_loading_twice_changes_nothing(logins, files_dir):
+    before = counts()
+    files_before = sorted(files_dir.rglob("*.pdf"))
+    assert len(files_before) == DocumentVersion.objects.count()
+    assert load_demo() == logins
+    assert counts() == before
+    assert sorted(files_dir.rglob("*.pdf")) == files_before
+
+
+def test_a_failed_load_leaves_no_record_and_no_file(db, files_dir, monkeypatch):
+    # Sekretariat Daerah has no officer, so this item stops the load half-way.
+    orphan = DemoItem(
+        "kalbar-setda",
+        "Rencana Kerja Sekretariat Daerah Tahun 2027",
+        "Program dan kegiatan.",
+        "Sekretaris Daerah",
+        demo.ITEMS[0].made_on,
+        "10 tahun",
+        "-",
+        2027,
+    )
+    monkeypatch.setattr(demo, "ITEMS", (*demo.ITEMS, orphan))
+    with pytest.raises(RuntimeError, match="has no officer"):
+        load_demo()
+    assert set(counts().values()) == {0}
+    assert not list(files_dir.rglob("*.pdf"))
+
+
+def test_demo_command_prints_the_portal_and_the_logins(db):
+    out = StringIO()
+    call_command("demo", "--no-serve", stdout=out)
+    output = out.getvalue()
+    assert "/dip/" in output
+    assert DEMO_PASSWORD in output
+    for username in ("admin", "petugas.dinsos.ptk", "kepala.ppid.kalbar", "petugas.ppid.bangka"):
+        assert f"  {username} " in output
+    assert "Pemerintah Kabupaten Bangka" in output
