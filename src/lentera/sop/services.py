@@ -55,7 +55,12 @@ def missing_requirements(item, step: SopStep) -> list[str]:
 
 def lock_item(item, expected_version: int | None):
     """Re-read the item under a row lock and refuse a stale write."""
-    fresh = type(item).objects.select_for_update().select_related("current_step").get(pk=item.pk)
+    fresh = (
+        type(item)
+        .objects.select_for_update(of=("self",))
+        .select_related("current_step")
+        .get(pk=item.pk)
+    )
     if expected_version is not None and fresh.lock_version != expected_version:
         raise Conflict(
             _(
