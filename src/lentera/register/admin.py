@@ -5,7 +5,7 @@ from .models import InformationItem
 
 @admin.register(InformationItem)
 class InformationItemAdmin(admin.ModelAdmin):
-    """Items move only through the SOP engine, so the engine's fields are read-only here."""
+    """Read-only: items change only through the services, which keep the activity log."""
 
     list_display = ["title", "holding_unit", "category", "status", "current_step", "year"]
     list_filter = ["status", "category", "holding_unit__body"]
@@ -25,6 +25,9 @@ class InformationItemAdmin(admin.ModelAdmin):
     ]
 
     def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
         return False
 
     def has_delete_permission(self, request, obj=None):
