@@ -14,10 +14,10 @@ from django.utils.text import slugify
 from lentera.documents.services import add_document
 from lentera.organizations.constants import PpidRole, Role
 from lentera.organizations.models import Membership, PublicBody, Unit
-from lentera.register.constants import Category, Status
+from lentera.register.constants import Status
 from lentera.register.services import create_item
 from lentera.sop import services as engine
-from lentera.sop.constants import CHECKING_KINDS, StepKind
+from lentera.sop.constants import CHECKING_KINDS
 from lentera.sop.models import Sop
 from lentera.sop.presets import load_presets
 
@@ -173,8 +173,6 @@ def _walk(item, d: DemoItem):
     while (step := item.current_step) is not None:
         if returned and step.kind == d.waits_at:
             break
-        if step.kind == StepKind.PUBLISH and item.category == Category.EXEMPT:
-            break  # exempt information is never published
         performer = _performer(item, step)
         if not returned and step.kind in CHECKING_KINDS:
             earlier = item.sop.steps.filter(number__lt=step.number).order_by("-number").first()

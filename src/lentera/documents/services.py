@@ -48,6 +48,15 @@ def _check_may_add(item, actor, document: Document | None) -> None:
         raise ActionRefused(_("That document belongs to another item."))
 
 
+def _refuse_twin(item, sha256: str) -> None:
+    twin = DocumentVersion.objects.filter(document__item=item, sha256=sha256).first()
+    if twin is not None:
+        raise ActionRefused(
+            _("This file is already attached to the item as “%(name)s”.")
+            % {"name": twin.original_name}
+        )
+
+
 def add_document(item, actor, upload, *, title: str = "", document: Document | None = None):
     """Attach `upload` to `item`, as a new document or a new version of `document`."""
     _check_may_add(item, actor, document)
@@ -67,12 +76,7 @@ def add_document(item, actor, upload, *, title: str = "", document: Document | N
             % {"name": name, "limit": filesizeformat(limit)}
         )
     content_type = detect_content_type(head, name)
-    twin = DocumentVersion.objects.filter(document__item=item, sha256=sha256).first()
-    if twin is not None:
-        raise ActionRefused(
-            _("This file is already attached to the item as “%(name)s”.")
-            % {"name": twin.original_name}
-        )
+    _refuse_twin(item, sha256)  # before storing anything
 
     ext = ALLOWED_TYPES[content_type]
     stored_name = default_storage.save(
@@ -83,12 +87,7 @@ def add_document(item, actor, upload, *, title: str = "", document: Document | N
             # Re-check under the item's row lock: another action may have moved it on.
             item = lock_item(item, None)
             _check_may_add(item, actor, document)
-            twin = DocumentVersion.objects.filter(document__item=item, sha256=sha256).first()
-            if twin is not None:
-                raise ActionRefused(
-                    _("This file is already attached to the item as “%(name)s”.")
-                    % {"name": twin.original_name}
-                )
+            _refuse_twin(item, sha256)
             if document is None:
                 document = Document.objects.create(item=item, title=title.strip() or name)
             number = (document.versions.aggregate(n=Max("number"))["n"] or 0) + 1

@@ -2,7 +2,7 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from .constants import Category, Status
+from .constants import LISTED_STATUSES, Category, Status
 
 
 class InformationItem(models.Model):
@@ -93,7 +93,5 @@ class InformationItem(models.Model):
 
     @property
     def is_public(self) -> bool:
-        return (
-            self.status in (Status.DOCUMENTED, Status.PUBLISHED)
-            and self.category != Category.EXEMPT
-        )
+        # The same rule as register.selectors.public_q(), for one loaded item.
+        return self.status in LISTED_STATUSES and self.category != Category.EXEMPT
