@@ -8,8 +8,8 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 
 from lentera.organizations.constants import PpidRole, Role
 from lentera.organizations.models import Membership, PublicBody, Unit
-from lentera.register.constants import Category
-from lentera.register.services import create_item
+from lentera.register.constants import Category, ExemptionGround
+from lentera.register.services import create_item, record_classification
 from lentera.sop.presets import PRESET_DIR, load_preset
 
 PASSWORD = "kata-sandi-uji-123"
@@ -91,7 +91,29 @@ def item_fields(unit: Unit, **overrides) -> dict:
 
 
 def new_item(world: World, **overrides):
-    return create_item(world.officer, **item_fields(world.unit, **overrides))
+    """An item recorded by the unit's officer; an exempt one gets its classification."""
+    item = create_item(world.officer, **item_fields(world.unit, **overrides))
+    if item.category == Category.EXEMPT:
+        classify(item, world.approver)
+    return item
+
+
+def classify(item, by, **overrides):
+    """Record a complete Penetapan Klasifikasi for `item`."""
+    fields = dict(
+        ground=ExemptionGround.PRIVACY,
+        statute="UU 14/2008 Pasal 17 huruf h; UU 27/2022 tentang Pelindungan Data Pribadi",
+        consequence_test="Membuka data ini mengungkap rahasia pribadi penerima bantuan.",
+        public_interest_test="Perlindungan data pribadi lebih besar manfaatnya bagi publik.",
+        participants="PPID Utama, PPID Pelaksana, Bagian Hukum",
+        decided_by="Kepala Dinas Komunikasi dan Informatika selaku PPID",
+        approved_by="Gubernur Kalimantan Barat",
+        decree_number="SK PPID 12/2025",
+        decided_on=datetime.date(2025, 3, 1),
+        exempt_until=datetime.date(2030, 3, 1),
+    )
+    fields.update(overrides)
+    return record_classification(item, by, **fields)
 
 
 def pdf_upload(name: str = "lkjip-2024.pdf", text: str = "LKjIP 2024") -> SimpleUploadedFile:

@@ -60,3 +60,35 @@ class DocumentVersion(models.Model):
 
     def __str__(self) -> str:
         return f"{self.original_name} (v{self.number})"
+
+
+class HardCopy(models.Model):
+    """Where a physical copy of an item is kept."""
+
+    item = models.ForeignKey(
+        "register.InformationItem",
+        verbose_name=_("information item"),
+        on_delete=models.PROTECT,
+        related_name="hardcopies",
+    )
+    building = models.CharField(_("building"), max_length=120)
+    room = models.CharField(_("room"), max_length=120, blank=True)
+    cabinet = models.CharField(_("cabinet or shelf"), max_length=120, blank=True)
+    box = models.CharField(_("box or folder"), max_length=120, blank=True)
+    custodian = models.CharField(_("custodian"), max_length=200)
+    note = models.CharField(_("note"), max_length=300, blank=True)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("recorded by"),
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    recorded_at = models.DateTimeField(_("recorded at"), auto_now_add=True)
+
+    class Meta:
+        ordering = ["item", "id"]
+        verbose_name = _("hard copy")
+        verbose_name_plural = _("hard copies")
+
+    def __str__(self) -> str:
+        return " / ".join(p for p in (self.building, self.room, self.cabinet, self.box) if p)

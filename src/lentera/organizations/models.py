@@ -56,6 +56,18 @@ class Unit(models.Model):
     ppid_role = models.CharField(
         _("PPID role"), max_length=20, choices=PpidRole.choices, default=PpidRole.IMPLEMENTING
     )
+    sop = models.ForeignKey(
+        "sop.Sop",
+        verbose_name=_("SOP in use"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        help_text=_(
+            "The documentation SOP that new items of this unit follow. "
+            "Leave empty to use the parent unit's or the body's."
+        ),
+    )
 
     class Meta:
         ordering = ["body__name", "name"]
@@ -77,6 +89,16 @@ class Unit(models.Model):
     @property
     def is_main(self) -> bool:
         return self.ppid_role == PpidRole.MAIN
+
+    def sop_in_use(self):
+        """The SOP new items of this unit follow: its own, an ancestor's, or the body's."""
+        unit, seen = self, set()
+        while unit is not None and unit.pk not in seen:
+            if unit.sop_id:
+                return unit.sop
+            seen.add(unit.pk)
+            unit = unit.parent
+        return self.body.sop
 
 
 class Membership(models.Model):

@@ -15,7 +15,32 @@ class Status(models.TextChoices):
     IN_PROGRESS = "in_progress", _("In progress")
     DOCUMENTED = "documented", _("Documented")
     PUBLISHED = "published", _("Published")
+    WITHDRAWN = "withdrawn", _("Withdrawn")
 
 
 # Statuses whose metadata the public DIP lists.
 LISTED_STATUSES = (Status.DOCUMENTED, Status.PUBLISHED)
+
+
+class ExemptionGround(models.TextChoices):
+    """UU 14/2008 Pasal 17, letters a to j."""
+
+    LAW_ENFORCEMENT = "a", _("a. would obstruct law enforcement")
+    INTELLECTUAL_PROPERTY = (
+        "b",
+        _("b. would harm intellectual property rights or protection from unfair competition"),
+    )
+    DEFENCE = "c", _("c. would endanger national defence and security")
+    NATURAL_WEALTH = "d", _("d. would reveal Indonesia's natural wealth")
+    ECONOMY = "e", _("e. would harm national economic resilience")
+    FOREIGN_RELATIONS = "f", _("f. would harm foreign relations")
+    PRIVATE_DEEDS = "g", _("g. would reveal private authentic deeds or a person's last will")
+    PRIVACY = "h", _("h. would reveal personal secrets")
+    INTERNAL_MEMORANDA = (
+        "i",
+        _(
+            "i. memoranda or letters between or within public bodies "
+            "that are confidential by nature"
+        ),
+    )
+    STATUTE = "j", _("j. may not be disclosed under a statute")

@@ -2,7 +2,7 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from .constants import LISTED_STATUSES, Category, Status
+from .constants import LISTED_STATUSES, Category, ExemptionGround, Status
 
 
 class InformationItem(models.Model):
@@ -69,6 +69,10 @@ class InformationItem(models.Model):
     published_at = models.DateTimeField(_("published at"), null=True, blank=True)
     # Optimistic locking: every write bumps it; a stale write is refused.
     lock_version = models.PositiveIntegerField(default=0)
+    # Edits to a listed item that is going through its SOP again: the public keeps
+    # seeing the columns above until the update passes the publish (or last) step.
+    in_update = models.BooleanField(_("update in progress"), default=False)
+    pending_changes = models.JSONField(_("proposed changes"), default=dict, blank=True)
 
     class Meta:
         ordering = ["-updated_at", "-id"]
@@ -91,7 +95,104 @@ class InformationItem(models.Model):
             forms.append(str(_("hard copy")))
         return ", ".join(forms) or "—"
 
+    def working_copy(self) -> "InformationItem":
+        """The item as it will read once its proposed changes apply (unsaved)."""
+        if not self.pending_changes:
+            return self
+        copy = copy_item(self)
+        apply_changes(copy, self.pending_changes)
+        return copy
+
+    @property
+    def is_listed(self) -> bool:
+        return self.status in LISTED_STATUSES
+
     @property
     def is_public(self) -> bool:
         # The same rule as register.selectors.public_q(), for one loaded item.
         return self.status in LISTED_STATUSES and self.category != Category.EXEMPT
+
+
+def copy_item(item: InformationItem) -> InformationItem:
+    import copy
+
+    clone = copy.copy(item)
+    clone._state = copy.copy(item._state)
+    clone._state.fields_cache = dict(item._state.fields_cache)
+    return clone
+
+
+def field_value(item: InformationItem, name: str):
+    """A column's value as the activity log and proposed changes store it."""
+    value = getattr(item, name + "_id" if name == "holding_unit" else name)
+    return value.isoformat() if hasattr(value, "isoformat") else value
+
+
+def apply_changes(item: InformationItem, changes: dict) -> None:
+    """Set columns from values stored by field_value()."""
+    for name, value in changes.items():
+        field = InformationItem._meta.get_field(name)
+        if name == "holding_unit":
+            if item.holding_unit_id != value:
+                item.holding_unit = field.related_model.objects.get(pk=value)
+        else:
+            setattr(item, name, field.to_python(value))
+
+
+class ClassificationDecision(models.Model):
+    """Penetapan Klasifikasi: why an item is exempt (UU 14/2008 Pasal 17 to 20)."""
+
+    item = models.ForeignKey(
+        InformationItem,
+        verbose_name=_("information item"),
+        on_delete=models.PROTECT,
+        related_name="classifications",
+    )
+    ground = models.CharField(
+        _("exemption ground (Pasal 17)"), max_length=1, choices=ExemptionGround.choices
+    )
+    statute = models.TextField(
+        _("statute relied on"),
+        help_text=_("The law and article that make the information exempt."),
+    )
+    consequence_test = models.TextField(
+        _("consequence test"),
+        help_text=_("The harm that disclosure would cause (uji konsekuensi)."),
+    )
+    public_interest_test = models.TextField(
+        _("public-interest test"),
+        help_text=_("Why withholding serves a greater public interest than disclosure."),
+    )
+    participants = models.TextField(_("participants in the test"))
+    decided_by = models.CharField(
+        _("decided by"), max_length=200, help_text=_("The PPID who made the decision.")
+    )
+    approved_by = models.CharField(
+        _("approved by"), max_length=200, help_text=_("The head of the public body.")
+    )
+    decree_number = models.CharField(_("decree number"), max_length=120, blank=True)
+    decided_on = models.DateField(_("date of decision"))
+    exempt_until = models.DateField(_("exempt until"))
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("recorded by"),
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    recorded_at = models.DateTimeField(_("recorded at"), auto_now_add=True)
+
+    class Meta:
+        ordering = ["item", "-decided_on", "-id"]
+        get_latest_by = ["decided_on", "id"]
+        verbose_name = _("classification decision")
+        verbose_name_plural = _("classification decisions")
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(exempt_until__gt=models.F("decided_on")),
+                name="exemption_ends_after_decision",
+                violation_error_message=_("The exemption must end after the date of decision."),
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.item} · Pasal 17 {self.ground}"

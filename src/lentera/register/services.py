@@ -10,8 +10,7 @@ from lentera.sop import activity
 from lentera.sop import services as engine
 from lentera.sop.constants import Verb
 
-from .constants import Status
-from .models import InformationItem
+from .models import ClassificationDecision, InformationItem, copy_item, field_value
 
 # Fields a person fills in; the rest belong to the engine.
 EDITABLE_FIELDS = (
@@ -37,15 +36,15 @@ def create_item(actor, **fields) -> InformationItem:
     if unknown:
         raise TypeError(f"not editable: {sorted(unknown)}")
     unit = fields.get("holding_unit")
-    if unit is None or not has_role(actor, unit, Role.OFFICER):
+    sop = unit.sop_in_use() if unit is not None else None
+    item = InformationItem(**fields, sop=sop, created_by=actor)
+    if unit is None or not may_record(actor, item):
         raise NotAllowed(_("Only an officer of the holding unit can record its information."))
-    sop = unit.body.sop
-    if sop is None:
+    if sop is None or sop.first_step() is None:
         raise ActionRefused(
             _("%(body)s has no SOP yet; an administrator must choose one first.")
             % {"body": unit.body}
         )
-    item = InformationItem(**fields, sop=sop, created_by=actor)
     item.full_clean(exclude=_ENGINE_FIELDS)
     with transaction.atomic():
         item.save()
@@ -56,8 +55,16 @@ def create_item(actor, **fields) -> InformationItem:
     return item
 
 
+def may_record(user, item: InformationItem) -> bool:
+    """Officers of the holding unit, and whoever performs the first step of its SOP."""
+    if has_role(user, item.holding_unit, Role.OFFICER):
+        return True
+    return item.sop is not None and engine.can_perform(user, item, item.sop.first_step())
+
+
 def can_edit(user, item: InformationItem) -> bool:
-    if item.status != Status.IN_PROGRESS:
+    """While the item is in its SOP, its unit's officers and the current performer edit it."""
+    if item.current_step_id is None:
         return False
     return has_role(user, item.holding_unit, Role.OFFICER) or engine.can_perform(
         user, item, item.current_step
@@ -65,7 +72,10 @@ def can_edit(user, item: InformationItem) -> bool:
 
 
 def update_item(item: InformationItem, actor, *, expected_version: int | None = None, **fields):
-    """Change an item's DIP columns while it is in its SOP; the log keeps before and after."""
+    """Change an item's DIP columns while it is in its SOP; the log keeps before and after.
+
+    A listed item being updated keeps its public columns: the change is proposed and
+    applies when the update passes the publish (or last) step."""
     unknown = set(fields) - set(EDITABLE_FIELDS)
     if unknown:
         raise TypeError(f"not editable: {sorted(unknown)}")
@@ -80,14 +90,20 @@ def update_item(item: InformationItem, actor, *, expected_version: int | None = 
                 or new_unit.body_id != item.holding_unit.body_id
             ):
                 raise NotAllowed(_("You can only move an item to another unit of yours."))
-        before = _snapshot(item, fields)
+        target = item.working_copy() if item.in_update else item
+        before = _snapshot(target, fields)
+        target = copy_item(target) if item.in_update else target
         for name, value in fields.items():
-            setattr(item, name, value)
-        item.full_clean(exclude=_ENGINE_FIELDS)
-        after = _snapshot(item, fields)
+            setattr(target, name, value)
+        target.full_clean(exclude=_ENGINE_FIELDS)
+        after = _snapshot(target, fields)
         changes = {k: [before[k], after[k]] for k in fields if before[k] != after[k]}
         if not changes:
             return item
+        if item.in_update:
+            published = _snapshot(item, EDITABLE_FIELDS)
+            proposed = {**item.pending_changes, **{k: v[1] for k, v in changes.items()}}
+            item.pending_changes = {k: v for k, v in proposed.items() if v != published[k]}
         item.lock_version += 1
         item.save()
         activity.record(Verb.EDIT, actor=actor, item=item, unit=item.holding_unit, changes=changes)
@@ -95,11 +111,61 @@ def update_item(item: InformationItem, actor, *, expected_version: int | None = 
 
 
 def _snapshot(item: InformationItem, names) -> dict:
-    values = {}
-    for name in names:
-        value = getattr(item, name + "_id" if name == "holding_unit" else name)
-        values[name] = value.isoformat() if hasattr(value, "isoformat") else value
-    return values
+    return {name: field_value(item, name) for name in names}
+
+
+CLASSIFICATION_FIELDS = (
+    "ground",
+    "statute",
+    "consequence_test",
+    "public_interest_test",
+    "participants",
+    "decided_by",
+    "approved_by",
+    "decree_number",
+    "decided_on",
+    "exempt_until",
+)
+
+
+def can_classify(user, item: InformationItem) -> bool:
+    """Reviewers and approvers of the holding unit or of the PPID Utama."""
+    units = [item.holding_unit, engine.main_unit(item)]
+    return any(
+        unit is not None
+        and (has_role(user, unit, Role.REVIEWER) or has_role(user, unit, Role.APPROVER))
+        for unit in units
+    )
+
+
+def record_classification(item: InformationItem, actor, **fields) -> ClassificationDecision:
+    """Record a Penetapan Klasifikasi for an item; the decision enters the activity log."""
+    unknown = set(fields) - set(CLASSIFICATION_FIELDS)
+    if unknown:
+        raise TypeError(f"not a classification field: {sorted(unknown)}")
+    decision = ClassificationDecision(item=item, recorded_by=actor, **fields)
+    decision.full_clean(exclude=["item", "recorded_by"])
+    with transaction.atomic():
+        item = engine.lock_item(item, None)
+        if not can_classify(actor, item):
+            raise NotAllowed(
+                _("Only a reviewer or approver of the unit or of the PPID Utama can classify.")
+            )
+        decision.item = item
+        decision.save()
+        values = {
+            name: (v.isoformat() if hasattr(v, "isoformat") else v)
+            for name in CLASSIFICATION_FIELDS
+            if (v := getattr(decision, name)) not in ("", None)
+        }
+        activity.record(
+            Verb.CLASSIFY,
+            actor=actor,
+            item=item,
+            unit=item.holding_unit,
+            changes={"decision": decision.pk, **values},
+        )
+    return decision
 
 
 def actor_units(user):

@@ -47,3 +47,17 @@ class Verb(models.TextChoices):
     DOCUMENT = "document", _("documented")
     PUBLISH = "publish", _("published")
     DOWNLOAD = "download", _("downloaded a non-public file")
+    WITHDRAW = "withdraw", _("withdrew")
+    REOPEN = "reopen", _("reopened for an update")
+    CLASSIFY = "classify", _("recorded a classification decision")
+    HARDCOPY = "hardcopy", _("recorded a hard copy location")
+
+
+class Check(models.TextChoices):
+    """Requirements (kelengkapan) the engine checks before a step can be completed."""
+
+    SOFTCOPY = "softcopy", _("a soft copy is attached")
+    HARDCOPY_LOCATION = "hardcopy_location", _("the hard copy's location is recorded")
+    DIP_COMPLETE = "dip_complete", _("every DIP column is filled in")
+    CLASSIFICATION = "classification", _("an exempt item has a classification decision")
+    REVIEW_NOTE = "review_note", _("the performer writes a note")

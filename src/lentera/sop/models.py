@@ -1,9 +1,26 @@
 from django.conf import settings
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
-from .constants import PerformerRole, PerformerScope, StepKind, TimeUnit, Verb
+from .constants import (
+    CHECKING_KINDS,
+    Check,
+    PerformerRole,
+    PerformerScope,
+    StepKind,
+    TimeUnit,
+    Verb,
+)
+
+
+class SopInUse(Exception):
+    """A version that items follow is frozen; revise it into a new version instead."""
+
+
+def _lines(text: str) -> list[str]:
+    return [line.strip() for line in (text or "").splitlines() if line.strip()]
 
 
 class Sop(models.Model):
@@ -32,6 +49,23 @@ class Sop(models.Model):
     equipment = models.TextField(_("equipment"), blank=True)
     warning = models.TextField(_("warning"), blank=True)
     records = models.TextField(_("records and data keeping"), blank=True)
+    performer_columns = models.TextField(
+        _("performer columns"),
+        blank=True,
+        help_text=_(
+            "The Pelaksana column headings of the SOP table, one per line, in order. "
+            "Leave empty to use the performers of the steps."
+        ),
+    )
+    revised_from = models.ForeignKey(
+        "self",
+        verbose_name=_("revised from"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="revisions",
+    )
+    created_at = models.DateTimeField(_("created at"), default=timezone.now, editable=False)
 
     class Meta:
         ordering = ["name", "version"]
@@ -50,6 +84,20 @@ class Sop(models.Model):
 
     def first_step(self) -> "SopStep":
         return self.steps.order_by("number").first()
+
+    @property
+    def in_use(self) -> bool:
+        """True once an item follows this version: its steps are then frozen."""
+        return self.pk is not None and self.items.exists()
+
+    def columns(self, steps=None) -> list[str]:
+        """The performer columns of the SOP table, as printed or from the steps."""
+        columns = _lines(self.performer_columns)
+        for step in steps if steps is not None else self.steps.all():
+            for label in [step.performer_label, *step.marked_also]:
+                if label not in columns:
+                    columns.append(label)
+        return columns
 
 
 class SopStep(models.Model):
@@ -73,10 +121,30 @@ class SopStep(models.Model):
     )
     separate_from_submitter = models.BooleanField(
         _("not by the submitter"),
-        default=False,
-        help_text=_("The person who submitted the item may not perform this step."),
+        null=True,
+        blank=True,
+        help_text=_(
+            "Whether the person who submitted the item is barred from this step. "
+            "Unknown means: barred from review and approve steps only."
+        ),
+    )
+    also_marked = models.TextField(
+        _("other performers marked"),
+        blank=True,
+        help_text=_("Other performer columns marked on this row of the SOP table, one per line."),
     )
     requirements = models.TextField(_("requirements (kelengkapan)"), blank=True)
+    checks = models.JSONField(
+        _("checked requirements"),
+        default=list,
+        blank=True,
+        help_text=_("What the application checks before the step can be completed."),
+    )
+    checklist = models.TextField(
+        _("checklist"),
+        blank=True,
+        help_text=_("Items the performer must tick before completing the step, one per line."),
+    )
     time_amount = models.PositiveIntegerField(_("time standard"), null=True, blank=True)
     time_unit = models.CharField(
         _("time unit"),
@@ -96,6 +164,42 @@ class SopStep(models.Model):
 
     def __str__(self) -> str:
         return f"{self.number}. {self.activity[:60]}"
+
+    def save(self, *args, **kwargs):
+        if self.sop.in_use:
+            raise SopInUse(f"SOP {self.sop_id} is in use; revise it into a new version")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        if self.sop.in_use:
+            raise SopInUse(f"SOP {self.sop_id} is in use; revise it into a new version")
+        return super().delete(*args, **kwargs)
+
+    def clean(self):
+        from django.core.exceptions import ValidationError
+
+        unknown = [c for c in self.checks or [] if c not in Check.values]
+        if unknown:
+            raise ValidationError(
+                {"checks": _("Unknown check: %(names)s") % {"names": ", ".join(unknown)}}
+            )
+
+    @property
+    def separation_required(self) -> bool:
+        if self.separate_from_submitter is None:
+            return self.kind in CHECKING_KINDS
+        return self.separate_from_submitter
+
+    @property
+    def marked_also(self) -> list[str]:
+        return _lines(self.also_marked)
+
+    @property
+    def checklist_items(self) -> list[str]:
+        return _lines(self.checklist)
+
+    def check_labels(self) -> list[str]:
+        return [str(Check(c).label) for c in self.checks or [] if c in Check.values]
 
     @property
     def time_standard(self) -> str:

@@ -25,6 +25,14 @@ _HEADER_FIELDS = (
     "warning",
     "records",
 )
+# Lists in the TOML that the models keep as one entry per line.
+_LINE_LISTS = ("performer_columns", "also_marked", "checklist")
+
+
+def _flatten(data: dict) -> dict:
+    return {
+        name: "\n".join(value) if name in _LINE_LISTS else value for name, value in data.items()
+    }
 
 
 def preset_files() -> list[Path]:
@@ -34,18 +42,26 @@ def preset_files() -> list[Path]:
 @transaction.atomic
 def load_preset(path: Path) -> tuple[Sop, bool]:
     """Load one preset; an SOP already loaded (same key and version) is left as it is."""
-    data = tomllib.loads(path.read_text(encoding="utf-8"))
+    data = _flatten(tomllib.loads(path.read_text(encoding="utf-8")))
+    body = PublicBody.objects.filter(name=data.get("body", "")).first()
     existing = Sop.objects.filter(preset_key=data["key"], version=data["version"]).first()
     if existing is not None:
+        if existing.body_id is None and body is not None:
+            existing.body = body  # the body was created after the preset was loaded
+            existing.save(update_fields=["body"])
         return existing, False
-    sop = Sop.objects.create(
+    sop = Sop(
         preset_key=data["key"],
         version=data["version"],
-        body=PublicBody.objects.filter(name=data.get("body", "")).first(),
-        **{name: data.get(name, "") for name in _HEADER_FIELDS},
+        body=body,
+        **{name: data.get(name, "") for name in (*_HEADER_FIELDS, "performer_columns")},
     )
-    for step in data["steps"]:
-        SopStep.objects.create(sop=sop, **step)
+    sop.full_clean()
+    sop.save()
+    for fields in data["steps"]:
+        step = SopStep(sop=sop, **_flatten(fields))
+        step.full_clean(exclude=["sop"])
+        step.save()
     return sop, True
 
 

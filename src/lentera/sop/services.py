@@ -5,14 +5,16 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from lentera.errors import ActionRefused, Conflict, NotAllowed
-from lentera.organizations.constants import PpidRole
-from lentera.organizations.selectors import memberships_of
+from lentera.organizations.constants import PpidRole, Role
+from lentera.organizations.selectors import has_role, memberships_of
 from lentera.register.constants import Category, Status
+from lentera.register.models import apply_changes, field_value
 
 from . import activity
 from .constants import (
     CHECKING_KINDS,
     SUBMITTING_KINDS,
+    Check,
     PerformerRole,
     PerformerScope,
     StepKind,
@@ -21,10 +23,15 @@ from .constants import (
 from .models import SopStep
 
 
+def main_unit(item):
+    """The PPID Utama of the item's body."""
+    return item.holding_unit.body.units.filter(ppid_role=PpidRole.MAIN).first()
+
+
 def performer_unit(item, step: SopStep):
     """The unit whose member performs `step` for `item`."""
     if step.performer_scope == PerformerScope.MAIN_UNIT:
-        return item.holding_unit.body.units.filter(ppid_role=PpidRole.MAIN).first()
+        return main_unit(item)
     return item.holding_unit
 
 
@@ -40,16 +47,59 @@ def can_perform(user, item, step: SopStep | None) -> bool:
 
 def is_separated(user, item, step: SopStep) -> bool:
     """False when separation of duties forbids `user` from performing `step`."""
-    if step.kind in CHECKING_KINDS or step.separate_from_submitter:
+    if step.separation_required:
         return user.pk not in {item.submitted_by_id, item.created_by_id}
     return True
 
 
-def missing_requirements(item, step: SopStep) -> list[str]:
-    """What the item still lacks before `step` can be completed."""
+def _dip_gaps(item) -> list[str]:
+    gaps = []
+    for name in ("title", "summary", "responsible_official", "made_on", "made_place"):
+        if not getattr(item, name):
+            gaps.append(str(item._meta.get_field(name).verbose_name))
+    if not item.retention_period:
+        gaps.append(str(item._meta.get_field("retention_period").verbose_name))
+    if not (item.form_softcopy or item.form_hardcopy):
+        gaps.append(_("forms available"))
+    return gaps
+
+
+def missing_requirements(item, step: SopStep, *, note: str = "", ticked=()) -> list[str]:
+    """What the item (as it will read after its proposed changes) still lacks before
+    `step` can be completed; empty when the step may be completed."""
+    from lentera.documents.models import HardCopy
+
+    proposed = item.working_copy()
+    checks = set(step.checks or [])
+    if step.kind == StepKind.PUBLISH:
+        checks.add(Check.SOFTCOPY)  # files go online here
+    if step.kind in CHECKING_KINDS:
+        checks.add(Check.CLASSIFICATION)  # an exempt item cannot pass review without one
     missing = []
-    if step.kind == StepKind.PUBLISH and item.form_softcopy and not item.documents.exists():
-        missing.append(_("a soft copy is attached"))
+    if Check.SOFTCOPY in checks and proposed.form_softcopy and not item.documents.exists():
+        missing.append(str(Check.SOFTCOPY.label))
+    if (
+        Check.HARDCOPY_LOCATION in checks
+        and proposed.form_hardcopy
+        and not HardCopy.objects.filter(item=item).exists()
+    ):
+        missing.append(str(Check.HARDCOPY_LOCATION.label))
+    if Check.DIP_COMPLETE in checks and (gaps := _dip_gaps(proposed)):
+        missing.append(
+            _("every DIP column is filled in (empty: %(columns)s)") % {"columns": ", ".join(gaps)}
+        )
+    if (
+        Check.CLASSIFICATION in checks
+        and proposed.category == Category.EXEMPT
+        and not item.classifications.exists()
+    ):
+        missing.append(str(Check.CLASSIFICATION.label))
+    if Check.REVIEW_NOTE in checks and not note.strip():
+        missing.append(str(Check.REVIEW_NOTE.label))
+    ticked = set(ticked)
+    missing += [
+        _("ticked: %(item)s") % {"item": t} for t in step.checklist_items if t not in ticked
+    ]
     return missing
 
 
@@ -76,8 +126,10 @@ def start(item, actor) -> None:
     _enter(item, item.sop.first_step(), actor)
 
 
-def complete_step(item, actor, *, expected_version: int | None = None, note: str = ""):
-    """The performer completes the item's current step; the item moves on."""
+def complete_step(item, actor, *, expected_version: int | None = None, note: str = "", ticked=()):
+    """The performer completes the item's current step; the item moves on.
+
+    `ticked` holds the checklist items of the step the performer has ticked."""
     with transaction.atomic():
         item = lock_item(item, expected_version)
         step = item.current_step
@@ -93,9 +145,10 @@ def complete_step(item, actor, *, expected_version: int | None = None, note: str
                 _("You submitted this item, so someone else must perform step %(number)s.")
                 % {"number": step.number}
             )
-        if missing := missing_requirements(item, step):
+        if missing := missing_requirements(item, step, note=note, ticked=ticked):
             raise ActionRefused(_("This step cannot be completed yet."), missing=missing)
-        _complete(item, step, actor, note=note.strip())
+        ticked = [t for t in step.checklist_items if t in set(ticked)]
+        _complete(item, step, actor, note=note.strip(), ticked=ticked)
         return item
 
 
@@ -129,7 +182,90 @@ def return_to_step(
         return item
 
 
-def _complete(item, step: SopStep, actor, note: str = "") -> None:
+def can_withdraw(user, item) -> bool:
+    """Approvers of the holding unit and the PPID Utama may take an item out of the DIP;
+    officers of the holding unit may also drop an item that was never listed."""
+    if item.status == Status.WITHDRAWN:
+        return False
+    main = main_unit(item)
+    if has_role(user, item.holding_unit, Role.APPROVER):
+        return True
+    if main is not None and (
+        has_role(user, main, Role.APPROVER) or has_role(user, main, Role.REVIEWER)
+    ):
+        return True
+    return item.status == Status.IN_PROGRESS and has_role(user, item.holding_unit, Role.OFFICER)
+
+
+def can_reopen(user, item) -> bool:
+    """A documented, published or withdrawn item may go through its SOP again."""
+    if item.current_step_id is not None or item.status == Status.IN_PROGRESS:
+        return False
+    if has_role(user, item.holding_unit, Role.OFFICER):
+        return True
+    sop = item.holding_unit.sop_in_use()
+    return sop is not None and can_perform(user, item, sop.first_step())
+
+
+def withdraw(item, actor, note: str, *, expected_version: int | None = None):
+    """Take an item out of the DIP (or out of its SOP); the note says why."""
+    note = (note or "").strip()
+    with transaction.atomic():
+        item = lock_item(item, expected_version)
+        if not can_withdraw(actor, item):
+            raise NotAllowed(_("You cannot withdraw this item."))
+        if not note:
+            raise ActionRefused(_("Write a note saying why the item is withdrawn."))
+        activity.record(
+            Verb.WITHDRAW,
+            actor=actor,
+            item=item,
+            unit=item.holding_unit,
+            step=item.current_step,
+            note=note,
+            changes={"status": [item.status, Status.WITHDRAWN]},
+        )
+        item.status = Status.WITHDRAWN
+        item.in_update = False
+        item.pending_changes = {}
+        _move(item, None)
+        return item
+
+
+def reopen(item, actor, note: str = "", *, expected_version: int | None = None):
+    """Send a documented, published or withdrawn item through its unit's SOP again.
+
+    A listed item stays as the public sees it; edits wait as proposed changes until
+    the update passes the publish step (or the last step)."""
+    with transaction.atomic():
+        item = lock_item(item, expected_version)
+        if not can_reopen(actor, item):
+            raise NotAllowed(_("You cannot reopen this item."))
+        sop = item.holding_unit.sop_in_use()
+        if sop is None or sop.first_step() is None:
+            raise ActionRefused(
+                _("%(body)s has no SOP yet; an administrator must choose one first.")
+                % {"body": item.holding_unit.body}
+            )
+        activity.record(
+            Verb.REOPEN,
+            actor=actor,
+            item=item,
+            unit=item.holding_unit,
+            note=(note or "").strip(),
+            changes={"sop": [item.sop_id, sop.pk]} if sop.pk != item.sop_id else {},
+        )
+        if item.status == Status.WITHDRAWN:
+            item.status = Status.IN_PROGRESS
+        else:
+            item.in_update = True
+        item.sop = sop
+        item.submitted_by = actor  # who asked for the update may not approve it
+        _enter(item, sop.first_step(), actor)
+        return item
+
+
+def _complete(item, step: SopStep, actor, note: str = "", ticked=()) -> None:
     actor = actor if step.performer_role != PerformerRole.SYSTEM else None
     next_step = item.sop.steps.filter(number__gt=step.number).order_by("number").first()
     activity.record(
@@ -140,11 +276,12 @@ def _complete(item, step: SopStep, actor, note: str = "") -> None:
         step=step,
         to_step=next_step,
         note=note,
+        changes={"ticked": list(ticked)} if ticked else None,
     )
     if step.kind in SUBMITTING_KINDS and actor is not None:
         item.submitted_by = actor
-    if step.kind == StepKind.PUBLISH and item.status != Status.PUBLISHED:
-        if item.category != Category.EXEMPT:  # exempt files never go online
+    if step.kind == StepKind.PUBLISH and (item.status != Status.PUBLISHED or item.in_update):
+        if item.working_copy().category != Category.EXEMPT:  # exempt files never go online
             _publish(item, actor)
     if next_step is None:
         _finish(item, actor)
@@ -166,20 +303,39 @@ def _move(item, step: SopStep | None) -> None:
     item.save()
 
 
+def _apply_update(item) -> dict:
+    """The proposed changes of an update become the item's columns."""
+    changes = {}
+    if item.pending_changes:
+        before = {name: field_value(item, name) for name in item.pending_changes}
+        apply_changes(item, item.pending_changes)
+        changes = {name: [before[name], value] for name, value in item.pending_changes.items()}
+    item.pending_changes = {}
+    item.in_update = False
+    return changes
+
+
 def _publish(item, actor) -> None:
     from lentera.documents.models import DocumentVersion
 
     now = timezone.now()
+    changes = _apply_update(item)
     item.status = Status.PUBLISHED
     item.published_at = now
     DocumentVersion.objects.filter(document__item=item, published_at__isnull=True).update(
         published_at=now
     )
-    activity.record(Verb.PUBLISH, actor=actor, item=item, unit=item.holding_unit)
+    activity.record(Verb.PUBLISH, actor=actor, item=item, unit=item.holding_unit, changes=changes)
 
 
 def _finish(item, actor) -> None:
-    if item.status == Status.IN_PROGRESS:
-        item.status = Status.DOCUMENTED
-        activity.record(Verb.DOCUMENT, actor=actor, item=item, unit=item.holding_unit)
+    if item.status == Status.IN_PROGRESS or item.in_update:
+        changes = _apply_update(item)
+        if item.category == Category.EXEMPT and item.status == Status.PUBLISHED:
+            changes["status"] = [item.status, Status.DOCUMENTED]
+        if item.status != Status.PUBLISHED or item.category == Category.EXEMPT:
+            item.status = Status.DOCUMENTED
+        activity.record(
+            Verb.DOCUMENT, actor=actor, item=item, unit=item.holding_unit, changes=changes
+        )
     _move(item, None)
