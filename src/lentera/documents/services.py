@@ -12,14 +12,13 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from lentera.errors import ActionRefused, NotAllowed
-from lentera.register.constants import Status
 from lentera.register.services import can_edit
 from lentera.sop import activity
 from lentera.sop.constants import Verb
 from lentera.sop.services import lock_item
 
 from .filetypes import ALLOWED_TYPES, detect_content_type
-from .models import Document, DocumentVersion
+from .models import Document, DocumentVersion, HardCopy
 
 CHUNK = 1024 * 1024
 
@@ -40,7 +39,7 @@ def _digest(upload) -> tuple[str, int, bytes]:
 
 
 def _check_may_add(item, actor, document: Document | None) -> None:
-    if item.status != Status.IN_PROGRESS:
+    if item.current_step_id is None:
         raise ActionRefused(_("Files can only be added while the item is in its SOP."))
     if not can_edit(actor, item):
         raise NotAllowed(_("You cannot add files to this item."))
@@ -115,3 +114,33 @@ def add_document(item, actor, upload, *, title: str = "", document: Document | N
         default_storage.delete(stored_name)
         raise
     return version
+
+
+HARDCOPY_FIELDS = ("building", "room", "cabinet", "box", "custodian", "note")
+
+
+def record_hardcopy(item, actor, *, expected_version: int | None = None, **fields) -> HardCopy:
+    """Record where a physical copy of `item` is kept (while the item is in its SOP)."""
+    unknown = set(fields) - set(HARDCOPY_FIELDS)
+    if unknown:
+        raise TypeError(f"not a hard copy field: {sorted(unknown)}")
+    hardcopy = HardCopy(item=item, recorded_by=actor, **fields)
+    hardcopy.full_clean(exclude=["item", "recorded_by"])
+    with transaction.atomic():
+        item = lock_item(item, expected_version)
+        if item.current_step_id is None:
+            raise ActionRefused(_("A hard copy can only be recorded while the item is in its SOP."))
+        if not can_edit(actor, item):
+            raise NotAllowed(_("You cannot record a hard copy for this item."))
+        hardcopy.item = item
+        hardcopy.save()
+        item.lock_version += 1
+        item.save(update_fields=["lock_version", "updated_at"])
+        activity.record(
+            Verb.HARDCOPY,
+            actor=actor,
+            item=item,
+            unit=item.holding_unit,
+            changes={"hardcopy": hardcopy.pk, **{n: fields[n] for n in fields if fields[n]}},
+        )
+    return hardcopy
