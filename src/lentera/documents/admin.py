@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from .models import Document, DocumentVersion
+from .models import Document, DocumentVersion, HardCopy
 
 
 class DocumentVersionInline(admin.TabularInline):
@@ -28,6 +28,24 @@ class DocumentAdmin(admin.ModelAdmin):
     list_display = ["title", "item", "created_at"]
     search_fields = ["title", "item__title"]
     inlines = [DocumentVersionInline]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(HardCopy)
+class HardCopyAdmin(admin.ModelAdmin):
+    """Read-only: locations are recorded through the office, which keeps the activity log."""
+
+    list_display = ["item", "building", "room", "cabinet", "box", "custodian", "recorded_at"]
+    search_fields = ["item__title", "building", "custodian"]
+    list_select_related = ["item"]
 
     def has_add_permission(self, request):
         return False

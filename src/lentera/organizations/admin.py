@@ -25,7 +25,7 @@ class MembershipInline(admin.TabularInline):
 
 @admin.register(Unit)
 class UnitAdmin(admin.ModelAdmin):
-    list_display = ["name", "body", "ppid_role", "parent"]
+    list_display = ["name", "body", "ppid_role", "parent", "sop"]
     list_filter = ["body", "ppid_role"]
     search_fields = ["name", "short_name"]
     prepopulated_fields = {"slug": ["name"]}

@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from .models import InformationItem
+from .models import ClassificationDecision, InformationItem
 
 
 @admin.register(InformationItem)
@@ -23,6 +23,25 @@ class InformationItemAdmin(admin.ModelAdmin):
         "published_at",
         "lock_version",
     ]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(ClassificationDecision)
+class ClassificationDecisionAdmin(admin.ModelAdmin):
+    """Read-only: decisions are recorded through the office, which keeps the activity log."""
+
+    list_display = ["item", "ground", "decided_on", "exempt_until", "approved_by"]
+    list_filter = ["ground"]
+    search_fields = ["item__title", "statute", "decree_number"]
+    list_select_related = ["item"]
 
     def has_add_permission(self, request):
         return False

@@ -51,6 +51,8 @@ class Verb(models.TextChoices):
     REOPEN = "reopen", _("reopened for an update")
     CLASSIFY = "classify", _("recorded a classification decision")
     HARDCOPY = "hardcopy", _("recorded a hard copy location")
+    REVISE_SOP = "revise_sop", _("made a new version of an SOP")
+    ADOPT_SOP = "adopt_sop", _("put an SOP version into use")
 
 
 class Check(models.TextChoices):

@@ -13,6 +13,8 @@ MODELS = [
     ("organizations", "membership"),
     ("register", "informationitem"),
     ("documents", "document"),
+    ("register", "classificationdecision"),
+    ("documents", "hardcopy"),
     ("sop", "sop"),
     ("sop", "activityevent"),
     ("api", "apitoken"),
