@@ -91,7 +91,7 @@ def missing_requirements(item, step: SopStep, *, note: str = "", ticked=()) -> l
     if (
         Check.CLASSIFICATION in checks
         and proposed.category == Category.EXEMPT
-        and not item.classifications.exists()
+        and not item.classifications.filter(exempt_until__gt=timezone.localdate()).exists()
     ):
         missing.append(str(Check.CLASSIFICATION.label))
     if Check.REVIEW_NOTE in checks and not note.strip():
