@@ -3,31 +3,32 @@
 import ninja
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest
-from django.shortcuts import get_object_or_404
-from django.urls import reverse
 from django.utils.translation import gettext as _
 from ninja import File, Form, Query, Router, UploadedFile
 from ninja.pagination import LimitOffsetPagination, paginate
 
-from lentera.documents.selectors import latest_public_versions, office_versions
-from lentera.documents.services import add_document
+from lentera.documents.services import add_document, record_hardcopy
 from lentera.organizations.models import Unit
 from lentera.register.constants import Category, Status
-from lentera.register.models import InformationItem
-from lentera.register.selectors import office_items, visible_items
+from lentera.register.selectors import visible_items
 from lentera.register.services import create_item
-from lentera.sop.services import complete_step, return_to_step
+from lentera.sop.services import complete_step, reopen, return_to_step, withdraw
 
+from .access import detail, visible_item
 from .auth import AUTHENTICATED, OPTIONAL
 from .schemas import (
     CompleteIn,
     ErrorOut,
+    HardCopyIn,
+    HardCopyOut,
     ItemDetailOut,
     ItemIn,
     ItemListOut,
+    ReopenIn,
     ReturnIn,
     ValidationErrorOut,
     VersionOut,
+    WithdrawIn,
 )
 
 router = Router(tags=["items"])
@@ -85,11 +86,14 @@ def list_items(
     description=(
         "Anything you may not see answers 404. The public gets the published version "
         "of each file with its portal download URL; members who see the item in the "
-        "office get every version with the office download URL."
+        "office get every version with the office download URL, the current step with "
+        "its checks, checklist and what is still missing, and the `office` block "
+        "(update in progress, proposed changes, hard copy locations). For anyone else "
+        "`current_step` and `office` are null: the public reads the published version."
     ),
 )
 def get_item(request: HttpRequest, item_id: int):
-    return _detail(request, _visible_item(request, item_id))
+    return detail(request, visible_item(request, item_id))
 
 
 @router.post(
@@ -103,7 +107,7 @@ def create(request: HttpRequest, payload: ItemIn):
     fields = payload.dict()
     fields["holding_unit"] = _unit(fields["holding_unit"])
     item = create_item(request.auth, **fields)
-    return ninja.Status(201, _detail(request, _visible_item(request, item.pk)))
+    return ninja.Status(201, detail(request, visible_item(request, item.pk)))
 
 
 @router.post(
@@ -119,9 +123,23 @@ def upload(
     file: File[UploadedFile],
     title: Form[str] = "",
 ):
-    item = _visible_item(request, item_id)
+    item = visible_item(request, item_id)
     version = add_document(item, request.auth, file, title=title)
     return ninja.Status(201, version)
+
+
+@router.post(
+    "/items/{item_id}/hardcopies",
+    response={201: HardCopyOut, **WRITE_ERRORS},
+    auth=AUTHENTICATED,
+    summary="Record where a hard copy of the item is kept",
+    description="While the item is in its SOP, by whoever may edit it.",
+)
+def add_hardcopy(request: HttpRequest, item_id: int, payload: HardCopyIn):
+    item = visible_item(request, item_id)
+    fields = payload.dict(exclude={"lock_version"})
+    hardcopy = record_hardcopy(item, request.auth, expected_version=payload.lock_version, **fields)
+    return ninja.Status(201, hardcopy)
 
 
 @router.post(
@@ -129,12 +147,22 @@ def upload(
     response={200: ItemDetailOut, **WRITE_ERRORS},
     auth=AUTHENTICATED,
     summary="Complete the item's current SOP step",
+    description=(
+        "`ticked` lists the items of the step's `checklist` the performer has ticked; "
+        "a refusal lists in `missing` what the step still needs."
+    ),
 )
 def complete(request: HttpRequest, item_id: int, payload: CompleteIn | None = None):
     payload = payload or CompleteIn()
-    item = _visible_item(request, item_id)
-    complete_step(item, request.auth, expected_version=payload.lock_version, note=payload.note)
-    return _detail(request, _visible_item(request, item_id))
+    item = visible_item(request, item_id)
+    complete_step(
+        item,
+        request.auth,
+        expected_version=payload.lock_version,
+        note=payload.note,
+        ticked=payload.ticked,
+    )
+    return detail(request, visible_item(request, item_id))
 
 
 @router.post(
@@ -144,7 +172,7 @@ def complete(request: HttpRequest, item_id: int, payload: CompleteIn | None = No
     summary="Return the item to an earlier step, with a note",
 )
 def return_item(request: HttpRequest, item_id: int, payload: ReturnIn):
-    item = _visible_item(request, item_id)
+    item = visible_item(request, item_id)
     return_to_step(
         item,
         request.auth,
@@ -152,12 +180,41 @@ def return_item(request: HttpRequest, item_id: int, payload: ReturnIn):
         payload.note,
         expected_version=payload.lock_version,
     )
-    return _detail(request, _visible_item(request, item_id))
+    return detail(request, visible_item(request, item_id))
 
 
-def _visible_item(request: HttpRequest, item_id: int) -> InformationItem:
-    """The item, or 404 for the caller who may not see it: existence never leaks."""
-    return get_object_or_404(visible_items(request.auth), pk=item_id)
+@router.post(
+    "/items/{item_id}/withdraw",
+    response={200: ItemDetailOut, **WRITE_ERRORS},
+    auth=AUTHENTICATED,
+    summary="Withdraw the item from the DIP or from its SOP, with a note",
+    description=(
+        "Approvers of the holding unit and reviewers or approvers of the PPID Utama "
+        "withdraw any item; officers of the holding unit only one never listed."
+    ),
+)
+def withdraw_item(request: HttpRequest, item_id: int, payload: WithdrawIn | None = None):
+    payload = payload or WithdrawIn()
+    item = visible_item(request, item_id)
+    withdraw(item, request.auth, payload.note, expected_version=payload.lock_version)
+    return detail(request, visible_item(request, item_id))
+
+
+@router.post(
+    "/items/{item_id}/reopen",
+    response={200: ItemDetailOut, **WRITE_ERRORS},
+    auth=AUTHENTICATED,
+    summary="Send a documented, published or withdrawn item through its SOP again",
+    description=(
+        "A listed item stays as the public sees it: edits wait in `office.pending_changes` "
+        "until the update passes the publish step (or the last step)."
+    ),
+)
+def reopen_item(request: HttpRequest, item_id: int, payload: ReopenIn | None = None):
+    payload = payload or ReopenIn()
+    item = visible_item(request, item_id)
+    reopen(item, request.auth, payload.note, expected_version=payload.lock_version)
+    return detail(request, visible_item(request, item_id))
 
 
 def _unit(slug: str) -> Unit:
@@ -167,26 +224,3 @@ def _unit(slug: str) -> Unit:
             {"holding_unit": [_("There is no unit with the slug “%(slug)s”.") % {"slug": slug}]}
         )
     return unit
-
-
-def _detail(request: HttpRequest, item: InformationItem) -> InformationItem:
-    """Attach the files the caller may download, each with the URL to fetch it from."""
-    user = request.auth
-    in_office = office_items(user).filter(pk=item.pk).exists()
-    if in_office:
-        versions = list(
-            office_versions(user)
-            .filter(document__item=item)
-            .select_related("document")
-            .order_by("document_id", "number")
-        )
-    else:
-        versions = latest_public_versions(item)
-    for version in versions:
-        if in_office:
-            path = reverse("office:download", kwargs={"version_id": version.pk})
-        else:
-            path = reverse("portal:download", kwargs={"pk": item.pk, "version_id": version.pk})
-        version.download_url = request.build_absolute_uri(path)
-    item.downloads = versions
-    return item

@@ -1,11 +1,13 @@
 """What the API reads and writes, as JSON."""
 
 import datetime
+from typing import Any
 
 from ninja import Field, Schema
 from pydantic import ConfigDict
 
-from lentera.register.constants import Category, Status
+from lentera.register.constants import Category, ExemptionGround, Status
+from lentera.sop.constants import Check, Verb
 
 
 class UnitOut(Schema):
@@ -16,10 +18,25 @@ class UnitOut(Schema):
 
 
 class StepOut(Schema):
+    """The step an item waits at, with what completing it takes."""
+
     number: int
     activity: str
     performer_label: str
     kind: str
+    checks: list[Check] = Field(..., description="Requirements the application checks.")
+    checklist: list[str] = Field(
+        ...,
+        alias="checklist_items",
+        description="Items the performer must tick: send them back as `ticked` to complete.",
+    )
+    missing: list[str] = Field(
+        ...,
+        description=(
+            "What completing the step now would be refused for, without a note or ticks "
+            "(checklist items show as `ticked: …`)."
+        ),
+    )
 
 
 class ItemListOut(Schema):
@@ -55,8 +72,35 @@ class DownloadOut(VersionOut):
     download_url: str
 
 
+class HardCopyOut(Schema):
+    """Where a physical copy is kept."""
+
+    id: int
+    building: str
+    room: str
+    cabinet: str
+    box: str
+    custodian: str
+    note: str
+    recorded_by: str = Field(..., alias="recorded_by.username")
+    recorded_at: datetime.datetime
+
+
+class OfficeOut(Schema):
+    """What only members who see the item in the office read."""
+
+    in_update: bool = Field(..., description="A listed item is going through its SOP again.")
+    pending_changes: dict[str, Any] = Field(
+        ...,
+        description="Columns changed during the update; the public sees them once it is published.",
+    )
+    hardcopies: list[HardCopyOut]
+
+
 class ItemDetailOut(ItemListOut):
-    """Every DIP column of an item, where it stands in its SOP, and its files."""
+    """Every DIP column of an item, where it stands in its SOP, and its files.
+
+    `current_step` and `office` are null for whoever does not see the item in the office."""
 
     responsible_official: str
     made_on: datetime.date | None
@@ -65,10 +109,11 @@ class ItemDetailOut(ItemListOut):
     form_hardcopy: bool
     retention_period: str
     legal_basis: str
-    current_step: StepOut | None
+    current_step: StepOut | None = Field(..., alias="office_step")
     lock_version: int
     created_at: datetime.datetime
     documents: list[DownloadOut] = Field(..., alias="downloads")
+    office: OfficeOut | None = Field(..., alias="office_state")
 
 
 class ItemIn(Schema):
@@ -90,18 +135,95 @@ class ItemIn(Schema):
     year: int
 
 
-class CompleteIn(Schema):
+class LockedIn(Schema):
     model_config = ConfigDict(extra="forbid")
 
-    note: str = ""
     lock_version: int | None = Field(
         None, description="The item's lock_version as read; a stale value gets 409."
     )
 
 
-class ReturnIn(CompleteIn):
+class CompleteIn(LockedIn):
+    note: str = ""
+    ticked: list[str] = Field(
+        default_factory=list,
+        description="The items of the current step's `checklist` the performer has ticked.",
+    )
+
+
+class ReturnIn(LockedIn):
     to_step: int = Field(..., description="Number of the earlier step to send the item back to.")
     note: str = Field("", description="What must be corrected; required.")
+
+
+class WithdrawIn(LockedIn):
+    note: str = Field("", description="Why the item is withdrawn; required.")
+
+
+class ReopenIn(LockedIn):
+    note: str = Field("", description="What the update is for.")
+
+
+class HardCopyIn(LockedIn):
+    building: str
+    room: str = ""
+    cabinet: str = Field("", description="Cabinet or shelf.")
+    box: str = Field("", description="Box or folder.")
+    custodian: str
+    note: str = ""
+
+
+class ClassificationIn(Schema):
+    """A Penetapan Klasifikasi (UU 14/2008 Pasal 17 to 20)."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    ground: ExemptionGround = Field(..., description="Pasal 17 letter, a to j.")
+    statute: str
+    consequence_test: str
+    public_interest_test: str
+    participants: str
+    decided_by: str
+    approved_by: str = Field(..., description="The head of the public body.")
+    decree_number: str = ""
+    decided_on: datetime.date
+    exempt_until: datetime.date
+
+
+class ClassificationOut(ClassificationIn):
+    model_config = ConfigDict(extra="ignore")
+
+    id: int
+    ground_label: str = Field(..., alias="get_ground_display")
+    recorded_by: str = Field(..., alias="recorded_by.username")
+    recorded_at: datetime.datetime
+
+
+class EventOut(Schema):
+    """One entry of the item's activity log."""
+
+    id: int
+    time: datetime.datetime = Field(..., alias="created_at")
+    actor: str | None = Field(..., description="Username; null for the application itself.")
+    unit: UnitOut | None
+    verb: Verb
+    verb_label: str = Field(..., alias="get_verb_display")
+    step: int | None = Field(..., description="Number of the step acted on.")
+    to_step: int | None = Field(..., description="Number of the step the item moved to.")
+    note: str
+    changes: dict[str, Any]
+
+    @staticmethod
+    def resolve_actor(event) -> str | None:
+        return event.actor.username if event.actor_id else None
+
+    @staticmethod
+    def resolve_step(event) -> int | None:
+        return event.step.number if event.step_id else None
+
+    @staticmethod
+    def resolve_to_step(event) -> int | None:
+        return event.to_step.number if event.to_step_id else None
 
 
 class ErrorOut(Schema):

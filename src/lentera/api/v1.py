@@ -2,7 +2,7 @@
 
 from ninja import NinjaAPI
 
-from . import errors, items
+from . import errors, items, records
 
 DESCRIPTION = """\
 Lentera's register of public information (Daftar Informasi Publik) and its SOP.
@@ -10,7 +10,9 @@ Lentera's register of public information (Daftar Informasi Publik) and its SOP.
 **Authentication.** Send `Authorization: Bearer <token>` with a token from
 `lentera apitoken USERNAME`, or use a signed-in session (unsafe methods then need
 the CSRF token). Reads work without credentials and show only the public DIP;
-writes need credentials. Anything you may not see answers 404.
+writes need credentials. Anything you may not see answers 404. Office records
+(an item's history and classification decisions, its current step and unpublished
+changes) are for members who see the item in the office only.
 
 **Units** are named by their slug everywhere: the `unit` filter and the
 `holding_unit` of a new item.
@@ -28,3 +30,4 @@ api = NinjaAPI(
 )
 errors.install(api)
 api.add_router("", items.router)
+api.add_router("", records.router)

@@ -143,14 +143,17 @@ def record_classification(item: InformationItem, actor, **fields) -> Classificat
     unknown = set(fields) - set(CLASSIFICATION_FIELDS)
     if unknown:
         raise TypeError(f"not a classification field: {sorted(unknown)}")
+    refusal = NotAllowed(
+        _("Only a reviewer or approver of the unit or of the PPID Utama can classify.")
+    )
+    if not can_classify(actor, item):
+        raise refusal
     decision = ClassificationDecision(item=item, recorded_by=actor, **fields)
     decision.full_clean(exclude=["item", "recorded_by"])
     with transaction.atomic():
         item = engine.lock_item(item, None)
-        if not can_classify(actor, item):
-            raise NotAllowed(
-                _("Only a reviewer or approver of the unit or of the PPID Utama can classify.")
-            )
+        if not can_classify(actor, item):  # the item may have moved to another unit
+            raise refusal
         decision.item = item
         decision.save()
         values = {

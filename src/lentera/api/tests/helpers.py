@@ -5,10 +5,13 @@ from django.test import Client
 from lentera.api.models import ApiToken
 from lentera.documents.services import add_document
 from lentera.register.models import InformationItem
+from lentera.sop.presets import PRESET_DIR, load_preset
 from lentera.sop.services import complete_step
 from lentera.testing import item_fields, new_item, pdf_upload
 
 ITEMS = "/api/v1/items"
+# Step 1 of seed 002 (Biro Kesra): the performer ticks this and records the hard copy.
+KESRA_CHECKLIST = "Data ter update dan telah terverifikasi"
 
 
 def client_for(user) -> Client:
@@ -38,6 +41,13 @@ def post_json(client: Client, url: str, data=None):
 
 def stored_files(files_dir) -> list:
     return [p for p in files_dir.rglob("*") if p.is_file()] if files_dir.exists() else []
+
+
+def use_biro_kesra_sop(world) -> None:
+    """New items of the world's body follow seed 002: a checklist and a hard copy at step 1."""
+    sop, _ = load_preset(PRESET_DIR / "kalbar-biro-kesra-2021.toml")
+    world.body.sop = sop
+    world.body.save()
 
 
 def finished_item(world, **overrides) -> InformationItem:

@@ -45,6 +45,10 @@ def test_writes_without_a_valid_token_get_401(world, header):
         post_json(client, f"{ITEMS}/{item.pk}/complete"),
         post_json(client, f"{ITEMS}/{item.pk}/return", {"to_step": 1, "note": "x"}),
         client.post(f"{ITEMS}/{item.pk}/documents", {"file": pdf_upload()}),
+        post_json(client, f"{ITEMS}/{item.pk}/withdraw", {"note": "x"}),
+        post_json(client, f"{ITEMS}/{item.pk}/reopen"),
+        post_json(client, f"{ITEMS}/{item.pk}/hardcopies", {"building": "A", "custodian": "B"}),
+        post_json(client, f"{ITEMS}/{item.pk}/classifications", {"statute": "x"}),
     ]
     for response in responses:
         assert response.status_code == 401
@@ -54,6 +58,7 @@ def test_writes_without_a_valid_token_get_401(world, header):
     assert not Document.objects.exists()
     item.refresh_from_db()
     assert item.current_step.number == 1
+    assert list(item.events.values_list("verb", flat=True)) == [Verb.CREATE]
 
 
 def test_a_bad_token_is_refused_even_on_reads(world):
@@ -180,8 +185,13 @@ def test_openapi_document_lists_every_path(client):
     paths = schema["paths"]
     assert set(paths["/api/v1/items"]) == {"get", "post"}
     assert set(paths["/api/v1/items/{item_id}"]) == {"get"}
-    for action in ("documents", "complete", "return"):
+    for action in ("documents", "complete", "return", "withdraw", "reopen", "hardcopies"):
         assert set(paths[f"/api/v1/items/{{item_id}}/{action}"]) == {"post"}
+    assert set(paths["/api/v1/items/{item_id}/classifications"]) == {"get", "post"}
+    assert set(paths["/api/v1/items/{item_id}/history"]) == {"get"}
+    components = schema["components"]["schemas"]
+    assert "ticked" in components["CompleteIn"]["properties"]
+    assert "pending_changes" in components["OfficeOut"]["properties"]
     assert {"TokenAuth", "SessionAuth"} <= set(schema["components"]["securitySchemes"])
 
 
