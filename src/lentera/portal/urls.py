@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import views, views_sop
 
 app_name = "portal"
 urlpatterns = [
@@ -8,5 +8,7 @@ urlpatterns = [
     path("dip/", views.dip, name="dip"),
     path("informasi/<int:pk>/", views.item_detail, name="item"),
     path("informasi/<int:pk>/berkas/<int:version_id>/", views.download, name="download"),
+    path("sop/", views_sop.sop_list, name="sop-list"),
+    path("sop/<int:pk>/", views_sop.sop_detail, name="sop"),
     path("healthz", views.healthz, name="healthz"),
 ]
