@@ -1,8 +1,13 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from lentera.register.models import InformationItem
-from lentera.register.services import EDITABLE_FIELDS
+from lentera.documents.models import HardCopy
+from lentera.documents.services import HARDCOPY_FIELDS
+from lentera.register.models import ClassificationDecision, InformationItem
+from lentera.register.services import CLASSIFICATION_FIELDS, EDITABLE_FIELDS
+from lentera.sop.constants import Check
+
+DATE_INPUT = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
 
 class ItemForm(forms.ModelForm):
@@ -14,7 +19,7 @@ class ItemForm(forms.ModelForm):
         model = InformationItem
         fields = EDITABLE_FIELDS
         widgets = {
-            "made_on": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+            "made_on": DATE_INPUT,
             "summary": forms.Textarea(attrs={"rows": 4}),
             "legal_basis": forms.Textarea(attrs={"rows": 2}),
         }
@@ -39,11 +44,31 @@ class UploadForm(forms.Form):
     title = forms.CharField(label=_("Document title"), max_length=300, required=False)
 
 
+class ChecklistField(forms.MultipleChoiceField):
+    """The ticked checklist items; the engine judges them against the step it completes,
+    so a page left open while the item moved on gets the engine's message, not this one."""
+
+    def validate(self, value):
+        pass
+
+
 class CompleteForm(forms.Form):
+    ticked = ChecklistField(
+        label=_("Checklist"), required=False, widget=forms.CheckboxSelectMultiple
+    )
     note = forms.CharField(
         label=_("Note (optional)"), required=False, widget=forms.Textarea(attrs={"rows": 2})
     )
     lock_version = forms.IntegerField(widget=forms.HiddenInput)
+
+    def __init__(self, *args, step=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        if step is not None:
+            self.fields["ticked"].choices = [(t, t) for t in step.checklist_items]
+            if Check.REVIEW_NOTE in (step.checks or []):
+                # The engine refuses an empty note; the browser asks for it first.
+                self.fields["note"].label = _("Note (required for this step)")
+                self.fields["note"].widget.attrs["required"] = True
 
 
 class ReturnForm(forms.Form):
@@ -60,3 +85,64 @@ class ReturnForm(forms.Form):
         self.fields["to_step"].choices = [
             (s.number, f"{s.number}. {s.activity[:80]}") for s in steps
         ]
+
+
+class WithdrawForm(forms.Form):
+    note = forms.CharField(
+        label=_("Why is the item withdrawn?"),
+        widget=forms.Textarea(attrs={"rows": 2, "required": True}),
+        error_messages={"required": _("Write a note saying why the item is withdrawn.")},
+    )
+    lock_version = forms.IntegerField(widget=forms.HiddenInput)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, auto_id="id_withdraw_%s", **kwargs)
+
+
+class ReopenForm(forms.Form):
+    note = forms.CharField(
+        label=_("What will be updated (optional)"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
+    lock_version = forms.IntegerField(widget=forms.HiddenInput)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, auto_id="id_reopen_%s", **kwargs)
+
+
+class ClassificationForm(forms.ModelForm):
+    """Penetapan Klasifikasi: the ground from Pasal 17 and the tests behind it."""
+
+    lock_version = forms.IntegerField(widget=forms.HiddenInput)
+
+    class Meta:
+        model = ClassificationDecision
+        fields = CLASSIFICATION_FIELDS
+        widgets = {
+            "statute": forms.Textarea(attrs={"rows": 2}),
+            "consequence_test": forms.Textarea(attrs={"rows": 4}),
+            "public_interest_test": forms.Textarea(attrs={"rows": 4}),
+            "participants": forms.Textarea(attrs={"rows": 2}),
+            "decided_on": DATE_INPUT,
+            "exempt_until": DATE_INPUT,
+        }
+
+    def service_fields(self) -> dict:
+        return {name: self.cleaned_data[name] for name in CLASSIFICATION_FIELDS}
+
+
+class HardCopyForm(forms.ModelForm):
+    """Where a physical copy is kept."""
+
+    lock_version = forms.IntegerField(widget=forms.HiddenInput)
+
+    class Meta:
+        model = HardCopy
+        fields = HARDCOPY_FIELDS
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, auto_id="id_hardcopy_%s", **kwargs)
+
+    def service_fields(self) -> dict:
+        return {name: self.cleaned_data[name] for name in HARDCOPY_FIELDS}

@@ -2,35 +2,53 @@
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST
 
 from lentera.documents.selectors import office_versions, public_versions
 from lentera.documents.services import add_document
 from lentera.errors import ActionRefused
 from lentera.organizations.models import Unit
 from lentera.register import selectors
-from lentera.register.services import actor_units, can_edit, create_item, update_item
+from lentera.register.constants import Category
+from lentera.register.services import (
+    actor_units,
+    can_classify,
+    can_edit,
+    create_item,
+    record_classification,
+    update_item,
+)
 from lentera.sop import activity
 from lentera.sop import services as engine
-from lentera.sop.constants import Verb
+from lentera.sop.constants import Check, StepKind, Verb
 
-from .forms import CompleteForm, ItemForm, NewItemForm, ReturnForm, UploadForm
+from .display import annotate_changes, proposed_changes
+from .forms import (
+    ClassificationForm,
+    CompleteForm,
+    HardCopyForm,
+    ItemForm,
+    NewItemForm,
+    ReopenForm,
+    ReturnForm,
+    UploadForm,
+    WithdrawForm,
+)
+
+# Events shown on the item page; the history page shows them all.
+RECENT_EVENTS = 10
 
 
 def _officer_units(user):
     return Unit.objects.filter(pk__in=[u.pk for u in actor_units(user)])
 
 
-def _refused(request, exc: ActionRefused) -> None:
-    text = exc.message
-    if exc.missing:
-        text += " " + _("Missing: %(list)s.") % {"list": "; ".join(exc.missing)}
-    messages.error(request, text)
+def _office_item(request, pk):
+    return get_object_or_404(selectors.office_items(request.user), pk=pk)
 
 
 @login_required
@@ -69,18 +87,18 @@ def item_create(request):
     return render(request, "office/item_form.html", {"form": form, "creating": True})
 
 
-def _office_item(request, pk):
-    return get_object_or_404(selectors.office_items(request.user), pk=pk)
-
-
 @login_required
 def item_edit(request, pk):
     item = _office_item(request, pk)
     if not can_edit(request.user, item):
         messages.error(request, _("You cannot edit this item now."))
         return redirect("office:item", pk=pk)
-    units = _officer_units(request.user) | Unit.objects.filter(pk=item.holding_unit_id)
-    form = ItemForm(request.POST or None, instance=item, units=units.distinct())
+    # During an update the form edits the proposed version, not the published one.
+    target = item.working_copy() if item.in_update else item
+    units = _officer_units(request.user) | Unit.objects.filter(
+        pk__in=[item.holding_unit_id, target.holding_unit_id]
+    )
+    form = ItemForm(request.POST or None, instance=target, units=units.distinct())
     if request.method == "POST" and form.is_valid():
         try:
             update_item(
@@ -96,108 +114,122 @@ def item_edit(request, pk):
         else:
             messages.success(request, _("Your changes were saved."))
             return redirect("office:item", pk=pk)
-    return render(request, "office/item_form.html", {"form": form, "item": item})
+    return render(
+        request,
+        "office/item_form.html",
+        {"form": form, "item": item, "in_update": item.in_update},
+    )
+
+
+def _missing_beyond_form(item, step) -> list[str]:
+    """What the complete form cannot supply: its note and ticks are taken as given,
+    because the performer fills them in on the form itself."""
+    return engine.missing_requirements(item, step, with_form=False)
+
+
+def _update_applies_at(item):
+    """The step whose completion makes an update public: the publish step, or the last."""
+    steps = list(item.sop.steps.all())
+    publish = [s for s in steps if s.kind == StepKind.PUBLISH]
+    return (publish or steps[-1:] or [None])[0]
+
+
+def detail_context(request, item, **forms) -> dict:
+    """Everything the item page shows; `forms` replaces a blank form with a bound one."""
+    user = request.user
+    step = item.current_step
+    can_act = engine.can_perform(user, item, step)
+    may_edit = can_edit(user, item)
+    proposed = item.working_copy()
+    lock = {"lock_version": item.lock_version}
+    earlier = list(item.sop.steps.filter(number__lt=step.number)) if step else []
+    classification = item.classifications.order_by("-decided_on", "-id").first()
+    events = list(
+        item.events.select_related("actor", "step", "to_step", "unit").order_by("-id")[
+            :RECENT_EVENTS
+        ]
+    )[::-1]
+    context = {
+        "item": item,
+        "steps": item.sop.steps.all(),
+        "can_act": can_act,
+        "separated": step is not None and engine.is_separated(user, item, step),
+        "missing": _missing_beyond_form(item, step) if can_act else [],
+        "check_labels": step.check_labels() if step else [],
+        "note_required": step is not None and Check.REVIEW_NOTE in (step.checks or []),
+        "can_edit": may_edit,
+        "complete_form": CompleteForm(step=step, initial=lock),
+        "return_form": ReturnForm(steps=earlier, initial=lock, auto_id="id_return_%s")
+        if earlier
+        else None,
+        "withdraw_form": WithdrawForm(initial=lock) if engine.can_withdraw(user, item) else None,
+        "reopen_form": ReopenForm(initial=lock) if engine.can_reopen(user, item) else None,
+        "proposed_changes": proposed_changes(item),
+        "update_applies_at": _update_applies_at(item) if item.in_update else None,
+        "show_classification": proposed.category == Category.EXEMPT or classification is not None,
+        "classification": classification,
+        "can_classify": can_classify(user, item),
+        "hardcopy_form": HardCopyForm(initial=lock)
+        if proposed.form_hardcopy and may_edit
+        else None,
+        "hardcopies": item.hardcopies.all(),
+        "upload_form": UploadForm(),
+        "documents": item.documents.prefetch_related("versions"),
+        "events": annotate_changes(events),
+        "event_count": item.events.count(),
+    }
+    context.update(forms)
+    return context
 
 
 @login_required
 def item_detail(request, pk):
     item = _office_item(request, pk)
-    step = item.current_step
-    can_act = engine.can_perform(request.user, item, step)
-    earlier = list(item.sop.steps.filter(number__lt=step.number)) if step else []
+    return render(request, "office/item_detail.html", detail_context(request, item))
+
+
+@login_required
+def item_history(request, pk):
+    item = _office_item(request, pk)
+    events = list(item.events.select_related("actor", "step", "to_step", "unit").order_by("id"))
     return render(
         request,
-        "office/item_detail.html",
+        "office/item_history.html",
+        {"item": item, "events": annotate_changes(events)},
+    )
+
+
+@login_required
+def item_classify(request, pk):
+    """Penetapan Klasifikasi: record why an item is exempt."""
+    item = _office_item(request, pk)
+    if not can_classify(request.user, item):
+        raise PermissionDenied
+    form = ClassificationForm(request.POST or None, initial={"lock_version": item.lock_version})
+    if request.method == "POST" and form.is_valid():
+        try:
+            record_classification(
+                item,
+                request.user,
+                expected_version=form.cleaned_data["lock_version"],
+                **form.service_fields(),
+            )
+        except ActionRefused as exc:
+            form.add_error(None, exc.message)
+        except ValidationError as exc:
+            form.add_error(None, exc)
+        else:
+            messages.success(request, _("The classification decision was recorded."))
+            return redirect("office:item", pk=pk)
+    return render(
+        request,
+        "office/classification_form.html",
         {
+            "form": form,
             "item": item,
-            "steps": item.sop.steps.all(),
-            "can_act": can_act,
-            "separated": step is not None and engine.is_separated(request.user, item, step),
-            "missing": engine.missing_requirements(item, step) if can_act else [],
-            "can_edit": can_edit(request.user, item),
-            "complete_form": CompleteForm(initial={"lock_version": item.lock_version}),
-            "return_form": ReturnForm(steps=earlier, initial={"lock_version": item.lock_version})
-            if earlier
-            else None,
-            "upload_form": UploadForm(),
-            "documents": item.documents.prefetch_related("versions"),
-            "events": item.events.select_related("actor", "step", "to_step", "unit"),
+            "decisions": item.classifications.order_by("-decided_on", "-id"),
         },
     )
-
-
-@login_required
-@require_POST
-def item_complete(request, pk):
-    item = _office_item(request, pk)
-    form = CompleteForm(request.POST)
-    if not form.is_valid():
-        messages.error(request, _("The form was incomplete; nothing was changed."))
-        return redirect("office:item", pk=pk)
-    number = item.current_step.number if item.current_step else None
-    try:
-        engine.complete_step(
-            item,
-            request.user,
-            expected_version=form.cleaned_data["lock_version"],
-            note=form.cleaned_data["note"],
-        )
-    except ActionRefused as exc:
-        _refused(request, exc)
-    else:
-        messages.success(request, _("Step %(number)s is complete.") % {"number": number})
-    return redirect("office:item", pk=pk)
-
-
-@login_required
-@require_POST
-def item_return(request, pk):
-    item = _office_item(request, pk)
-    earlier = (
-        item.sop.steps.filter(number__lt=item.current_step.number) if item.current_step else []
-    )
-    form = ReturnForm(request.POST, steps=earlier)
-    if not form.is_valid():
-        for errors in form.errors.values():
-            for error in errors:
-                messages.error(request, error)
-        return redirect("office:item", pk=pk)
-    try:
-        engine.return_to_step(
-            item,
-            request.user,
-            form.cleaned_data["to_step"],
-            form.cleaned_data["note"],
-            expected_version=form.cleaned_data["lock_version"],
-        )
-    except ActionRefused as exc:
-        _refused(request, exc)
-    else:
-        messages.success(
-            request,
-            _("The item was returned to step %(number)s.")
-            % {"number": form.cleaned_data["to_step"]},
-        )
-    return redirect("office:item", pk=pk)
-
-
-@login_required
-@require_POST
-def item_upload(request, pk):
-    item = _office_item(request, pk)
-    form = UploadForm(request.POST, request.FILES)
-    if not form.is_valid():
-        messages.error(request, _("Choose a file to upload."))
-        return redirect("office:item", pk=pk)
-    try:
-        version = add_document(
-            item, request.user, form.cleaned_data["file"], title=form.cleaned_data["title"]
-        )
-    except ActionRefused as exc:
-        _refused(request, exc)
-    else:
-        messages.success(request, _("“%(name)s” was stored.") % {"name": version.original_name})
-    return redirect("office:item", pk=pk)
 
 
 @login_required

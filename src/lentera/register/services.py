@@ -138,7 +138,9 @@ def can_classify(user, item: InformationItem) -> bool:
     )
 
 
-def record_classification(item: InformationItem, actor, **fields) -> ClassificationDecision:
+def record_classification(
+    item: InformationItem, actor, *, expected_version: int | None = None, **fields
+) -> ClassificationDecision:
     """Record a Penetapan Klasifikasi for an item; the decision enters the activity log."""
     unknown = set(fields) - set(CLASSIFICATION_FIELDS)
     if unknown:
@@ -151,11 +153,13 @@ def record_classification(item: InformationItem, actor, **fields) -> Classificat
     decision = ClassificationDecision(item=item, recorded_by=actor, **fields)
     decision.full_clean(exclude=["item", "recorded_by"])
     with transaction.atomic():
-        item = engine.lock_item(item, None)
+        item = engine.lock_item(item, expected_version)
         if not can_classify(actor, item):  # the item may have moved to another unit
             raise refusal
         decision.item = item
         decision.save()
+        item.lock_version += 1  # a decision changes what the next step will accept
+        item.save(update_fields=["lock_version", "updated_at"])
         values = {
             name: (v.isoformat() if hasattr(v, "isoformat") else v)
             for name in CLASSIFICATION_FIELDS

@@ -64,9 +64,14 @@ def _dip_gaps(item) -> list[str]:
     return gaps
 
 
-def missing_requirements(item, step: SopStep, *, note: str = "", ticked=()) -> list[str]:
+def missing_requirements(
+    item, step: SopStep, *, note: str = "", ticked=(), with_form: bool = True
+) -> list[str]:
     """What the item (as it will read after its proposed changes) still lacks before
-    `step` can be completed; empty when the step may be completed."""
+    `step` can be completed; empty when the step may be completed.
+
+    With `with_form=False`, leave out what the completing form itself supplies
+    (the note and the checklist ticks): what must be done before opening it."""
     from lentera.documents.models import HardCopy
 
     proposed = item.working_copy()
@@ -94,6 +99,8 @@ def missing_requirements(item, step: SopStep, *, note: str = "", ticked=()) -> l
         and not item.classifications.filter(exempt_until__gt=timezone.localdate()).exists()
     ):
         missing.append(str(Check.CLASSIFICATION.label))
+    if not with_form:
+        return missing
     if Check.REVIEW_NOTE in checks and not note.strip():
         missing.append(str(Check.REVIEW_NOTE.label))
     ticked = set(ticked)

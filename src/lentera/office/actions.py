@@ -1,0 +1,187 @@
+"""The item page's buttons: each posts to one of these, which calls one service."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from lentera.documents.services import add_document, record_hardcopy
+from lentera.errors import ActionRefused
+from lentera.register.services import can_edit
+from lentera.sop import services as engine
+
+from .forms import CompleteForm, HardCopyForm, ReopenForm, ReturnForm, UploadForm, WithdrawForm
+from .views import _office_item, detail_context
+
+
+def _refused(request, exc: ActionRefused) -> None:
+    text = exc.message
+    if exc.missing:
+        text += " " + _("Missing: %(list)s.") % {"list": "; ".join(exc.missing)}
+    messages.error(request, text)
+
+
+def _form_errors(request, form) -> None:
+    if "lock_version" in form.errors:
+        messages.error(request, _("The form was incomplete; nothing was changed."))
+        return
+    for errors in form.errors.values():
+        for error in errors:
+            messages.error(request, error)
+
+
+@login_required
+@require_POST
+def item_complete(request, pk):
+    item = _office_item(request, pk)
+    form = CompleteForm(request.POST, step=item.current_step)
+    if not form.is_valid():
+        _form_errors(request, form)
+        return redirect("office:item", pk=pk)
+    number = item.current_step.number if item.current_step else None
+    try:
+        engine.complete_step(
+            item,
+            request.user,
+            expected_version=form.cleaned_data["lock_version"],
+            note=form.cleaned_data["note"],
+            ticked=form.cleaned_data["ticked"],
+        )
+    except ActionRefused as exc:
+        _refused(request, exc)
+    else:
+        messages.success(request, _("Step %(number)s is complete.") % {"number": number})
+    return redirect("office:item", pk=pk)
+
+
+@login_required
+@require_POST
+def item_return(request, pk):
+    item = _office_item(request, pk)
+    earlier = (
+        item.sop.steps.filter(number__lt=item.current_step.number) if item.current_step else []
+    )
+    form = ReturnForm(request.POST, steps=earlier)
+    if not form.is_valid():
+        _form_errors(request, form)
+        return redirect("office:item", pk=pk)
+    try:
+        engine.return_to_step(
+            item,
+            request.user,
+            form.cleaned_data["to_step"],
+            form.cleaned_data["note"],
+            expected_version=form.cleaned_data["lock_version"],
+        )
+    except ActionRefused as exc:
+        _refused(request, exc)
+    else:
+        messages.success(
+            request,
+            _("The item was returned to step %(number)s.")
+            % {"number": form.cleaned_data["to_step"]},
+        )
+    return redirect("office:item", pk=pk)
+
+
+@login_required
+@require_POST
+def item_withdraw(request, pk):
+    item = _office_item(request, pk)
+    form = WithdrawForm(request.POST)
+    if not form.is_valid():
+        _form_errors(request, form)
+        return redirect("office:item", pk=pk)
+    try:
+        engine.withdraw(
+            item,
+            request.user,
+            form.cleaned_data["note"],
+            expected_version=form.cleaned_data["lock_version"],
+        )
+    except ActionRefused as exc:
+        _refused(request, exc)
+    else:
+        messages.success(request, _("The item was withdrawn; the DIP no longer lists it."))
+    return redirect("office:item", pk=pk)
+
+
+@login_required
+@require_POST
+def item_reopen(request, pk):
+    item = _office_item(request, pk)
+    form = ReopenForm(request.POST)
+    if not form.is_valid():
+        _form_errors(request, form)
+        return redirect("office:item", pk=pk)
+    try:
+        item = engine.reopen(
+            item,
+            request.user,
+            form.cleaned_data["note"],
+            expected_version=form.cleaned_data["lock_version"],
+        )
+    except ActionRefused as exc:
+        _refused(request, exc)
+    else:
+        if item.in_update:
+            text = _(
+                "The item goes through its SOP again. The public keeps seeing the published "
+                "version until the update is published."
+            )
+        else:
+            text = _("The item goes through its SOP again.")
+        messages.success(request, text)
+    return redirect("office:item", pk=pk)
+
+
+@login_required
+@require_POST
+def item_upload(request, pk):
+    item = _office_item(request, pk)
+    form = UploadForm(request.POST, request.FILES)
+    if not form.is_valid():
+        messages.error(request, _("Choose a file to upload."))
+        return redirect("office:item", pk=pk)
+    try:
+        version = add_document(
+            item, request.user, form.cleaned_data["file"], title=form.cleaned_data["title"]
+        )
+    except ActionRefused as exc:
+        _refused(request, exc)
+    else:
+        messages.success(request, _("“%(name)s” was stored.") % {"name": version.original_name})
+    return redirect("office:item", pk=pk)
+
+
+@login_required
+@require_POST
+def item_hardcopy(request, pk):
+    """Record where a physical copy is kept; a form with errors comes back filled in."""
+    item = _office_item(request, pk)
+    if not can_edit(request.user, item):
+        messages.error(request, _("You cannot record a hard copy for this item."))
+        return redirect("office:item", pk=pk)
+    form = HardCopyForm(request.POST)
+    if form.is_valid():
+        try:
+            record_hardcopy(
+                item,
+                request.user,
+                expected_version=form.cleaned_data["lock_version"],
+                **form.service_fields(),
+            )
+        except ActionRefused as exc:
+            _refused(request, exc)
+        except ValidationError as exc:
+            form.add_error(None, exc)
+        else:
+            messages.success(request, _("The hard copy location was recorded."))
+            return redirect("office:item", pk=pk)
+        if not form.errors:
+            return redirect("office:item", pk=pk)
+    return render(
+        request, "office/item_detail.html", detail_context(request, item, hardcopy_form=form)
+    )
