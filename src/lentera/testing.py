@@ -6,11 +6,15 @@ from dataclasses import dataclass
 from django.contrib.auth import get_user_model
 from django.core.files.uploadedfile import SimpleUploadedFile
 
+from lentera.documents.services import add_document, record_hardcopy
 from lentera.organizations.constants import PpidRole, Role
 from lentera.organizations.models import Membership, PublicBody, Unit
 from lentera.register.constants import Category, ExemptionGround
-from lentera.register.services import create_item, record_classification
+from lentera.register.services import can_edit, create_item, record_classification
+from lentera.sop.constants import Check, PerformerRole, PerformerScope
+from lentera.sop.models import Sop, SopStep
 from lentera.sop.presets import PRESET_DIR, load_preset
+from lentera.sop.services import complete_step, required_checks
 
 PASSWORD = "kata-sandi-uji-123"
 
@@ -71,6 +75,149 @@ def build_world(prefix: str = "") -> World:
     )
 
 
+PONTIANAK = "kota-pontianak-2023.toml"
+BIRO_KESRA = "kalbar-biro-kesra-2021.toml"
+DISKOMINFO = "kalbar-diskominfo-2024.toml"
+BANGKA = "bangka-dinkominfotik-2024.toml"
+PRESET_FILES = (PONTIANAK, BIRO_KESRA, DISKOMINFO, BANGKA)
+
+
+@dataclass(frozen=True)
+class _Layout:
+    body: str
+    body_slug: str
+    tag: str  # ends every username: petugas.dinsos.ptk
+    main: tuple[str, str]  # (name, short) of the PPID Utama
+    unit: tuple[str, str]  # the implementing unit holding the items
+    other: tuple[str, str]  # another implementing unit
+
+
+_KALBAR = dict(
+    body="Pemerintah Provinsi Kalimantan Barat",
+    body_slug="prov-kalbar",
+    tag="kalbar",
+    main=("Dinas Komunikasi dan Informatika", "diskominfo"),
+)
+_KESRA = ("Biro Kesejahteraan Rakyat", "kesra")
+_DINKES_KALBAR = ("Dinas Kesehatan", "dinkes")
+_LAYOUTS = {
+    PONTIANAK: _Layout(
+        body="Pemerintah Kota Pontianak",
+        body_slug="kota-pontianak",
+        tag="ptk",
+        main=("Dinas Komunikasi dan Informatika", "diskominfo"),
+        unit=("Dinas Sosial", "dinsos"),
+        other=("Dinas Pendidikan dan Kebudayaan", "disdikbud"),
+    ),
+    # The province runs seed 003; its Biro Kesra chose seed 002 for itself.
+    BIRO_KESRA: _Layout(**_KALBAR, unit=_KESRA, other=_DINKES_KALBAR),
+    DISKOMINFO: _Layout(**_KALBAR, unit=_DINKES_KALBAR, other=_KESRA),
+    BANGKA: _Layout(
+        body="Pemerintah Kabupaten Bangka",
+        body_slug="kab-bangka",
+        tag="bangka",
+        main=("Dinas Komunikasi, Informatika dan Statistik", "dinkominfotik"),
+        unit=("Dinas Kesehatan", "dinkes"),
+        other=("Dinas Pendidikan", "disdik"),
+    ),
+}
+
+
+@dataclass
+class PresetWorld:
+    """One body whose implementing unit `unit` follows a seed preset (see build_preset_world)."""
+
+    body: PublicBody
+    main: Unit  # PPID Utama
+    unit: Unit  # implementing unit holding the items; follows `sop`
+    other_unit: Unit  # another implementing unit of the body
+    sop: Sop
+    officer: object  # officer of `unit`
+    reviewer: object  # reviewer of `unit`
+    approver: object  # approver of `unit`
+    main_officer: object  # officer of the PPID Utama
+    main_reviewer: object  # reviewer of the PPID Utama
+    main_approver: object  # approver of the PPID Utama
+    other_officer: object  # officer of `other_unit`
+    outsider: object  # logged in, no membership
+
+    def member(self, role: str, scope: str):
+        """The user holding `role` in the item's unit or in the PPID Utama."""
+        where = "main_" if scope == PerformerScope.MAIN_UNIT else ""
+        return getattr(self, where + role)
+
+    def performer(self, step: SopStep):
+        """Who performs `step` for items of `unit`; None for the application's own steps."""
+        if step.performer_role == PerformerRole.SYSTEM:
+            return None
+        return self.member(step.performer_role, step.performer_scope)
+
+
+def build_preset_world(preset_file: str, prefix: str = "") -> PresetWorld:
+    """A body running `preset_file` (one of PRESET_FILES) with people in every role.
+
+    Who performs each step (performer label in the SOP → PresetWorld field):
+
+    - kota-pontianak-2023 (Dinas Sosial, Kota Pontianak): 1 Pejabat Bidang Pelayanan
+      Informasi dan Dokumentasi → main_officer; 2 PPID Utama → main_reviewer; 3 PPID
+      Pendukung (OPD) → officer; 4 PPID Utama → main_reviewer; 5 Pejabat Bidang →
+      main_officer (publishes).
+    - kalbar-biro-kesra-2021 (Biro Kesra, chosen with Unit.sop; the province keeps 003):
+      1 PPID Pelaksana → officer (hard copy location and checklist tick); 2 Petugas
+      Dokumentasi → officer; 3 PPID → main_officer, never the submitter. No publish step:
+      the item ends documented, its files available on request.
+    - kalbar-diskominfo-2024 (Dinas Kesehatan, Prov. Kalbar): 1 and 2 Petugas PPID →
+      officer; 3 Kepala PPID → approver; 4 Petugas PPID of the PPID Utama → main_officer
+      (publishes); 5 Aplikasi SIP PPID → the application itself.
+    - bangka-dinkominfotik-2024 (Dinas Kesehatan, Kab. Bangka): 1 to 3 PPID Pelaksana →
+      officer; 4 PPID → main_reviewer (corrects, returns, writes a note); 5 Atasan PPID →
+      main_approver (ratifies and publishes), never the submitter.
+
+    The two Kalbar presets share a body, as do build_world(): give each world in one
+    test its own `prefix`.
+    """
+    layout = _LAYOUTS[preset_file]
+    body = PublicBody.objects.create(
+        name=f"{prefix}{layout.body}", slug=f"{prefix}{layout.body_slug}"
+    )
+
+    def unit(name_short, **fields) -> Unit:
+        name, short = name_short
+        slug = f"{prefix}{layout.body_slug.split('-', 1)[1]}-{short}"
+        return Unit.objects.create(body=body, name=name, slug=slug, **fields)
+
+    main = unit(layout.main, ppid_role=PpidRole.MAIN)
+    units = {short: unit((name, short), parent=main) for name, short in (layout.unit, layout.other)}
+    if layout.tag == "kalbar":
+        body.sop, _ = load_preset(PRESET_DIR / DISKOMINFO)
+        units["kesra"].sop, _ = load_preset(PRESET_DIR / BIRO_KESRA)
+        units["kesra"].save()
+    else:
+        body.sop, _ = load_preset(PRESET_DIR / preset_file)
+    body.save()
+    held, other = units[layout.unit[1]], units[layout.other[1]]
+
+    def person(kind: str, where: str, at: Unit, *roles: str):
+        return make_user(f"{prefix}{kind}.{where}.{layout.tag}", at, *roles)
+
+    short = layout.unit[1]
+    return PresetWorld(
+        body=body,
+        main=main,
+        unit=held,
+        other_unit=other,
+        sop=held.sop_in_use(),
+        officer=person("petugas", short, held, Role.OFFICER),
+        reviewer=person("penelaah", short, held, Role.REVIEWER),
+        approver=person("kepala", short, held, Role.APPROVER),
+        main_officer=person("petugas", "ppid", main, Role.OFFICER),
+        main_reviewer=person("penelaah", "ppid", main, Role.REVIEWER),
+        main_approver=person("kepala", "ppid", main, Role.APPROVER),
+        other_officer=person("petugas", layout.other[1], other, Role.OFFICER),
+        outsider=make_user(f"{prefix}warga.{layout.tag}"),
+    )
+
+
 def item_fields(unit: Unit, **overrides) -> dict:
     fields = dict(
         title="Laporan Kinerja Instansi Pemerintah (LKjIP) Tahun 2024",
@@ -90,7 +237,7 @@ def item_fields(unit: Unit, **overrides) -> dict:
     return fields
 
 
-def new_item(world: World, **overrides):
+def new_item(world: "World | PresetWorld", **overrides):
     """An item recorded by the unit's officer; an exempt one gets its classification."""
     item = create_item(world.officer, **item_fields(world.unit, **overrides))
     if item.category == Category.EXEMPT:
@@ -125,3 +272,52 @@ def pdf_upload(name: str = "lkjip-2024.pdf", text: str = "LKjIP 2024") -> Simple
     pdf.set_font("helvetica", size=12)
     pdf.multi_cell(0, 8, text)
     return SimpleUploadedFile(name, bytes(pdf.output()), content_type="application/pdf")
+
+
+REVIEW_NOTE = "Sudah ditelaah: kolom DIP lengkap dan dokumen sesuai."
+
+
+def meet_requirements(world: PresetWorld, item, step: SopStep) -> None:
+    """Do what the Kelengkapan of `step` asks before its performer completes it:
+    attach a soft copy, record the hard copy's location, classify an exempt item."""
+    performer = world.performer(step)
+    doer = performer if performer is not None and can_edit(performer, item) else world.officer
+    proposed = item.working_copy()
+    checks = required_checks(item, step)
+    if Check.SOFTCOPY in checks and proposed.form_softcopy and not item.documents.exists():
+        add_document(item, doer, pdf_upload(f"informasi-{item.pk}.pdf", f"{item.title} #{item.pk}"))
+    if (
+        Check.HARDCOPY_LOCATION in checks
+        and proposed.form_hardcopy
+        and not item.hardcopies.exists()
+    ):
+        record_hardcopy(
+            item,
+            doer,
+            building=f"Kantor {item.holding_unit.name}",
+            room="Ruang Arsip",
+            cabinet="Lemari 2",
+            box=f"Boks {item.year}",
+            custodian=f"Pengelola Arsip {item.holding_unit.name}",
+        )
+    if (
+        Check.CLASSIFICATION in checks
+        and proposed.category == Category.EXEMPT
+        and not item.classifications.exists()
+    ):
+        classify(item, world.main_reviewer)
+
+
+def walk_item(world: PresetWorld, item, *, until: int | None = None, note: str = REVIEW_NOTE):
+    """Complete the item's steps with their performers, requirements met, until it
+    reaches step `until` or the end of its SOP; return the item as it then is."""
+    item.refresh_from_db()
+    while (step := item.current_step) is not None and step.number != until:
+        meet_requirements(world, item, step)
+        item = complete_step(
+            item,
+            world.performer(step),
+            note=note if Check.REVIEW_NOTE in step.checks else "",
+            ticked=step.checklist_items,
+        )
+    return item

@@ -4,6 +4,8 @@ Everything an officer would do goes through the services, so the activity log,
 the SOP positions and the stored files are the real thing.
 """
 
+from dataclasses import replace
+
 from django.contrib.auth import get_user_model
 from django.contrib.auth.hashers import make_password
 from django.core.files.storage import default_storage
@@ -11,13 +13,20 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import transaction
 from django.utils.text import slugify
 
-from lentera.documents.services import add_document
+from lentera.documents.services import add_document, record_hardcopy
 from lentera.organizations.constants import PpidRole, Role
 from lentera.organizations.models import Membership, PublicBody, Unit
-from lentera.register.constants import Status
-from lentera.register.services import create_item
+from lentera.register.constants import Category, Status
+from lentera.register.services import (
+    CLASSIFICATION_FIELDS,
+    can_classify,
+    can_edit,
+    create_item,
+    record_classification,
+    update_item,
+)
 from lentera.sop import services as engine
-from lentera.sop.constants import CHECKING_KINDS
+from lentera.sop.constants import Check, PerformerScope, StepKind
 from lentera.sop.models import Sop
 from lentera.sop.presets import load_presets
 
@@ -25,8 +34,8 @@ from .demo_data import BODIES, ITEMS, PEOPLE, DemoBody, DemoItem, DemoPerson
 
 DEMO_PASSWORD = "lentera-demo"
 SUPERUSER = "admin"
-# Until the other seeds ship as presets, every demo body follows seed 003.
-DEMO_SOP_KEY = "kalbar-diskominfo-2024"
+# What a reviewer writes when a step asks for a note (seed 004, step 4).
+REVIEW_NOTE = "Sudah ditelaah dan dikoreksi; sesuai dengan Daftar Informasi Publik."
 
 ROLE_TITLES = {
     Role.OFFICER: "Petugas PPID",
@@ -61,7 +70,7 @@ def demo_logins() -> list[tuple[str, str]]:
     for person in PEOPLE:
         unit, body = units[person.unit]
         where = f"{unit.short_name} {body.short_name}" + (" (PPID Utama)" if unit.main else "")
-        logins.append((person.username, f"{ROLE_TITLES[person.role]}, {where}"))
+        logins.append((person.username, f"{person.title or ROLE_TITLES[person.role]}, {where}"))
     return logins
 
 
@@ -69,27 +78,38 @@ def _load(stdout, stored: list[str]) -> None:
     bodies = [_ensure_body(spec) for spec in BODIES]
     # After the bodies, so that a preset finds the body it was written for.
     load_presets()
-    sop = Sop.objects.filter(preset_key=DEMO_SOP_KEY).order_by("-version").first()
-    if sop is None:
-        raise RuntimeError(f"SOP preset {DEMO_SOP_KEY!r} is missing")
     # One hash for every account: the password is published anyway, and hashing
     # it per account would make the demo wait seconds for nothing.
     password = make_password(DEMO_PASSWORD)
     _ensure_user(SUPERUSER, "Administrator", "Lentera", password, is_staff=True, is_superuser=True)
     for spec, body in zip(BODIES, bodies, strict=True):
+        # An administrator may have chosen another SOP since: leave their choice.
         if body.sop_id is None:
-            body.sop = sop
+            body.sop = _preset(spec.sop)
             body.save(update_fields=["sop"])
+        for unit_spec in spec.units:
+            if unit_spec.sop:
+                Unit.objects.filter(slug=unit_spec.slug, sop__isnull=True).update(
+                    sop=_preset(unit_spec.sop)
+                )
         slugs = {unit.slug for unit in spec.units}
         people = [_ensure_person(p, password) for p in PEOPLE if p.unit in slugs]
         items = [_ensure_item(d, spec, stored) for d in ITEMS if d.unit in slugs]
         new = [item for item in items if item is not None]
         published = sum(item.status == Status.PUBLISHED for item in new)
+        documented = sum(item.status == Status.DOCUMENTED for item in new)
         if stdout is not None:
             stdout.write(
                 f"{body.name}: {len(spec.units)} units, {len(people)} people, "
-                f"{len(new)} new items ({published} published)\n"
+                f"{len(new)} new items ({published} published, {documented} documented)\n"
             )
+
+
+def _preset(key: str) -> Sop:
+    sop = Sop.objects.filter(preset_key=key).order_by("-version").first()
+    if sop is None:
+        raise RuntimeError(f"SOP preset {key!r} is missing")
+    return sop
 
 
 def _ensure_body(spec: DemoBody) -> PublicBody:
@@ -145,9 +165,8 @@ def _ensure_item(d: DemoItem, body: DemoBody, stored: list[str]):
     unit = Unit.objects.select_related("body").get(slug=d.unit)
     if unit.items.filter(title=d.title).exists():
         return None
-    officer = _member(unit, Role.OFFICER)
     item = create_item(
-        officer,
+        _recorder(unit),
         title=d.title,
         summary=d.summary,
         holding_unit=unit,
@@ -161,46 +180,140 @@ def _ensure_item(d: DemoItem, body: DemoBody, stored: list[str]):
         legal_basis=d.legal_basis,
         year=d.year,
     )
-    if d.has_soft_copy:
-        version = add_document(item, officer, _pdf(d, body, unit), title=d.title)
-        stored.append(version.file.name)
-    return _walk(item, d)
-
-
-def _walk(item, d: DemoItem):
-    """Complete steps as their performers would, returning once if the item asks for it."""
-    returned = not d.return_note
-    while (step := item.current_step) is not None:
-        if returned and step.kind == d.waits_at:
-            break
-        performer = _performer(item, step)
-        if not returned and step.kind in CHECKING_KINDS:
-            earlier = item.sop.steps.filter(number__lt=step.number).order_by("-number").first()
-            item = engine.return_to_step(item, performer, earlier.number, d.return_note)
-            returned = True
-        else:
-            item = engine.complete_step(item, performer)
+    walk = _Walk(d, body, stored)
+    item = walk(item, stop_at=d.waits_at, return_from=d.return_from, note=d.return_note)
+    if d.update and item.is_listed:
+        officer = _member(unit, Role.OFFICER)
+        item = engine.reopen(item, officer, d.update_note)
+        item = update_item(item, officer, **dict(d.update))
+        # The revised file goes with the update and stays offline until it is published.
+        shown = {name: value for name, value in d.update if name in ("title", "summary")}
+        revised = _pdf(replace(d, **shown), body, unit)
+        walk.upload(item, officer, revised, document=item.documents.first())
+        item = walk(item, stop_at=d.update_waits_at)
     return item
 
 
+def _recorder(unit: Unit):
+    """Who records a new item: the performer of the first step of the unit's SOP
+    (the PPID Utama in seed 000), else the unit's officer."""
+    sop = unit.sop_in_use()
+    step = sop.first_step() if sop is not None else None
+    if step is not None and step.performer_role == Role.OFFICER:
+        main = step.performer_scope == PerformerScope.MAIN_UNIT and unit.body.main_unit
+        return _member(main or unit, Role.OFFICER, step.performer_label)
+    return _member(unit, Role.OFFICER)
+
+
+class _Walk:
+    """Moves one demo item through its SOP as the performers of its steps would."""
+
+    def __init__(self, d: DemoItem, body: DemoBody, stored: list[str]):
+        self.d, self.body, self.stored = d, body, stored
+
+    def __call__(self, item, *, stop_at: int | None, return_from: int = 0, note: str = ""):
+        """Complete steps until step `stop_at` (or the end); the performer of step
+        `return_from` first sends the item back to the step before it with `note`."""
+        while (step := item.current_step) is not None:
+            if step.number == stop_at and not note:
+                break
+            performer = _performer(item, step)
+            if note and step.number == return_from:
+                item = engine.return_to_step(item, performer, step.number - 1, note)
+                if self.d.correction:
+                    officer = _member(item.holding_unit, Role.OFFICER)
+                    item = update_item(item, officer, **dict(self.d.correction))
+                note = ""
+                continue
+            self.meet_requirements(item, step, performer)
+            item = engine.complete_step(
+                item,
+                performer,
+                note=REVIEW_NOTE if Check.REVIEW_NOTE in step.checks else "",
+                ticked=step.checklist_items,
+            )
+        return item
+
+    def meet_requirements(self, item, step, performer) -> None:
+        """What the step's Kelengkapan asks for; files and hard copies come at the
+        latest with the input step, when the unit hands its information over."""
+        checks = engine.required_checks(item, step)
+        handing_over = step.kind == StepKind.INPUT
+        hands = performer if can_edit(performer, item) else _member(item.holding_unit, Role.OFFICER)
+        unit = item.holding_unit
+        if (
+            (handing_over or Check.SOFTCOPY in checks)
+            and item.form_softcopy
+            and not item.documents.exists()
+        ):
+            self.upload(item, hands, _pdf(self.d, self.body, unit))
+        if (
+            (handing_over or Check.HARDCOPY_LOCATION in checks)
+            and item.form_hardcopy
+            and not item.hardcopies.exists()
+        ):
+            record_hardcopy(
+                item,
+                hands,
+                building=f"Kantor {unit.name}",
+                room="Ruang Arsip",
+                cabinet=f"Lemari {_kept(unit) + 1}",
+                box=f"Boks Tahun {self.d.year}",
+                custodian=f"Pengelola Arsip {unit.short_name or unit.name}",
+            )
+        if (
+            Check.CLASSIFICATION in checks
+            and item.category == Category.EXEMPT
+            and not item.classifications.exists()
+        ):
+            if self.d.exemption is None:
+                raise RuntimeError(f"demo data: exempt item {item} needs its exemption")
+            classifier = performer if can_classify(performer, item) else _classifier(item)
+            fields = {name: getattr(self.d.exemption, name) for name in CLASSIFICATION_FIELDS}
+            record_classification(item, classifier, **fields)
+
+    def upload(self, item, actor, upload, document=None) -> None:
+        version = add_document(item, actor, upload, title=self.d.title, document=document)
+        self.stored.append(version.file.name)
+
+
+def _kept(unit: Unit) -> int:
+    return unit.items.filter(hardcopies__isnull=False).distinct().count()
+
+
 def _performer(item, step):
-    """A member who may perform `step` for `item`, separation of duties respected."""
+    """A member who may perform `step` for `item`, separation of duties respected;
+    whoever the SOP names as its performer first (Petugas Dokumentasi, ...)."""
     unit = engine.performer_unit(item, step)
+    named = {p.username for p in PEOPLE if p.title == step.performer_label}
     candidates = get_user_model().objects.filter(
         memberships__unit=unit, memberships__role=step.performer_role
     )
-    for user in candidates.order_by("username"):
+    for user in sorted(candidates, key=lambda u: (u.username not in named, u.username)):
         if engine.is_separated(user, item, step):
             return user
     raise RuntimeError(f"demo data: nobody in {unit} may perform step {step.number} of {item}")
 
 
-def _member(unit: Unit, role: str):
+def _classifier(item):
+    """A reviewer or approver of the PPID Utama, who may record a classification."""
+    main = engine.main_unit(item)
+    for role in (Role.REVIEWER, Role.APPROVER):
+        user = (
+            get_user_model().objects.filter(memberships__unit=main, memberships__role=role).first()
+        )
+        if user is not None and can_classify(user, item):
+            return user
+    raise RuntimeError(f"demo data: nobody may classify {item}")
+
+
+def _member(unit: Unit, role: str, title: str = ""):
+    """A member of `unit` in `role`, whoever bears `title` first."""
+    named = {p.username for p in PEOPLE if title and p.title == title}
     members = get_user_model().objects.filter(memberships__unit=unit, memberships__role=role)
-    user = members.order_by("username").first()
-    if user is None:
-        raise RuntimeError(f"demo data: {unit} has no {role}")
-    return user
+    for user in sorted(members, key=lambda u: (u.username not in named, u.username)):
+        return user
+    raise RuntimeError(f"demo data: {unit} has no {role}")
 
 
 def _pdf(d: DemoItem, body: DemoBody, unit: Unit) -> SimpleUploadedFile:

@@ -1,11 +1,23 @@
-"""The demo's tables: bodies and units from the seeds, their people and a register."""
+"""The demo's tables: bodies and units from the seeds, their people and a register.
+
+Each body follows its own seed SOP (Biro Kesra chose seed 002 for itself), so the
+items name the steps where they wait by the step numbers of that SOP:
+
+- kota-pontianak-2023: 1 Pejabat Bidang PID, 2 PPID Utama reviews, 3 the OPD hands over
+  the data (soft copy), 4 PPID Utama reviews, 5 Pejabat Bidang publishes.
+- kalbar-diskominfo-2024: 1 and 2 the SKPD's Petugas PPID, 3 its Kepala PPID approves,
+  4 the PPID Utama's Petugas PPID publishes, 5 the application.
+- kalbar-biro-kesra-2021: 1 PPID Pelaksana (hard copy), 2 Petugas Dokumentasi (soft
+  copy), 3 the PPID stores it; no publish step.
+- bangka-dinkominfotik-2024: 1 to 3 PPID Pelaksana, 4 PPID reviews (with a note),
+  5 Atasan PPID ratifies and publishes.
+"""
 
 import datetime
 from dataclasses import dataclass
 
 from lentera.organizations.constants import Role
-from lentera.register.constants import Category
-from lentera.sop.constants import StepKind
+from lentera.register.constants import Category, ExemptionGround
 
 date = datetime.date
 MAIN = "main"
@@ -18,6 +30,8 @@ class DemoUnit:
     short_name: str
     # "main" for the PPID Utama; else the parent's slug, the PPID Utama when empty.
     parent: str = ""
+    # The key of the SOP preset this unit chose for itself; empty follows the body's.
+    sop: str = ""
 
     @property
     def main(self) -> bool:
@@ -32,6 +46,7 @@ class DemoBody:
     address: str
     website: str
     place: str  # where its information is made (tempat pembuatan)
+    sop: str  # the key of the SOP preset the body follows
     units: tuple[DemoUnit, ...]
 
 
@@ -42,6 +57,25 @@ class DemoPerson:
     last_name: str
     unit: str  # slug
     role: str
+    # What the SOPs call this person; a step whose performer (as in the SOP) reads
+    # the same goes to them first.
+    title: str = ""
+
+
+@dataclass(frozen=True)
+class DemoExemption:
+    """The Penetapan Klasifikasi of an exempt demo item."""
+
+    ground: str
+    statute: str
+    consequence_test: str
+    public_interest_test: str
+    participants: str
+    decided_by: str
+    approved_by: str
+    decree_number: str
+    decided_on: datetime.date
+    exempt_until: datetime.date
 
 
 @dataclass(frozen=True)
@@ -56,15 +90,22 @@ class DemoItem:
     year: int
     category: str = Category.PERIODIC
     hardcopy: bool = True
-    # The kind of step where the item is left waiting; None walks every step.
-    waits_at: str | None = None
-    # When set, the first review or approval step returns the item with this note.
+    # The number of the step (of its unit's SOP) where the item is left waiting;
+    # None walks every step.
+    waits_at: int | None = None
+    # When set, the performer of step `return_from` sends the item back to the step
+    # before it once, with this note; the officer then applies `correction` (never
+    # the title: the demo finds its items by title).
+    return_from: int = 0
     return_note: str = ""
-
-    @property
-    def has_soft_copy(self) -> bool:
-        """Officers attach the file once collected: before approval, or before a return."""
-        return self.waits_at not in (StepKind.COLLECT, StepKind.INPUT) or bool(self.return_note)
+    correction: tuple[tuple[str, str], ...] = ()
+    # Penetapan Klasifikasi for an exempt item that passes a review or approval step.
+    exemption: DemoExemption | None = None
+    # Once listed, the item is reopened with these proposed changes, which wait at
+    # step `update_waits_at` of the update.
+    update: tuple[tuple[str, str], ...] = ()
+    update_note: str = ""
+    update_waits_at: int | None = None
 
 
 BODIES = (
@@ -75,6 +116,7 @@ BODIES = (
         address="Jl. Rahadi Usman No. 3, Pontianak",
         website="https://pontianak.go.id",
         place="Pontianak",
+        sop="kota-pontianak-2023",
         units=(
             DemoUnit(
                 "pontianak-diskominfo", "Dinas Komunikasi dan Informatika", "Diskominfo", MAIN
@@ -90,11 +132,16 @@ BODIES = (
         address="Jl. Ahmad Yani, Pontianak",
         website="https://kalbarprov.go.id",
         place="Pontianak",
+        sop="kalbar-diskominfo-2024",
         units=(
             DemoUnit("kalbar-diskominfo", "Dinas Komunikasi dan Informatika", "Diskominfo", MAIN),
             DemoUnit("kalbar-setda", "Sekretariat Daerah", "Setda"),
             DemoUnit(
-                "kalbar-biro-kesra", "Biro Kesejahteraan Rakyat", "Biro Kesra", "kalbar-setda"
+                "kalbar-biro-kesra",
+                "Biro Kesejahteraan Rakyat",
+                "Biro Kesra",
+                "kalbar-setda",
+                sop="kalbar-biro-kesra-2021",
             ),
             DemoUnit("kalbar-dinkes", "Dinas Kesehatan", "Dinkes"),
         ),
@@ -106,6 +153,7 @@ BODIES = (
         address="Jl. A. Yani (Jalur Dua), Sungailiat",
         website="https://bangka.go.id",
         place="Sungailiat",
+        sop="bangka-dinkominfotik-2024",
         units=(
             DemoUnit(
                 "bangka-dinkominfotik",
@@ -121,34 +169,42 @@ BODIES = (
 )
 
 OFF, REV, APP, ADM = Role.OFFICER, Role.REVIEWER, Role.APPROVER, Role.ADMIN
+# Performers as the seed SOPs name them.
+PEJABAT_BIDANG = "Pejabat Bidang Pelayanan Informasi dan Dokumentasi"
+PENDUKUNG = "PPID Pendukung (OPD)"
+PELAKSANA = "PPID Pelaksana"
+DOKUMENTASI = "Petugas Dokumentasi"
+LAYANAN = "Petugas Layanan"
+PENELAAH_UTAMA = "Penelaah PPID Utama"
 PEOPLE = tuple(
     DemoPerson(*row)
     for row in (
-        ("petugas.ppid.ptk", "Rina", "Marlina", "pontianak-diskominfo", OFF),
-        ("penelaah.ppid.ptk", "Hendra", "Gunawan", "pontianak-diskominfo", REV),
+        ("petugas.ppid.ptk", "Rina", "Marlina", "pontianak-diskominfo", OFF, PEJABAT_BIDANG),
+        ("penelaah.ppid.ptk", "Hendra", "Gunawan", "pontianak-diskominfo", REV, PENELAAH_UTAMA),
         ("kepala.ppid.ptk", "Muhammad", "Syafrudin", "pontianak-diskominfo", APP),
         ("admin.ppid.ptk", "Yohanes Andi", "Saputra", "pontianak-diskominfo", ADM),
-        ("petugas.dinsos.ptk", "Siti", "Rahmawati", "pontianak-dinsos", OFF),
+        ("petugas.dinsos.ptk", "Siti", "Rahmawati", "pontianak-dinsos", OFF, PENDUKUNG),
         ("kepala.dinsos.ptk", "Dedi", "Kurniawan", "pontianak-dinsos", APP),
-        ("petugas.disdikbud.ptk", "Nurul", "Hidayah", "pontianak-disdikbud", OFF),
+        ("petugas.disdikbud.ptk", "Nurul", "Hidayah", "pontianak-disdikbud", OFF, PENDUKUNG),
         ("kepala.disdikbud.ptk", "Budi", "Santoso", "pontianak-disdikbud", APP),
         ("petugas.ppid.kalbar", "Dewi", "Anggraini", "kalbar-diskominfo", OFF),
         ("penelaah.ppid.kalbar", "Rizky", "Pratama", "kalbar-diskominfo", REV),
         ("kepala.ppid.kalbar", "Agus", "Salim", "kalbar-diskominfo", APP),
         ("admin.ppid.kalbar", "Lusiana", "Tjhin", "kalbar-diskominfo", ADM),
-        ("petugas.kesra.kalbar", "Maria Goretti", "Lestari", "kalbar-biro-kesra", OFF),
+        ("petugas.kesra.kalbar", "Maria Goretti", "Lestari", "kalbar-biro-kesra", OFF, PELAKSANA),
+        ("dokumentasi.kesra.kalbar", "Hendrikus", "Lim", "kalbar-biro-kesra", OFF, DOKUMENTASI),
         ("kepala.kesra.kalbar", "Syarif", "Abdurrahman", "kalbar-biro-kesra", APP),
         ("petugas.dinkes.kalbar", "Fitri", "Handayani", "kalbar-dinkes", OFF),
         ("kepala.dinkes.kalbar", "Stefanus", "Alexander", "kalbar-dinkes", APP),
-        ("petugas.ppid.bangka", "Eka Putri", "Lestari", "bangka-dinkominfotik", OFF),
-        ("penelaah.ppid.bangka", "Rahmat", "Hidayat", "bangka-dinkominfotik", REV),
-        ("kepala.ppid.bangka", "Ahmad", "Fauzi", "bangka-dinkominfotik", APP),
+        ("petugas.ppid.bangka", "Eka Putri", "Lestari", "bangka-dinkominfotik", OFF, LAYANAN),
+        ("penelaah.ppid.bangka", "Rahmat", "Hidayat", "bangka-dinkominfotik", REV, "PPID"),
+        ("kepala.ppid.bangka", "Ahmad", "Fauzi", "bangka-dinkominfotik", APP, "Atasan PPID"),
         ("admin.ppid.bangka", "Ferry", "Setiawan", "bangka-dinkominfotik", ADM),
-        ("petugas.dinkes.bangka", "Sri", "Wahyuni", "bangka-dinkes", OFF),
+        ("petugas.dinkes.bangka", "Sri", "Wahyuni", "bangka-dinkes", OFF, PELAKSANA),
         ("kepala.dinkes.bangka", "Hasanudin", "", "bangka-dinkes", APP),
-        ("petugas.disdik.bangka", "Yuliana", "Sari", "bangka-disdik", OFF),
+        ("petugas.disdik.bangka", "Yuliana", "Sari", "bangka-disdik", OFF, PELAKSANA),
         ("kepala.disdik.bangka", "Teguh", "Santoso", "bangka-disdik", APP),
-        ("petugas.bappeda.bangka", "Indra", "Jaya", "bangka-bappeda", OFF),
+        ("petugas.bappeda.bangka", "Indra", "Jaya", "bangka-bappeda", OFF, PELAKSANA),
         ("kepala.bappeda.bangka", "Nurhayati", "", "bangka-bappeda", APP),
     )
 )
@@ -200,8 +256,17 @@ ITEMS = (
         retention="5 tahun",
         legal_basis=SAKIP,
         year=2025,
+        return_from=4,
         return_note=(
             "Lengkapi tabel capaian indikator kinerja utama dan tanda tangan Kepala Dinas."
+        ),
+        correction=(
+            (
+                "summary",
+                "Capaian indikator kinerja utama Dinas Sosial terhadap sasaran Renstra, "
+                "lengkap dengan tabel capaian per indikator, realisasi anggaran dan langkah "
+                "perbaikan untuk tahun berikutnya.",
+            ),
         ),
     ),
     DemoItem(
@@ -217,7 +282,7 @@ ITEMS = (
         legal_basis=PELAYANAN,
         year=2026,
         category=Category.ON_DEMAND,
-        waits_at=StepKind.APPROVE,
+        waits_at=4,
     ),
     DemoItem(
         unit="pontianak-dinsos",
@@ -233,7 +298,24 @@ ITEMS = (
         year=2026,
         category=Category.EXEMPT,
         hardcopy=False,
-        waits_at=StepKind.INPUT,
+        exemption=DemoExemption(
+            ground=ExemptionGround.PRIVACY,
+            statute=RAHASIA_PRIBADI,
+            consequence_test=(
+                "Membuka nama, NIK dan kondisi sosial ekonomi calon penerima mengungkap "
+                "rahasia pribadi dan membuka peluang penyalahgunaan data."
+            ),
+            public_interest_test=(
+                "Kepentingan publik terpenuhi oleh rekapitulasi agregat per kecamatan yang "
+                "sudah diumumkan; data per orang tidak menambah manfaat bagi publik."
+            ),
+            participants="PPID Utama, PPID Pendukung Dinas Sosial, Bagian Hukum Setda",
+            decided_by="Kepala Dinas Komunikasi dan Informatika selaku PPID Utama",
+            approved_by="Wali Kota Pontianak",
+            decree_number="Keputusan PPID Utama Nomor 4 Tahun 2026",
+            decided_on=date(2026, 9, 21),
+            exempt_until=date(2031, 9, 21),
+        ),
     ),
     DemoItem(
         unit="pontianak-disdikbud",
@@ -260,7 +342,7 @@ ITEMS = (
         retention="5 tahun",
         legal_basis="Peraturan Wali Kota Pontianak tentang Pemberian Beasiswa",
         year=2026,
-        waits_at=StepKind.COLLECT,
+        waits_at=3,
     ),
     DemoItem(
         unit="pontianak-diskominfo",
@@ -288,9 +370,9 @@ ITEMS = (
         retention="Permanen",
         legal_basis=PERENCANAAN,
         year=2025,
-        waits_at=StepKind.PUBLISH,
+        waits_at=5,
     ),
-    # Provinsi Kalimantan Barat
+    # Provinsi Kalimantan Barat (Biro Kesra on seed 002, the other units on seed 003)
     DemoItem(
         unit="kalbar-biro-kesra",
         title="Rencana Kerja dan Anggaran (RKA) Biro Kesejahteraan Rakyat TA 2026",
@@ -329,8 +411,9 @@ ITEMS = (
         retention="10 tahun",
         legal_basis=KEUANGAN,
         year=2026,
-        waits_at=StepKind.APPROVE,
-        return_note=("Halaman lampiran rencana penarikan dana belum ada; unggah dokumen lengkap."),
+        waits_at=2,
+        return_from=3,
+        return_note="Halaman lampiran rencana penarikan dana belum ada; unggah dokumen lengkap.",
     ),
     DemoItem(
         unit="kalbar-biro-kesra",
@@ -345,7 +428,8 @@ ITEMS = (
         legal_basis=PELAYANAN,
         year=2026,
         category=Category.ON_DEMAND,
-        waits_at=StepKind.INPUT,
+        waits_at=1,
+        return_from=2,
         return_note="Sesuaikan jadwal seleksi dengan Keputusan Gubernur yang terbaru.",
     ),
     DemoItem(
@@ -377,6 +461,22 @@ ITEMS = (
         hardcopy=False,
     ),
     DemoItem(
+        unit="kalbar-dinkes",
+        title="Rencana Strategis (Renstra) Dinas Kesehatan 2025-2029",
+        summary=(
+            "Tujuan, sasaran, strategi dan program Dinas Kesehatan lima tahun ke depan "
+            "beserta indikator kinerja dan pendanaan indikatif."
+        ),
+        official="Kepala Dinas Kesehatan Provinsi Kalimantan Barat",
+        made_on=date(2025, 8, 29),
+        retention="Permanen",
+        legal_basis=PERENCANAAN,
+        year=2025,
+        waits_at=2,
+        return_from=3,
+        return_note="Sesuaikan indikator kinerja dengan RPJMD Provinsi yang telah ditetapkan.",
+    ),
+    DemoItem(
         unit="kalbar-diskominfo",
         title="Laporan Layanan Informasi Publik PPID Provinsi Tahun 2025",
         summary=(
@@ -402,7 +502,7 @@ ITEMS = (
         legal_basis="Peraturan KPK Nomor 2 Tahun 2020",
         year=2025,
         category=Category.ON_DEMAND,
-        waits_at=StepKind.PUBLISH,
+        waits_at=4,
     ),
     # Kabupaten Bangka
     DemoItem(
@@ -419,6 +519,16 @@ ITEMS = (
             "Peraturan Pemerintah Nomor 71 Tahun 2010 tentang Standar Akuntansi Pemerintahan"
         ),
         year=2025,
+        return_from=4,
+        return_note="Lampirkan opini BPK atas laporan keuangan, lalu ajukan kembali ke PPID.",
+        correction=(
+            (
+                "summary",
+                "Laporan realisasi anggaran, neraca, laporan operasional dan catatan atas "
+                "laporan keuangan Dinas Kesehatan, dengan opini Wajar Tanpa Pengecualian "
+                "dari BPK.",
+            ),
+        ),
     ),
     DemoItem(
         unit="bangka-dinkes",
@@ -433,7 +543,7 @@ ITEMS = (
         legal_basis=PELAYANAN,
         year=2026,
         category=Category.ON_DEMAND,
-        waits_at=StepKind.PUBLISH,
+        waits_at=5,
     ),
     DemoItem(
         unit="bangka-dinkes",
@@ -448,7 +558,7 @@ ITEMS = (
         legal_basis=RAHASIA_PRIBADI,
         year=2026,
         category=Category.EXEMPT,
-        waits_at=StepKind.COLLECT,
+        waits_at=1,
     ),
     DemoItem(
         unit="bangka-disdik",
@@ -476,7 +586,7 @@ ITEMS = (
         legal_basis="Peraturan Menteri Pendidikan dan Kebudayaan Nomor 79 Tahun 2015",
         year=2026,
         category=Category.ON_DEMAND,
-        waits_at=StepKind.APPROVE,
+        waits_at=4,
     ),
     DemoItem(
         unit="bangka-bappeda",
@@ -503,7 +613,9 @@ ITEMS = (
         retention="Permanen",
         legal_basis=PERENCANAAN,
         year=2025,
-        waits_at=StepKind.INPUT,
+        waits_at=3,
+        return_from=4,
+        return_note="Rancangan belum memuat tabel indikator kinerja daerah; lengkapi dulu.",
     ),
     DemoItem(
         unit="bangka-dinkominfotik",
@@ -517,5 +629,15 @@ ITEMS = (
         retention="Permanen",
         legal_basis="Peraturan Daerah Kabupaten Bangka Nomor 7 Tahun 2022",
         year=2026,
+        update=(
+            (
+                "summary",
+                "Kedudukan, tugas dan fungsi, struktur organisasi baru sesuai Peraturan Bupati "
+                "Bangka Nomor 12 Tahun 2026, profil pejabat struktural dan alamat "
+                "Dinkominfotik Kabupaten Bangka.",
+            ),
+        ),
+        update_note="Struktur organisasi berubah; profil diperbarui.",
+        update_waits_at=4,
     ),
 )

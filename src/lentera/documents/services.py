@@ -58,6 +58,7 @@ def _refuse_twin(item, sha256: str) -> None:
 
 def add_document(item, actor, upload, *, title: str = "", document: Document | None = None):
     """Attach `upload` to `item`, as a new document or a new version of `document`."""
+    item = type(item).objects.select_related("current_step").get(pk=item.pk)  # not stale
     _check_may_add(item, actor, document)
     name = (getattr(upload, "name", "") or "").rsplit("/", 1)[-1][:255] or "file"
     limit = settings.LENTERA_MAX_UPLOAD_BYTES

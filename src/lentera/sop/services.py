@@ -64,6 +64,17 @@ def _dip_gaps(item) -> list[str]:
     return gaps
 
 
+def required_checks(item, step: SopStep) -> set[str]:
+    """The step's own checks plus those the engine always applies."""
+    checks = set(step.checks or [])
+    if step.kind == StepKind.PUBLISH:
+        checks.add(Check.SOFTCOPY)  # files go online here
+    if step.kind in CHECKING_KINDS or not item.sop.steps.filter(number__gt=step.number).exists():
+        # An exempt item passes no review, and ends no SOP, without a classification decision.
+        checks.add(Check.CLASSIFICATION)
+    return checks
+
+
 def missing_requirements(
     item, step: SopStep, *, note: str = "", ticked=(), with_form: bool = True
 ) -> list[str]:
@@ -75,11 +86,7 @@ def missing_requirements(
     from lentera.documents.models import HardCopy
 
     proposed = item.working_copy()
-    checks = set(step.checks or [])
-    if step.kind == StepKind.PUBLISH:
-        checks.add(Check.SOFTCOPY)  # files go online here
-    if step.kind in CHECKING_KINDS:
-        checks.add(Check.CLASSIFICATION)  # an exempt item cannot pass review without one
+    checks = required_checks(item, step)
     missing = []
     if Check.SOFTCOPY in checks and proposed.form_softcopy and not item.documents.exists():
         missing.append(str(Check.SOFTCOPY.label))

@@ -10,16 +10,25 @@ from django.core.management import call_command
 from lentera.core import demo
 from lentera.core.demo import DEMO_PASSWORD, SUPERUSER, load_demo
 from lentera.core.demo_data import DemoItem
-from lentera.documents.models import Document, DocumentVersion
+from lentera.documents.models import Document, DocumentVersion, HardCopy
 from lentera.organizations.constants import PpidRole, Role
 from lentera.organizations.models import Membership, PublicBody, Unit
 from lentera.register.constants import Category, Status
-from lentera.register.models import InformationItem
+from lentera.register.models import ClassificationDecision, InformationItem
 from lentera.register.selectors import public_items
-from lentera.sop.constants import Verb
+from lentera.sop.activity import verify_chain
+from lentera.sop.constants import StepKind, Verb
 from lentera.sop.models import ActivityEvent
+from lentera.sop.services import can_perform
 
 DEMO_BODIES = {"kota-pontianak", "prov-kalbar", "kab-bangka"}
+# Each body follows its own seed SOP; Biro Kesra chose seed 002 for itself.
+BODY_SOPS = {
+    "kota-pontianak": "kota-pontianak-2023",
+    "prov-kalbar": "kalbar-diskominfo-2024",
+    "kab-bangka": "bangka-dinkominfotik-2024",
+}
+UNIT_SOPS = {"kalbar-biro-kesra": "kalbar-biro-kesra-2021"}
 
 
 @pytest.fixture
@@ -47,7 +56,17 @@ def test_demo_creates_the_three_seed_bodies_each_with_one_ppid_utama(logins):
     for body in bodies:
         assert body.units.filter(ppid_role=PpidRole.MAIN).count() == 1
         assert body.units.filter(ppid_role=PpidRole.IMPLEMENTING).count() >= 2
-        assert body.sop is not None and body.sop.preset_key == "kalbar-diskominfo-2024"
+
+
+def test_each_body_and_biro_kesra_follow_their_own_seed_sop(logins):
+    for body in PublicBody.objects.all():
+        assert body.sop.preset_key == BODY_SOPS[body.slug]
+        for unit in body.units.all():
+            expected = UNIT_SOPS.get(unit.slug, BODY_SOPS[body.slug])
+            assert unit.sop_in_use().preset_key == expected, unit.slug
+            assert (unit.sop_id is not None) == (unit.slug in UNIT_SOPS)
+    for item in InformationItem.objects.select_related("holding_unit", "sop"):
+        assert item.sop == item.holding_unit.sop_in_use()
 
 
 def test_demo_register_fills_every_dip_column(logins):
@@ -66,7 +85,8 @@ def test_published_items_are_spread_over_the_bodies_with_a_stored_pdf(logins):
     assert published.count() >= 8
     assert {item.holding_unit.body.slug for item in published} == DEMO_BODIES
     for item in published:
-        assert item.current_step is None and item.published_at is not None
+        assert item.published_at is not None
+        assert (item.current_step is None) != item.in_update  # an update goes through the SOP
         version = DocumentVersion.objects.get(document__item=item, published_at__isnull=False)
         assert default_storage.exists(version.file.name)
         with version.file.open("rb") as stored:
@@ -74,30 +94,77 @@ def test_published_items_are_spread_over_the_bodies_with_a_stored_pdf(logins):
         assert version.content_type == "application/pdf"
 
 
+def test_each_body_lists_items_as_its_sop_allows(logins):
+    """Published where the SOP has a publish step; documented, files on request, where not."""
+    listed = InformationItem.objects.filter(status__in=(Status.PUBLISHED, Status.DOCUMENTED))
+    for body in PublicBody.objects.all():
+        for unit in body.units.filter(items__isnull=False).distinct():
+            sop = unit.sop_in_use()
+            publishes = sop.steps.filter(kind=StepKind.PUBLISH).exists()
+            items = listed.filter(holding_unit=unit, category__in=(Category.PERIODIC,))
+            expected = Status.PUBLISHED if publishes else Status.DOCUMENTED
+            assert items.filter(status=expected).exists(), unit.slug
+            if not publishes:
+                assert not items.filter(status=Status.PUBLISHED).exists()
+                for item in items:
+                    assert item.published_at is None and item.current_step is None
+                    files = DocumentVersion.objects.filter(document__item=item)
+                    assert files.exists() and not files.filter(published_at__isnull=False)
+                    assert HardCopy.objects.filter(item=item).exists()
+                    step_1 = item.events.filter(verb=Verb.COMPLETE, step__number=1).first()
+                    assert step_1.changes == {"ticked": sop.first_step().checklist_items}
+        assert public_items().filter(holding_unit__body=body).exists()
+
+
 def test_items_wait_at_several_steps(logins):
-    waiting = InformationItem.objects.filter(status=Status.IN_PROGRESS)
-    assert set(waiting.values_list("current_step__number", flat=True)) == {1, 2, 3, 4}
+    waiting = InformationItem.objects.filter(current_step__isnull=False)
+    assert set(waiting.values_list("current_step__number", flat=True)) == {1, 2, 3, 4, 5}
+    for body in PublicBody.objects.all():
+        here = waiting.filter(holding_unit__body=body)
+        assert len(set(here.values_list("current_step__number", flat=True))) >= 2
 
 
-def test_a_return_is_logged_with_its_note_by_the_approver(logins):
+def test_a_return_is_logged_with_its_note_by_the_performer_of_the_step(logins):
     returns = ActivityEvent.objects.filter(verb=Verb.RETURN)
-    assert returns.exists()
+    assert {event.item.holding_unit.body.slug for event in returns} == DEMO_BODIES
     for event in returns:
         assert event.note.strip()
         assert event.to_step.number < event.step.number
-        assert Membership.objects.filter(
-            user=event.actor, unit=event.item.holding_unit, role=Role.APPROVER
-        ).exists()
-    # One returned item was corrected and went on to be published.
-    assert InformationItem.objects.filter(
+        assert can_perform(event.actor, event.item, event.step)
+    # Returned items were corrected and went on to be published.
+    corrected = InformationItem.objects.filter(
         events__verb=Verb.RETURN, status=Status.PUBLISHED
-    ).exists()
+    ).distinct()
+    assert corrected.exists()
+    for item in corrected:
+        assert item.events.filter(verb=Verb.EDIT).exists()
+
+
+def test_a_published_item_waits_with_its_update_proposed(logins):
+    updating = InformationItem.objects.filter(in_update=True)
+    assert updating.exists()
+    for item in updating:
+        assert item.status == Status.PUBLISHED and item.current_step is not None
+        assert item.pending_changes
+        # The public keeps the published columns and files until the update is published.
+        public = public_items().get(pk=item.pk)
+        for name, value in item.pending_changes.items():
+            assert getattr(public, name) != value
+        assert DocumentVersion.objects.filter(
+            document__item=item, published_at__isnull=True
+        ).exists()
+        assert item.events.filter(verb=Verb.REOPEN).exists()
 
 
 def test_exempt_items_never_become_public(logins):
     exempt = InformationItem.objects.filter(category=Category.EXEMPT)
-    assert exempt.exists()
-    assert not exempt.exclude(status=Status.IN_PROGRESS).exists()
+    assert exempt.filter(status=Status.IN_PROGRESS).exists()
+    assert exempt.filter(status=Status.DOCUMENTED).exists()
+    assert not exempt.filter(status=Status.PUBLISHED).exists()
+    for item in exempt.filter(status=Status.DOCUMENTED):
+        # It passed its review only with a Penetapan Klasifikasi, recorded in the log.
+        assert ClassificationDecision.objects.filter(item=item).exists()
+        assert item.events.filter(verb=Verb.CLASSIFY).exists()
     assert not public_items().filter(category=Category.EXEMPT).exists()
     assert not DocumentVersion.objects.filter(
         document__item__in=exempt, published_at__isnull=False
@@ -112,6 +179,7 @@ def test_every_item_moved_through_the_services(logins):
     events = list(ActivityEvent.objects.order_by("id"))
     for previous, event in zip(events, events[1:], strict=False):
         assert event.prev_hash == previous.hash
+    assert verify_chain() == (len(events), None)
 
 
 def test_every_demo_login_works(logins, client):
@@ -169,6 +237,16 @@ def test_demo_command_prints_the_portal_and_the_logins(db):
     output = out.getvalue()
     assert "/dip/" in output
     assert DEMO_PASSWORD in output
-    for username in ("admin", "petugas.dinsos.ptk", "kepala.ppid.kalbar", "petugas.ppid.bangka"):
+    for username in (
+        "admin",
+        "petugas.dinsos.ptk",
+        "penelaah.ppid.ptk",
+        "kepala.ppid.kalbar",
+        "dokumentasi.kesra.kalbar",
+        "petugas.ppid.bangka",
+        "kepala.ppid.bangka",
+    ):
         assert f"  {username} " in output
+    assert "Atasan PPID, Dinkominfotik Kab. Bangka (PPID Utama)" in output
+    assert "Petugas Dokumentasi, Biro Kesra Prov. Kalbar" in output
     assert "Pemerintah Kabupaten Bangka" in output
