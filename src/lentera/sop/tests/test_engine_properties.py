@@ -1,0 +1,551 @@
+"""Random action sequences by random users against the SOP engine (hypothesis, stateful).
+
+One body runs all four presets at once: the PPID Utama follows the body's SOP (Bangka),
+unit A seed 003, unit B seed 000 and A's child seed 002. After every action the database
+must show that nothing was published without every review and approval of its SOP
+version, that nobody acted outside their role and unit, that nothing exempt, withdrawn
+or unfinished is public, and that the hash chain is whole."""
+
+import datetime
+import functools
+import os
+import shutil
+from dataclasses import dataclass
+
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db import connection, transaction
+from hypothesis import HealthCheck, note, settings
+from hypothesis import strategies as st
+from hypothesis.stateful import (
+    RuleBasedStateMachine,
+    initialize,
+    invariant,
+    precondition,
+    rule,
+    run_state_machine_as_test,
+)
+
+from lentera.documents.models import Document, DocumentVersion, HardCopy
+from lentera.documents.selectors import public_versions
+from lentera.documents.services import add_document, record_hardcopy
+from lentera.errors import ActionRefused
+from lentera.organizations.constants import PpidRole, Role
+from lentera.organizations.models import Membership, PublicBody, Unit
+from lentera.register.constants import LISTED_STATUSES, Category, Status
+from lentera.register.models import ClassificationDecision, InformationItem
+from lentera.register.selectors import public_items
+from lentera.register.services import create_item, update_item
+from lentera.sop import services as engine
+from lentera.sop.activity import verify_chain
+from lentera.sop.constants import (
+    CHECKING_KINDS,
+    SUBMITTING_KINDS,
+    PerformerRole,
+    PerformerScope,
+    StepKind,
+    Verb,
+)
+from lentera.sop.models import ActivityEvent, SopStep
+from lentera.sop.presets import load_presets
+from lentera.testing import classify, item_fields, make_user, pdf_upload
+
+UNIT_SOPS = {  # unit key -> preset it follows (None: the body's SOP)
+    "main": None,
+    "a": "kalbar-diskominfo-2024",
+    "b": "kota-pontianak-2023",
+    "a1": "kalbar-biro-kesra-2021",
+}
+BODY_SOP = "bangka-dinkominfotik-2024"
+ROLES = (Role.OFFICER, Role.REVIEWER, Role.APPROVER)
+# People in two units with several roles: they submit items and hold the role of a
+# later step that is barred to the submitter, so separation of duties is what stops
+# them, not their memberships. Between them they meet every separated step of the
+# four presets.
+DUAL_ROLES = {
+    "dual": [("a", Role.OFFICER), ("a", Role.APPROVER), *[("main", r) for r in ROLES]],
+    "dual.a1": [("a1", Role.OFFICER), ("main", Role.OFFICER)],
+}
+USERNAMES = sorted(
+    [f"{unit}.{role}" for unit in UNIT_SOPS for role in ROLES]
+    + ["main.admin", "warga", *DUAL_ROLES]
+)
+STEPS_RUN = 6
+_COUNTED = [
+    f"(SELECT COUNT(*) FROM {model._meta.db_table})"
+    for model in (ActivityEvent, Document, DocumentVersion, HardCopy, ClassificationDecision)
+] + [f"(SELECT COUNT(*) FROM {DocumentVersion._meta.db_table} WHERE published_at IS NOT NULL)"]
+SNAPSHOT = (
+    f"SELECT counted.*, item.* FROM (SELECT {', '.join(_COUNTED)}) counted "
+    f"LEFT JOIN {InformationItem._meta.db_table} item ON 1 = 1 ORDER BY item.id"
+)
+
+
+@dataclass
+class World:
+    main: Unit
+    units: dict[str, Unit]
+    users: dict[str, object]
+    steps: dict[int, SopStep]
+    members: dict[tuple[int, str], list[str]]  # (unit id, role) -> usernames
+
+    def holds(self, user_id, unit_id, role) -> bool:
+        return any(self.users[n].pk == user_id for n in self.members.get((unit_id, role), []))
+
+    def describe(self, e: dict) -> str:
+        """An event as a failure message names it."""
+        step = self.steps.get(e["step_id"])
+        by = next((n for n, u in self.users.items() if u.pk == e["actor_id"]), e["actor_id"])
+        where = f" step {step.number} of {step.sop.preset_key}" if step else ""
+        return f"event {e['id']} ({e['verb']}{where} by {by}, unit {e['unit_id']})"
+
+
+def build_property_world() -> World:
+    sops = {sop.preset_key: sop for sop, _ in load_presets()}
+    body = PublicBody.objects.create(
+        name="Pemerintah Kabupaten Uji Sifat", slug="uji-sifat", sop=sops[BODY_SOP]
+    )
+    main = Unit.objects.create(body=body, name="PPID Utama", slug="utama", ppid_role=PpidRole.MAIN)
+    units = {"main": main}
+    for key, parent in (("a", "main"), ("b", "main"), ("a1", "a")):
+        units[key] = Unit.objects.create(
+            body=body, parent=units[parent], name=f"Unit {key}", slug=f"unit-{key}",
+            sop=sops[UNIT_SOPS[key]],
+        )  # fmt: skip
+    users = {}
+    for key, unit in units.items():
+        for role in ROLES:
+            users[f"{key}.{role}"] = make_user(f"{key}.{role}", unit, role)
+    users["main.admin"] = make_user("main.admin", main, Role.ADMIN)
+    for name, roles in DUAL_ROLES.items():
+        users[name] = make_user(name)
+        for key, role in roles:
+            Membership.objects.create(user=users[name], unit=units[key], role=role)
+    users["warga"] = make_user("warga")  # logged in, no membership
+    members = {}
+    for m in Membership.objects.select_related("user").order_by("user__username"):
+        members.setdefault((m.unit_id, m.role), []).append(m.user.username)
+    steps = {s.pk: s for s in SopStep.objects.select_related("sop")}
+    return World(main, units, users, steps, members)
+
+
+@functools.cache
+def pdf_bytes(n: int) -> bytes:
+    return pdf_upload(text=f"Dokumen uji nomor {n}").read()
+
+
+WHO = st.tuples(
+    st.sampled_from(["fitting", "anyone", "fitting"]), st.integers(0, len(USERNAMES) - 1)
+)
+MAX_ITEMS = 2
+ITEM = st.integers(0, MAX_ITEMS - 1)
+NOTES = st.sampled_from(
+    ["", "  ", "Lengkapi ringkasan isi.", "Sudah sesuai.", "Lampirkan versi yang ditandatangani."]
+)
+NEW_ITEM = dict(
+    who=WHO,
+    unit=st.sampled_from(list(UNIT_SOPS)),
+    category=st.sampled_from(Category.values),
+    softcopy=st.booleans(),
+    hardcopy=st.booleans(),
+    place=st.sampled_from(["Sungailiat", "Pontianak", "Mempawah", ""]),
+)
+VERSION = st.sampled_from([None, None, None, "current", "stale"])
+EDITS = st.one_of(
+    st.tuples(st.just("title"), st.sampled_from(["Rencana Strategis 2025", "Laporan Keuangan"])),
+    st.tuples(st.just("made_place"), st.sampled_from(["", "Sungailiat"])),
+    st.tuples(st.just("made_on"), st.sampled_from([None, datetime.date(2025, 1, 6)])),
+    st.tuples(st.just("category"), st.sampled_from(Category.values)),
+    st.tuples(st.just("form_softcopy"), st.booleans()),
+    st.tuples(st.just("form_hardcopy"), st.booleans()),
+    st.tuples(st.just("holding_unit"), st.sampled_from(list(UNIT_SOPS))),
+)
+
+
+class EngineMachine(RuleBasedStateMachine):
+    """Each example runs inside a savepoint that teardown() rolls back."""
+
+    def __init__(self, world: World, files_dir):
+        super().__init__()
+        self.world = world
+        self.files_dir = files_dir
+        self.items: list[int] = []  # only to pick an item; the checks read the database
+        # False while every action since the last check was refused: attempt() then
+        # proved that nothing the checks read has changed, so they would read the same.
+        self.changed = False
+        self.state = None  # the last snapshot, while it is known to be current
+        self.uploads = 0  # distinct files for diligent teams
+        self.acting = None  # who performs the action under way
+        self._atomic = transaction.atomic()
+        self._atomic.__enter__()
+
+    def teardown(self):
+        transaction.set_rollback(True)
+        self._atomic.__exit__(None, None, None)
+        shutil.rmtree(self.files_dir, ignore_errors=True)  # the rows are gone too
+
+    # Choosing who acts ----------------------------------------------------------------
+
+    def actor(self, who, slots):
+        """`who` is ("anyone", i) or ("fitting", i): the i-th holder of one of `slots`."""
+        kind, index = who
+        names = sorted({n for slot in slots for n in self.world.members.get(slot, [])})
+        if kind == "anyone" or not names:
+            names = USERNAMES
+        self.acting = names[index % len(names)]
+        return self.world.users[self.acting]
+
+    def performer_slot(self, item, step):
+        if step is None or step.performer_role == PerformerRole.SYSTEM:
+            return []
+        unit = (
+            item.holding_unit
+            if step.performer_scope == PerformerScope.ITEM_UNIT
+            else self.world.main
+        )
+        return [(unit.pk, step.performer_role)]
+
+    def item(self, index, among=()):
+        if isinstance(index, InformationItem):
+            return index  # handed on within one step: the services read it afresh
+        among = list(among) or self.items
+        return InformationItem.objects.select_related("current_step").get(
+            pk=among[index % len(among)]
+        )
+
+    @staticmethod
+    def version(item, choice):
+        return {None: None, "current": item.lock_version, "stale": item.lock_version - 1}[choice]
+
+    # Every action succeeds or is refused without changing anything --------------------
+
+    def snapshot(self):
+        """Every item's row with how many rows the other tables hold, and how many files
+        are stored."""
+        with connection.cursor() as cursor:
+            cursor.execute(SNAPSHOT)
+            rows = cursor.fetchall()
+        return rows, sum(1 for p in self.files_dir.rglob("*") if p.is_file())
+
+    def attempt(self, label, action, *args, **kwargs):
+        """Run `action`; any exception but a refusal fails the test."""
+        before = self.state if self.state is not None else self.snapshot()
+        try:
+            result = action(*args, **kwargs)
+        except ActionRefused as refused:
+            note(f"  {label} by {self.acting}: refused ({refused.message} {refused.missing})")
+            self.state = self.snapshot()
+            assert self.state == before, f"refused {label} changed something: {refused.message}"
+            return None
+        note(f"  {label} by {self.acting}: done")
+        self.state = None  # unknown until the next snapshot
+        self.changed = True
+        return result
+
+    # Rules --------------------------------------------------------------------------
+
+    @initialize(**NEW_ITEM, steps=st.integers(0, 6), then=st.sampled_from(["", "return", "reopen"]))
+    def first_item(self, who, steps, then, **fields):
+        """Every example starts with an item somewhere along its SOP, perhaps sent back
+        or reopened for an update on the way, whichever rules hypothesis leaves enabled."""
+        pick = who[1]
+        self.create(("fitting", pick), **fields)
+        if not (self.items and steps):
+            return
+        self.advance(pick, 0, steps)
+        if then == "return":
+            self.return_to(("fitting", pick), 0, 1 + pick % 3, "Perbaiki ringkasan isi.", None)
+        elif then == "reopen":
+            self.reopen(("fitting", pick), 0, "Pemutakhiran data tahun berjalan.", None)
+        if then:
+            self.advance(pick + 1, 0, 6)
+
+    @precondition(lambda self: len(self.items) < MAX_ITEMS)
+    @rule(**NEW_ITEM)
+    def create(self, who, unit, category, softcopy, hardcopy, place):
+        unit = self.world.units[unit]
+        first = unit.sop_in_use().first_step()
+        slots = [
+            (unit.pk, Role.OFFICER),
+            *self.performer_slot(InformationItem(holding_unit=unit), first),
+        ]
+        fields = item_fields(unit, category=category, made_place=place)
+        fields.update(form_softcopy=softcopy, form_hardcopy=hardcopy)
+        item = self.attempt("create", create_item, self.actor(who, slots), **fields)
+        if item is not None:
+            self.items.append(item.pk)
+
+    @precondition(lambda self: self.items)
+    @rule(who=WHO, index=ITEM, note_=NOTES, ticks=st.integers(0, 3), version=VERSION)
+    def complete(self, who, index, note_, ticks, version):
+        item = self.item(index)
+        step = item.current_step
+        checklist = step.checklist_items if step else []
+        ticked = [t for i, t in enumerate(checklist) if ticks >> i & 1]
+        actor = self.actor(who, self.performer_slot(item, step))
+        expected = self.version(item, version)
+        self.attempt(
+            "complete", engine.complete_step, item, actor, expected_version=expected, note=note_,
+            ticked=ticked,
+        )  # fmt: skip
+
+    @precondition(lambda self: self.items)
+    @rule(pick=st.integers(0, 3), index=ITEM, steps=st.integers(1, 6))
+    def advance(self, pick, index, steps):
+        """A diligent team supplies what the item lacks, then its current performers
+        complete up to `steps` steps, ticking everything and writing a note, until one is
+        refused. Without this rule items rarely reach the end of their SOP."""
+        item = self.supply_what_is_missing(pick, index)
+        for k in range(steps):
+            step = item.current_step
+            ticked = step.checklist_items if step else []
+            actor = self.actor(("fitting", pick + k), self.performer_slot(item, step))
+            item = self.attempt(
+                "advance", engine.complete_step, item, actor, note="Sudah sesuai.", ticked=ticked
+            )  # the item as the engine left it, on its next step
+            if item is None or item.current_step is None:
+                return
+
+    def supply_what_is_missing(self, pick, index):
+        """Attach a file, record the hard copy, classify an exempt item, fill in the place
+        and a form, as far as the item (as it will read) needs them."""
+        item = self.item(index)
+        wanted, who = item.working_copy(), ("fitting", pick)
+        if wanted.form_softcopy and not item.documents.exists():
+            self.uploads += 1
+            self.upload(who, item, 10 + self.uploads)
+        if wanted.form_hardcopy and not item.hardcopies.exists():
+            self.hardcopy(who, item, None)
+        if wanted.category == Category.EXEMPT and not item.classifications.exists():
+            self.classification(who, item)
+        if not wanted.made_place:
+            self.edit(who, item, ("made_place", "Sungailiat"), None)
+        if not (wanted.form_softcopy or wanted.form_hardcopy):
+            self.edit(who, item, ("form_hardcopy", True), None)
+        return item  # its step has not changed
+
+    @precondition(lambda self: self.items)
+    @rule(who=WHO, index=ITEM, back=st.integers(-2, 3), note_=NOTES, version=VERSION)
+    def return_to(self, who, index, back, note_, version):
+        """Return to the step `back` steps before the current one (0 or less: not earlier),
+        preferably an item that has a step behind it."""
+        past_first = InformationItem.objects.filter(pk__in=self.items, current_step__number__gt=1)
+        item = self.item(index, past_first.order_by("pk").values_list("pk", flat=True))
+        to = (item.current_step.number if item.current_step else 6) - back
+        actor = self.actor(who, self.performer_slot(item, item.current_step))
+        expected = self.version(item, version)
+        self.attempt(
+            "return", engine.return_to_step, item, actor, to, note_, expected_version=expected
+        )
+
+    @precondition(lambda self: self.items)
+    @rule(who=WHO, index=ITEM, note_=NOTES, version=VERSION)
+    def withdraw(self, who, index, note_, version):
+        item = self.item(index)
+        main, unit = self.world.main.pk, item.holding_unit_id
+        slots = [(unit, Role.APPROVER), (main, Role.APPROVER), (main, Role.REVIEWER)]
+        actor = self.actor(who, [*slots, (unit, Role.OFFICER)])
+        expected = self.version(item, version)
+        self.attempt("withdraw", engine.withdraw, item, actor, note_, expected_version=expected)
+
+    @precondition(lambda self: self.items)
+    @rule(who=WHO, index=ITEM, note_=NOTES, version=VERSION)
+    def reopen(self, who, index, note_, version):
+        item = self.item(index)
+        slots = [(item.holding_unit_id, Role.OFFICER), (self.world.main.pk, Role.OFFICER)]
+        expected = self.version(item, version)
+        actor = self.actor(who, slots)
+        self.attempt("reopen", engine.reopen, item, actor, note_, expected_version=expected)
+
+    def editor_slots(self, item):
+        return [(item.holding_unit_id, Role.OFFICER), *self.performer_slot(item, item.current_step)]
+
+    @precondition(lambda self: self.items)
+    @rule(who=WHO, index=ITEM, text=st.integers(0, 4))
+    def upload(self, who, index, text):
+        """Files of the same text are byte for byte the same: the second is refused."""
+        item = self.item(index)
+        upload = SimpleUploadedFile(f"dokumen-{text}.pdf", pdf_bytes(text), "application/pdf")
+        self.attempt("upload", add_document, item, self.actor(who, self.editor_slots(item)), upload)
+
+    @precondition(lambda self: self.items)
+    @rule(who=WHO, index=ITEM, version=VERSION)
+    def hardcopy(self, who, index, version):
+        item = self.item(index)
+        actor = self.actor(who, self.editor_slots(item))
+        self.attempt(
+            "hardcopy", record_hardcopy, item, actor, expected_version=self.version(item, version),
+            building="Gedung Arsip", room="R. 2", custodian="Pengelola Arsip",
+        )  # fmt: skip
+
+    @precondition(lambda self: self.items)
+    @rule(who=WHO, index=ITEM)
+    def classification(self, who, index):
+        item = self.item(index)
+        units = (item.holding_unit_id, self.world.main.pk)
+        slots = [(u, r) for u in units for r in (Role.REVIEWER, Role.APPROVER)]
+        self.attempt("classify", classify, item, self.actor(who, slots))
+
+    @precondition(lambda self: self.items)
+    @rule(who=WHO, index=ITEM, edit=EDITS, version=VERSION)
+    def edit(self, who, index, edit, version):
+        item = self.item(index)
+        name, value = edit
+        if name == "holding_unit":
+            value = self.world.units[value]
+        actor = self.actor(who, self.editor_slots(item))
+        expected = self.version(item, version)
+        self.attempt("edit", update_item, item, actor, expected_version=expected, **{name: value})
+
+    # Invariants, read from the database --------------------------------------------
+
+    @invariant()
+    def the_engine_keeps_its_promises(self):
+        if not self.changed:
+            return
+        self.changed = False
+        histories = {}
+        log = list(ActivityEvent.objects.order_by("id").values())
+        for e in log:
+            histories.setdefault(e["item_id"], []).append(e)
+        items = {i.pk: i for i in InformationItem.objects.all()}
+        for pk, item in items.items():
+            history, now = replay(self.world, histories[pk])
+            assert now["holding"] == item.holding_unit_id, "the log lost a move"
+            check_status(self.world, item, [e["verb"] for e in histories[pk]])
+            for at, (e, state) in enumerate(history):
+                if e["verb"] in (Verb.COMPLETE, Verb.RETURN):
+                    check_performer(self.world, e, state)
+                if e["verb"] == Verb.PUBLISH:
+                    check_publish(self.world, history, at)
+        check_public(items, histories)
+        assert verify_chain() == (len(log), None)
+
+
+def replay(world: World, history: list[dict]) -> tuple[list[tuple[dict, dict]], dict]:
+    """Each event of one item with the item's state just before it (holding unit,
+    submitter, whether a listed item is being updated), and the state now."""
+    state = {"holding": None, "submitter": None, "in_update": False, "withdrawn": False}
+    out = []
+    for e in history:
+        out.append((e, dict(state)))
+        verb, changes = e["verb"], e["changes"]
+        if verb == Verb.CREATE:
+            state.update(holding=changes["holding_unit"], submitter=e["actor_id"])
+        elif verb == Verb.EDIT and not state["in_update"] and "holding_unit" in changes:
+            state["holding"] = changes["holding_unit"][1]
+        elif verb in (Verb.PUBLISH, Verb.DOCUMENT):
+            if "holding_unit" in changes:
+                state["holding"] = changes["holding_unit"][1]
+            state["in_update"] = False
+        elif verb == Verb.COMPLETE:
+            step = world.steps[e["step_id"]]
+            if step.kind in SUBMITTING_KINDS and e["actor_id"] is not None:
+                state["submitter"] = e["actor_id"]
+        elif verb == Verb.REOPEN:
+            state.update(in_update=not state["withdrawn"], withdrawn=False, submitter=e["actor_id"])
+        elif verb == Verb.WITHDRAW:
+            state.update(in_update=False, withdrawn=True)
+    return out, state
+
+
+def check_status(world: World, item: InformationItem, verbs: list[str]) -> None:
+    """Status, step and update flag agree with each other and with the log."""
+    if item.current_step_id is not None:
+        assert world.steps[item.current_step_id].sop_id == item.sop_id
+    if item.status == Status.IN_PROGRESS or item.in_update:
+        assert item.current_step_id is not None
+    if item.status == Status.WITHDRAWN:
+        assert item.current_step_id is None and not item.in_update
+    if item.in_update:
+        assert item.status in LISTED_STATUSES
+    else:
+        assert item.pending_changes == {}
+    if item.status == Status.PUBLISHED:
+        assert Verb.PUBLISH in verbs, "published without a PUBLISH event"
+        last_publish = max(i for i, v in enumerate(verbs) if v == Verb.PUBLISH)
+        assert Verb.WITHDRAW not in verbs[last_publish:], "published after its withdrawal"
+
+
+def check_public(items: dict, histories: dict) -> None:
+    """Public files: published, of a listed, non-exempt item, uploaded before a publish.
+    Public items: listed, non-exempt, documented or published since any withdrawal."""
+    versions = public_versions().values_list("document__item", "sha256", "published_at")
+    for item_id, sha256, published_at in versions:
+        item, history = items[item_id], histories[item_id]
+        assert item.category != Category.EXEMPT and item.status in LISTED_STATUSES
+        assert published_at is not None
+        uploaded = [
+            i for i, e in enumerate(history)
+            if e["verb"] == Verb.UPLOAD and e["changes"]["sha256"] == sha256
+        ]  # fmt: skip
+        assert uploaded, "a public file the log never saw uploaded"
+        assert Verb.PUBLISH in [e["verb"] for e in history[uploaded[0] :]], "never published"
+    for pk in public_items().values_list("pk", flat=True):
+        item = items[pk]
+        assert item.category != Category.EXEMPT and item.status in LISTED_STATUSES
+        verbs = [e["verb"] for e in histories[pk]]
+        last_withdraw = max((i for i, v in enumerate(verbs) if v == Verb.WITHDRAW), default=-1)
+        assert {Verb.PUBLISH, Verb.DOCUMENT} & set(verbs[last_withdraw + 1 :])
+
+
+def check_performer(world: World, e: dict, state: dict) -> None:
+    """The actor of a COMPLETE or RETURN held the step's role in its performer unit (as
+    the item stood then) and, where the step is separated, had not submitted the item."""
+    step, name = world.steps[e["step_id"]], world.describe(e)
+    if step.performer_role == PerformerRole.SYSTEM:
+        assert e["verb"] == Verb.COMPLETE and e["actor_id"] is None, f"{name}: a system step"
+        return
+    unit = state["holding"] if step.performer_scope == PerformerScope.ITEM_UNIT else world.main.pk
+    assert e["unit_id"] == unit, f"{name}: recorded in another unit than {unit}"
+    assert world.holds(e["actor_id"], unit, step.performer_role), f"{name}: not its performer"
+    if e["verb"] == Verb.COMPLETE and step.separation_required:
+        assert e["actor_id"] != state["submitter"], f"{name}: by the item's submitter"
+
+
+def check_publish(world: World, history: list, at: int) -> None:
+    """The PUBLISH event `at` follows its publish step, which the item reached through
+    every review and approval of that SOP version in the same pass."""
+    events = [e for e, _ in history]
+    done = events[at - 1]
+    publish_step = world.steps[done["step_id"]]
+    assert done["verb"] == Verb.COMPLETE and publish_step.kind == StepKind.PUBLISH
+    start = max(i for i in range(at) if events[i]["verb"] in (Verb.CREATE, Verb.REOPEN))
+    this_pass = history[start:at]
+    steps_in_pass = {world.steps[e["step_id"]].sop_id for e, _ in this_pass if e["step_id"]}
+    assert steps_in_pass == {publish_step.sop_id}, "a pass crossed SOP versions"
+    required = [
+        s for s in world.steps.values()
+        if s.sop_id == publish_step.sop_id and s.kind in CHECKING_KINDS
+        and s.number < publish_step.number
+    ]  # fmt: skip
+    for step in required:
+        completions = [i for i, (e, _) in enumerate(this_pass) if _completes(e, step)]
+        assert completions, f"{world.describe(events[at])} without step {step.number} done"
+        last = completions[-1]
+        # A return to this step or an earlier one undoes its completion.
+        undone = [
+            i for i, (e, _) in enumerate(this_pass)
+            if e["verb"] == Verb.RETURN and world.steps[e["to_step_id"]].number <= step.number
+        ]  # fmt: skip
+        assert not undone or undone[-1] < last, (
+            f"{world.describe(events[at])} after step {step.number} was returned to"
+        )
+        check_performer(world, *this_pass[last])
+
+
+def _completes(e: dict, step: SopStep) -> bool:
+    return e["verb"] == Verb.COMPLETE and e["step_id"] == step.pk
+
+
+def test_random_actions_by_random_users_keep_the_sop_engine_honest(db, files_dir):
+    world = build_property_world()
+    run_state_machine_as_test(
+        lambda: EngineMachine(world, files_dir),
+        settings=settings(
+            max_examples=int(os.environ.get("LENTERA_HYPOTHESIS_EXAMPLES", 500)),
+            stateful_step_count=STEPS_RUN,
+            deadline=None,
+            database=None,  # nothing written into the working tree
+            suppress_health_check=[HealthCheck.too_slow],
+        ),
+    )
