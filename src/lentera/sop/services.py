@@ -24,8 +24,11 @@ from .models import SopStep
 
 
 def main_unit(item):
-    """The PPID Utama of the item's body."""
-    return item.holding_unit.body.units.filter(ppid_role=PpidRole.MAIN).first()
+    """The PPID Utama of the item's body (looked up once per loaded body)."""
+    body = item.holding_unit.body
+    if not hasattr(body, "_lentera_main_unit"):
+        body._lentera_main_unit = body.units.filter(ppid_role=PpidRole.MAIN).first()
+    return body._lentera_main_unit
 
 
 def performer_unit(item, step: SopStep):
@@ -122,7 +125,7 @@ def lock_item(item, expected_version: int | None):
     fresh = (
         type(item)
         .objects.select_for_update(of=("self",))
-        .select_related("current_step")
+        .select_related("current_step", "holding_unit__body")
         .get(pk=item.pk)
     )
     if expected_version is not None and fresh.lock_version != expected_version:
