@@ -20,6 +20,7 @@ from lentera.register.services import (
     can_edit,
     create_item,
     record_classification,
+    recording_units,
     update_item,
 )
 from lentera.sop import activity
@@ -59,14 +60,14 @@ def my_work(request):
         {
             "queue": selectors.work_queue(request.user)[:100],
             "recent": selectors.office_items(request.user).order_by("-updated_at")[:50],
-            "can_create": bool(actor_units(request.user)),
+            "can_create": bool(recording_units(request.user)),
         },
     )
 
 
 @login_required
 def item_create(request):
-    units = _officer_units(request.user)
+    units = Unit.objects.filter(pk__in=[u.pk for u in recording_units(request.user)])
     if not units:
         messages.error(request, _("Only an officer of a unit can record information."))
         return redirect("office:my-work")
@@ -94,7 +95,7 @@ def item_edit(request, pk):
         messages.error(request, _("You cannot edit this item now."))
         return redirect("office:item", pk=pk)
     # During an update the form edits the proposed version, not the published one.
-    target = item.working_copy() if item.in_update else item
+    target = item.working_copy()
     units = _officer_units(request.user) | Unit.objects.filter(
         pk__in=[item.holding_unit_id, target.holding_unit_id]
     )

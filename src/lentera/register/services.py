@@ -3,7 +3,7 @@
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from lentera.errors import ActionRefused, NotAllowed
+from lentera.errors import NotAllowed
 from lentera.organizations.constants import Role
 from lentera.organizations.selectors import has_role, memberships_of
 from lentera.sop import activity
@@ -38,13 +38,9 @@ def create_item(actor, **fields) -> InformationItem:
     unit = fields.get("holding_unit")
     sop = unit.sop_in_use() if unit is not None else None
     item = InformationItem(**fields, sop=sop, created_by=actor)
-    if unit is None or not may_record(actor, item):
+    if unit is None or not engine.may_start(actor, item, sop):
         raise NotAllowed(_("Only an officer of the holding unit can record its information."))
-    if sop is None or sop.first_step() is None:
-        raise ActionRefused(
-            _("%(body)s has no SOP yet; an administrator must choose one first.")
-            % {"body": unit.body}
-        )
+    item.sop = engine.sop_to_follow(unit)
     item.full_clean(exclude=_ENGINE_FIELDS)
     with transaction.atomic():
         item.save()
@@ -53,13 +49,6 @@ def create_item(actor, **fields) -> InformationItem:
         )
         engine.start(item, actor)
     return item
-
-
-def may_record(user, item: InformationItem) -> bool:
-    """Officers of the holding unit, and whoever performs the first step of its SOP."""
-    if has_role(user, item.holding_unit, Role.OFFICER):
-        return True
-    return item.sop is not None and engine.can_perform(user, item, item.sop.first_step())
 
 
 def can_edit(user, item: InformationItem) -> bool:
@@ -90,9 +79,9 @@ def update_item(item: InformationItem, actor, *, expected_version: int | None = 
                 or new_unit.body_id != item.holding_unit.body_id
             ):
                 raise NotAllowed(_("You can only move an item to another unit of yours."))
-        target = item.working_copy() if item.in_update else item
+        # During an update the edit applies to the proposed version, not the public one.
+        target = copy_item(item.working_copy()) if item.in_update else item
         before = _snapshot(target, fields)
-        target = copy_item(target) if item.in_update else target
         for name, value in fields.items():
             setattr(target, name, value)
         target.full_clean(exclude=_ENGINE_FIELDS)
@@ -176,5 +165,19 @@ def record_classification(
 
 
 def actor_units(user):
-    """The units in which `user` may record items."""
+    """The units in which `user` is an officer (and may move items to)."""
     return [m.unit for m in memberships_of(user) if m.role == Role.OFFICER]
+
+
+def recording_units(user) -> list:
+    """The units for which `user` may record a new item: their own as an officer, and,
+    for members of a PPID Utama, each unit of the body whose SOP starts with them."""
+    from lentera.organizations.models import Unit
+
+    units = {unit.pk: unit for unit in actor_units(user)}
+    bodies = {m.unit.body_id for m in memberships_of(user) if m.unit.is_main}
+    for unit in Unit.objects.filter(body_id__in=bodies).exclude(pk__in=units):
+        sop = unit.sop_in_use()
+        if engine.may_start(user, InformationItem(holding_unit=unit, sop=sop), sop):
+            units[unit.pk] = unit
+    return list(units.values())

@@ -55,13 +55,22 @@ def is_separated(user, item, step: SopStep) -> bool:
     return True
 
 
+_DIP_COLUMNS = (
+    "title",
+    "summary",
+    "responsible_official",
+    "made_on",
+    "made_place",
+    "retention_period",
+)
+
+
 def _dip_gaps(item) -> list[str]:
-    gaps = []
-    for name in ("title", "summary", "responsible_official", "made_on", "made_place"):
-        if not getattr(item, name):
-            gaps.append(str(item._meta.get_field(name).verbose_name))
-    if not item.retention_period:
-        gaps.append(str(item._meta.get_field("retention_period").verbose_name))
+    gaps = [
+        str(item._meta.get_field(name).verbose_name)
+        for name in _DIP_COLUMNS
+        if not getattr(item, name)
+    ]
     if not (item.form_softcopy or item.form_hardcopy):
         gaps.append(_("forms available"))
     return gaps
@@ -214,14 +223,30 @@ def can_withdraw(user, item) -> bool:
     return item.status == Status.IN_PROGRESS and has_role(user, item.holding_unit, Role.OFFICER)
 
 
+def sop_to_follow(unit):
+    """The SOP version a new pass of `unit`'s item starts on; refused when there is none."""
+    sop = unit.sop_in_use()
+    if sop is None or sop.first_step() is None:
+        raise ActionRefused(
+            _("%(body)s has no SOP yet; an administrator must choose one first.")
+            % {"body": unit.body}
+        )
+    return sop
+
+
+def may_start(user, item, sop) -> bool:
+    """Who may put `item` on `sop`'s first step: officers of the holding unit, and
+    whoever performs that first step."""
+    if has_role(user, item.holding_unit, Role.OFFICER):
+        return True
+    return sop is not None and can_perform(user, item, sop.first_step())
+
+
 def can_reopen(user, item) -> bool:
     """A documented, published or withdrawn item may go through its SOP again."""
     if item.current_step_id is not None or item.status == Status.IN_PROGRESS:
         return False
-    if has_role(user, item.holding_unit, Role.OFFICER):
-        return True
-    sop = item.holding_unit.sop_in_use()
-    return sop is not None and can_perform(user, item, sop.first_step())
+    return may_start(user, item, item.holding_unit.sop_in_use())
 
 
 def withdraw(item, actor, note: str, *, expected_version: int | None = None):
@@ -258,12 +283,7 @@ def reopen(item, actor, note: str = "", *, expected_version: int | None = None):
         item = lock_item(item, expected_version)
         if not can_reopen(actor, item):
             raise NotAllowed(_("You cannot reopen this item."))
-        sop = item.holding_unit.sop_in_use()
-        if sop is None or sop.first_step() is None:
-            raise ActionRefused(
-                _("%(body)s has no SOP yet; an administrator must choose one first.")
-                % {"body": item.holding_unit.body}
-            )
+        sop = sop_to_follow(item.holding_unit)
         activity.record(
             Verb.REOPEN,
             actor=actor,

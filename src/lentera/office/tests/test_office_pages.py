@@ -7,7 +7,7 @@ from django.urls import reverse
 from lentera.documents.models import DocumentVersion
 from lentera.register.models import InformationItem
 from lentera.sop.constants import Verb
-from lentera.testing import item_fields, new_item, pdf_upload
+from lentera.testing import PONTIANAK, build_preset_world, item_fields, new_item, pdf_upload
 
 
 def form_data(world, **overrides):
@@ -144,3 +144,25 @@ def test_my_work_in_both_languages(client, world, language, text):
     client.force_login(world.officer)
     client.cookies["django_language"] = language
     assert text in client.get(reverse("office:my-work")).content.decode()
+
+
+def test_whoever_performs_step_1_records_for_the_units_that_follow_their_sop(client, db):
+    # Seed 000: the PPID Utama's Pejabat Bidang PID collects the OPD's information.
+    w = build_preset_world(PONTIANAK)
+    client.force_login(w.main_officer)
+    page = client.get(reverse("office:item-create"))
+    choices = set(page.context["form"].fields["holding_unit"].queryset)
+    assert {w.unit, w.other_unit, w.main} <= choices
+    response = client.post(reverse("office:item-create"), form_data(w))
+    assert response.status_code == 302
+    item = InformationItem.objects.get()
+    assert (item.holding_unit, item.created_by, item.current_step.number) == (
+        w.unit,
+        w.main_officer,
+        1,
+    )
+
+    # The OPD's officer records only for their own unit.
+    client.force_login(w.officer)
+    page = client.get(reverse("office:item-create"))
+    assert list(page.context["form"].fields["holding_unit"].queryset) == [w.unit]
