@@ -163,13 +163,40 @@ STORAGES = {
     },
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
+# LENTERA_STORAGE=s3 keeps soft copies in S3-compatible object storage instead
+# (django-storages), configured by the LENTERA_S3_* variables below.
+if os.environ.get("LENTERA_STORAGE", "files") == "s3":
+    STORAGES["default"] = {
+        "BACKEND": "storages.backends.s3.S3Storage",
+        "OPTIONS": {
+            "bucket_name": os.environ.get("LENTERA_S3_BUCKET", "lentera"),
+            "endpoint_url": os.environ.get("LENTERA_S3_ENDPOINT_URL") or None,
+            "access_key": os.environ.get("LENTERA_S3_ACCESS_KEY") or None,
+            "secret_key": os.environ.get("LENTERA_S3_SECRET_KEY") or None,
+            "region_name": os.environ.get("LENTERA_S3_REGION") or None,
+            "location": os.environ.get("LENTERA_S3_PREFIX", ""),
+            "default_acl": None,  # private objects: downloads go through Lentera
+            "file_overwrite": False,
+        },
+    }
 FILE_UPLOAD_PERMISSIONS = 0o640
-FILE_UPLOAD_TEMP_DIR = None
+# Uploads stream to a temporary file (LENTERA_UPLOAD_TEMP_DIR, default the
+# system's) while their SHA-256 is computed; nothing is held whole in memory.
+FILE_UPLOAD_TEMP_DIR = os.environ.get("LENTERA_UPLOAD_TEMP_DIR") or None
+FILE_UPLOAD_HANDLERS = ["lentera.documents.uploads.HashingUploadHandler"]
 # LENTERA_MAX_UPLOAD_MB: largest file accepted (default 200 MB).
 LENTERA_MAX_UPLOAD_BYTES = int(os.environ.get("LENTERA_MAX_UPLOAD_MB", "200")) * 1024 * 1024
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 
 TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+
+# Text extraction runs each file in a child process with these limits, so a
+# hostile or broken file cannot hang or crash the worker.
+LENTERA_EXTRACT_TIMEOUT = int(os.environ.get("LENTERA_EXTRACT_TIMEOUT", "300"))  # seconds
+LENTERA_EXTRACT_MEMORY_MB = int(os.environ.get("LENTERA_EXTRACT_MEMORY_MB", "1024"))
+# LENTERA_OCR=off turns OCR off; LENTERA_OCR_LANGUAGES are Tesseract's codes.
+LENTERA_OCR = os.environ.get("LENTERA_OCR", "on") != "off"
+LENTERA_OCR_LANGUAGES = os.environ.get("LENTERA_OCR_LANGUAGES", "ind+eng")
 
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SECURE = env_bool("LENTERA_SECURE_COOKIES")

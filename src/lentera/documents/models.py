@@ -3,6 +3,20 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 
+class TextStatus(models.TextChoices):
+    PENDING = "pending", _("waiting")
+    RUNNING = "running", _("running")
+    DONE = "done", _("done")
+    FAILED = "failed", _("failed")
+    UNSUPPORTED = "unsupported", _("not supported for this file type")
+
+
+class FixityStatus(models.TextChoices):
+    OK = "ok", _("intact")
+    MISSING = "missing", _("missing")
+    CORRUPT = "corrupt", _("corrupt")
+
+
 class Document(models.Model):
     """A soft copy of an information item; its content lives in versions."""
 
@@ -14,6 +28,27 @@ class Document(models.Model):
     )
     title = models.CharField(_("title"), max_length=300)
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    # Deleting is soft: the document disappears from lists but keeps its bytes...
+    deleted_at = models.DateTimeField(_("deleted at"), null=True, blank=True)
+    deleted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("deleted by"),
+        on_delete=models.PROTECT,
+        related_name="+",
+        null=True,
+        blank=True,
+    )
+    delete_reason = models.CharField(_("reason for deleting"), max_length=300, blank=True)
+    # ...until an explicit, recorded disposal removes them.
+    disposed_at = models.DateTimeField(_("disposed at"), null=True, blank=True)
+    disposed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("disposed by"),
+        on_delete=models.PROTECT,
+        related_name="+",
+        null=True,
+        blank=True,
+    )
 
     class Meta:
         ordering = ["item", "id"]
@@ -49,6 +84,22 @@ class DocumentVersion(models.Model):
     uploaded_at = models.DateTimeField(_("uploaded at"), auto_now_add=True)
     # Set when the item's publish step completes with this version current.
     published_at = models.DateTimeField(_("published at"), null=True, blank=True)
+
+    # Text extraction (background job): the text is kept for search.
+    text_status = models.CharField(
+        _("text extraction"), max_length=20, choices=TextStatus.choices, default=TextStatus.PENDING
+    )
+    text_method = models.CharField(_("extracted by"), max_length=10, blank=True)  # text|ocr
+    text_error = models.CharField(_("extraction problem"), max_length=300, blank=True)
+    text_at = models.DateTimeField(_("text extracted at"), null=True, blank=True)
+    text = models.TextField(_("extracted text"), blank=True)
+    thumbnail = models.FileField(_("thumbnail"), max_length=300, blank=True)
+
+    # Fixity: the last time `lentera fixity` re-hashed the stored bytes.
+    fixity_checked_at = models.DateTimeField(_("fixity checked at"), null=True, blank=True)
+    fixity_status = models.CharField(
+        _("fixity"), max_length=20, choices=FixityStatus.choices, blank=True
+    )
 
     class Meta:
         ordering = ["document", "number"]
@@ -92,3 +143,70 @@ class HardCopy(models.Model):
 
     def __str__(self) -> str:
         return " / ".join(p for p in (self.building, self.room, self.cabinet, self.box) if p)
+
+
+class HardCopyMovement(models.Model):
+    """A hard copy taken out of its place, and when it came back."""
+
+    hardcopy = models.ForeignKey(
+        HardCopy, verbose_name=_("hard copy"), on_delete=models.PROTECT, related_name="movements"
+    )
+    taken_by = models.CharField(_("taken by"), max_length=200)
+    purpose = models.CharField(_("purpose"), max_length=300, blank=True)
+    taken_at = models.DateTimeField(_("taken at"))
+    due_back_on = models.DateField(_("due back on"), null=True, blank=True)
+    returned_at = models.DateTimeField(_("returned at"), null=True, blank=True)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("recorded by"),
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    return_recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("return recorded by"),
+        on_delete=models.PROTECT,
+        related_name="+",
+        null=True,
+        blank=True,
+    )
+
+    class Meta:
+        ordering = ["hardcopy", "-taken_at", "-id"]
+        verbose_name = _("hard copy movement")
+        verbose_name_plural = _("hard copy movements")
+        constraints = [
+            # At most one open movement per hard copy.
+            models.UniqueConstraint(
+                fields=["hardcopy"],
+                condition=models.Q(returned_at__isnull=True),
+                name="hardcopy_one_open_movement",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.hardcopy} → {self.taken_by}"
+
+
+class FixityRun(models.Model):
+    """One run of `lentera fixity`; an unfinished run can be resumed."""
+
+    started_at = models.DateTimeField(_("started at"), auto_now_add=True)
+    finished_at = models.DateTimeField(_("finished at"), null=True, blank=True)
+    sample = models.PositiveIntegerField(_("sample size"), null=True, blank=True)
+    total = models.PositiveIntegerField(_("files to check"), default=0)
+    checked = models.PositiveIntegerField(_("files checked"), default=0)
+    last_version_id = models.PositiveBigIntegerField(default=0)
+    # Version ids in the sample (when sampling), so a resumed run checks the same files.
+    planned = models.JSONField(default=list, blank=True)
+    missing = models.JSONField(default=list, blank=True)
+    corrupt = models.JSONField(default=list, blank=True)
+    orphans = models.JSONField(default=list, blank=True)
+
+    class Meta:
+        ordering = ["-started_at", "-id"]
+        verbose_name = _("fixity run")
+        verbose_name_plural = _("fixity runs")
+
+    def __str__(self) -> str:
+        return f"fixity {self.started_at:%Y-%m-%d %H:%M}"

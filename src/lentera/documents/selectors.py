@@ -10,9 +10,9 @@ from .models import DocumentVersion
 
 def public_versions(item=None) -> QuerySet[DocumentVersion]:
     """Versions the public may download: published, of a listed, non-exempt item."""
-    qs = DocumentVersion.objects.filter(published_at__isnull=False).filter(
-        document__item__in=_public_item_ids()
-    )
+    qs = DocumentVersion.objects.filter(
+        published_at__isnull=False, document__deleted_at__isnull=True
+    ).filter(document__item__in=_public_item_ids())
     if item is not None:
         qs = qs.filter(document__item=item)
     return qs.select_related("document").order_by("document_id", "-number")

@@ -1,6 +1,7 @@
 """Storing soft copies: streamed, hashed, typed by content, never half-written."""
 
 import hashlib
+import unicodedata
 import uuid
 
 from django.conf import settings
@@ -19,23 +20,43 @@ from lentera.sop.services import lock_item
 
 from .filetypes import ALLOWED_TYPES, detect_content_type
 from .models import Document, DocumentVersion, HardCopy
+from .tasks import extract_text
+from .uploads import HEAD_BYTES
 
 CHUNK = 1024 * 1024
 
 
 def _digest(upload) -> tuple[str, int, bytes]:
-    """SHA-256, size and first bytes, read in chunks from the upload's stream."""
+    """SHA-256, size and first bytes of the upload.
+
+    Uploads received over HTTP were hashed while they streamed in
+    (uploads.HashingUploadHandler); anything else is read here, in chunks.
+    """
+    if digest := getattr(upload, "lentera_digest", None):
+        return digest
     sha = hashlib.sha256()
     size = 0
     head = b""
     upload.seek(0)
     for chunk in upload.chunks(CHUNK):
-        if len(head) < 8192:
-            head += chunk[: 8192 - len(head)]
+        if len(head) < HEAD_BYTES:
+            head += chunk[: HEAD_BYTES - len(head)]
         sha.update(chunk)
         size += len(chunk)
     upload.seek(0)
     return sha.hexdigest(), size, head
+
+
+def clean_file_name(name: str) -> str:
+    """The name to show and offer for download: no folders, no control characters."""
+    name = unicodedata.normalize("NFC", name or "")
+    name = name.replace("\\", "/").rsplit("/", 1)[-1]
+    name = "".join(ch for ch in name if unicodedata.category(ch)[0] != "C")
+    name = name.strip().lstrip(".").strip()
+    if len(name) > 255:
+        stem, dot, ext = name.rpartition(".")
+        name = stem[: 254 - len(ext)] + dot + ext if dot and len(ext) < 16 else name[:255]
+    return name or "file"
 
 
 def _check_may_add(item, actor, document: Document | None) -> None:
@@ -45,10 +66,14 @@ def _check_may_add(item, actor, document: Document | None) -> None:
         raise NotAllowed(_("You cannot add files to this item."))
     if document is not None and document.item_id != item.pk:
         raise ActionRefused(_("That document belongs to another item."))
+    if document is not None and document.deleted_at is not None:
+        raise ActionRefused(_("That document was deleted."))
 
 
 def _refuse_twin(item, sha256: str) -> None:
-    twin = DocumentVersion.objects.filter(document__item=item, sha256=sha256).first()
+    twin = DocumentVersion.objects.filter(
+        document__item=item, document__deleted_at__isnull=True, sha256=sha256
+    ).first()
     if twin is not None:
         raise ActionRefused(
             _("This file is already attached to the item as “%(name)s”.")
@@ -60,7 +85,7 @@ def add_document(item, actor, upload, *, title: str = "", document: Document | N
     """Attach `upload` to `item`, as a new document or a new version of `document`."""
     item = type(item).objects.select_related("current_step").get(pk=item.pk)  # not stale
     _check_may_add(item, actor, document)
-    name = (getattr(upload, "name", "") or "").rsplit("/", 1)[-1][:255] or "file"
+    name = clean_file_name(getattr(upload, "name", ""))
     limit = settings.LENTERA_MAX_UPLOAD_BYTES
     if upload.size is not None and upload.size > limit:
         raise ActionRefused(
@@ -110,6 +135,9 @@ def add_document(item, actor, upload, *, title: str = "", document: Document | N
             )
             item.lock_version += 1
             item.save(update_fields=["lock_version", "updated_at"])
+            # Queued in the same transaction: no job without its version, and the
+            # other way round.
+            extract_text.enqueue(version.pk)
     except BaseException:
         # No file without its record.
         default_storage.delete(stored_name)
@@ -145,3 +173,85 @@ def record_hardcopy(item, actor, *, expected_version: int | None = None, **field
             changes={"hardcopy": hardcopy.pk, **{n: fields[n] for n in fields if fields[n]}},
         )
     return hardcopy
+
+
+def can_dispose(actor, item) -> bool:
+    """Disposing of bytes is for an approver of the item's unit or of the PPID Utama."""
+    from lentera.organizations.selectors import has_role
+    from lentera.sop.services import main_unit
+
+    if actor.is_superuser:
+        return True
+    units = [item.holding_unit, main_unit(item.holding_unit.body)]
+    return any(unit is not None and has_role(actor, unit, "approver") for unit in units)
+
+
+def delete_document(document: Document, actor, *, reason: str) -> Document:
+    """Soft-delete a document: hidden everywhere, bytes kept until a disposal."""
+    reason = reason.strip()
+    if not reason:
+        raise ActionRefused(_("Say why the file is deleted."), missing=["reason"])
+    with transaction.atomic():
+        item = lock_item(document.item, None)
+        document = Document.objects.select_for_update().get(pk=document.pk)
+        if document.deleted_at is not None:
+            raise ActionRefused(_("This file was already deleted."))
+        if item.current_step_id is None:
+            raise ActionRefused(_("Files can only be deleted while the item is in its SOP."))
+        if not can_edit(actor, item):
+            raise NotAllowed(_("You cannot delete files of this item."))
+        document.deleted_at = timezone.now()
+        document.deleted_by = actor
+        document.delete_reason = reason[:300]
+        document.save(update_fields=["deleted_at", "deleted_by", "delete_reason"])
+        item.lock_version += 1
+        item.save(update_fields=["lock_version", "updated_at"])
+        activity.record(
+            Verb.DELETE_FILE,
+            actor=actor,
+            item=item,
+            unit=item.holding_unit,
+            note=reason,
+            changes={"document": document.title},
+        )
+    return document
+
+
+def dispose_document(document: Document, actor, *, reason: str) -> Document:
+    """Remove the bytes of a deleted document for good; the records stay, marked disposed."""
+    reason = reason.strip()
+    if not reason:
+        raise ActionRefused(_("Say why the file's bytes are disposed of."), missing=["reason"])
+    with transaction.atomic():
+        document = (
+            Document.objects.select_for_update()
+            .select_related("item__holding_unit__body")
+            .get(pk=document.pk)
+        )
+        if not can_dispose(actor, document.item):
+            raise NotAllowed(_("Only an approver can dispose of a file's bytes."))
+        if document.deleted_at is None:
+            raise ActionRefused(_("Only a deleted file can be disposed of."))
+        if document.disposed_at is not None:
+            raise ActionRefused(_("This file was already disposed of."))
+        document.disposed_at = timezone.now()
+        document.disposed_by = actor
+        document.save(update_fields=["disposed_at", "disposed_by"])
+        names = []
+        for version in document.versions.all():
+            names += [version.file.name] + ([version.thumbnail.name] if version.thumbnail else [])
+        activity.record(
+            Verb.DISPOSE_FILE,
+            actor=actor,
+            item=document.item,
+            unit=document.item.holding_unit,
+            note=reason,
+            changes={
+                "document": document.title,
+                "sha256": [v.sha256 for v in document.versions.all()],
+            },
+        )
+        # The record is the truth: bytes go once it is committed. Bytes left
+        # behind by a crash show up as orphans in `lentera fixity`.
+        transaction.on_commit(lambda: [default_storage.delete(n) for n in names])
+    return document

@@ -175,7 +175,7 @@ def detail_context(request, item, **forms) -> dict:
         else None,
         "hardcopies": item.hardcopies.all(),
         "upload_form": UploadForm(),
-        "documents": item.documents.prefetch_related("versions"),
+        "documents": item.documents.filter(deleted_at__isnull=True).prefetch_related("versions"),
         "events": annotate_changes(events),
         "event_count": item.events.count(),
     }

@@ -30,6 +30,15 @@ class InformationItem(models.Model):
     form_hardcopy = models.BooleanField(_("available as hard copy"), default=False)
     # Jangka waktu penyimpanan atau retensi arsip
     retention_period = models.CharField(_("retention period"), max_length=120)
+    # The JRA classification the retention period follows from (optional).
+    retention_rule = models.ForeignKey(
+        "register.RetentionRule",
+        verbose_name=_("retention schedule code"),
+        on_delete=models.PROTECT,
+        related_name="items",
+        null=True,
+        blank=True,
+    )
 
     category = models.CharField(_("category"), max_length=20, choices=Category.choices)
     legal_basis = models.TextField(_("legal basis"), blank=True)
@@ -196,3 +205,102 @@ class ClassificationDecision(models.Model):
 
     def __str__(self) -> str:
         return f"{self.item} · Pasal 17 {self.ground}"
+
+
+class Disposition(models.TextChoices):
+    DESTROY = "destroy", _("destroy (musnah)")
+    PERMANENT = "permanent", _("keep permanently (permanen)")
+    REVIEW = "review", _("review again (dinilai kembali)")
+
+
+class RetentionRule(models.Model):
+    """One line of a body's Jadwal Retensi Arsip (JRA)."""
+
+    body = models.ForeignKey(
+        "organizations.PublicBody",
+        verbose_name=_("public body"),
+        on_delete=models.CASCADE,
+        related_name="retention_rules",
+    )
+    code = models.CharField(_("classification code"), max_length=40)
+    record_type = models.CharField(_("record type"), max_length=300)
+    active_years = models.PositiveSmallIntegerField(_("active retention (years)"))
+    inactive_years = models.PositiveSmallIntegerField(_("inactive retention (years)"))
+    disposition = models.CharField(
+        _("final disposition"), max_length=20, choices=Disposition.choices
+    )
+    note = models.TextField(_("note"), blank=True)
+
+    class Meta:
+        ordering = ["body", "code"]
+        verbose_name = _("retention schedule line")
+        verbose_name_plural = _("retention schedule (JRA)")
+        constraints = [
+            models.UniqueConstraint(fields=["body", "code"], name="retention_rule_code_unique")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.code} {self.record_type}"
+
+    @property
+    def total_years(self) -> int:
+        return self.active_years + self.inactive_years
+
+
+class DisposalChoice(models.TextChoices):
+    DESTROY = "destroy", _("destroy")
+    PERMANENT = "permanent", _("keep permanently")
+    EXTEND = "extend", _("keep longer and review again")
+
+
+class DisposalDecision(models.Model):
+    """A decision on an item past its retention: proposed by one person, approved by another."""
+
+    class State(models.TextChoices):
+        PROPOSED = "proposed", _("proposed")
+        APPROVED = "approved", _("approved")
+        REJECTED = "rejected", _("rejected")
+
+    item = models.ForeignKey(
+        InformationItem,
+        verbose_name=_("information item"),
+        on_delete=models.PROTECT,
+        related_name="disposal_decisions",
+    )
+    rule = models.ForeignKey(
+        RetentionRule,
+        verbose_name=_("retention schedule line"),
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    decision = models.CharField(_("decision"), max_length=20, choices=DisposalChoice.choices)
+    review_on = models.DateField(_("review again on"), null=True, blank=True)
+    reason = models.TextField(_("reason"))
+    state = models.CharField(
+        _("state"), max_length=20, choices=State.choices, default=State.PROPOSED
+    )
+    proposed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("proposed by"),
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    proposed_at = models.DateTimeField(_("proposed at"), auto_now_add=True)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("approved or rejected by"),
+        on_delete=models.PROTECT,
+        related_name="+",
+        null=True,
+        blank=True,
+    )
+    decided_at = models.DateTimeField(_("approved or rejected at"), null=True, blank=True)
+    decision_note = models.TextField(_("approver's note"), blank=True)
+
+    class Meta:
+        ordering = ["-proposed_at", "-id"]
+        verbose_name = _("disposal decision")
+        verbose_name_plural = _("disposal decisions")
+
+    def __str__(self) -> str:
+        return f"{self.item} – {self.get_decision_display()}"

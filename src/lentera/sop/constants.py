@@ -53,6 +53,13 @@ class Verb(models.TextChoices):
     HARDCOPY = "hardcopy", _("recorded a hard copy location")
     REVISE_SOP = "revise_sop", _("made a new version of an SOP")
     ADOPT_SOP = "adopt_sop", _("put an SOP version into use")
+    DELETE_FILE = "delete_file", _("deleted a file")
+    DISPOSE_FILE = "dispose_file", _("disposed of a deleted file's bytes")
+    HARDCOPY_OUT = "hardcopy_out", _("took out a hard copy")
+    HARDCOPY_BACK = "hardcopy_back", _("returned a hard copy")
+    RETENTION = "retention", _("set the retention schedule code")
+    PROPOSE_DISPOSAL = "propose_disposal", _("proposed a disposal decision")
+    DECIDE_DISPOSAL = "decide_disposal", _("approved or rejected a disposal decision")
 
 
 class Check(models.TextChoices):

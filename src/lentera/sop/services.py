@@ -100,7 +100,8 @@ def missing_requirements(
     proposed = item.working_copy()
     checks = required_checks(item, step)
     missing = []
-    if Check.SOFTCOPY in checks and proposed.form_softcopy and not item.documents.exists():
+    has_softcopy = item.documents.filter(deleted_at__isnull=True).exists()
+    if Check.SOFTCOPY in checks and proposed.form_softcopy and not has_softcopy:
         missing.append(str(Check.SOFTCOPY.label))
     if (
         Check.HARDCOPY_LOCATION in checks
@@ -359,9 +360,9 @@ def _publish(item, actor) -> None:
     changes = _apply_update(item)
     item.status = Status.PUBLISHED
     item.published_at = now
-    DocumentVersion.objects.filter(document__item=item, published_at__isnull=True).update(
-        published_at=now
-    )
+    DocumentVersion.objects.filter(
+        document__item=item, document__deleted_at__isnull=True, published_at__isnull=True
+    ).update(published_at=now)
     activity.record(Verb.PUBLISH, actor=actor, item=item, unit=item.holding_unit, changes=changes)
 
 
