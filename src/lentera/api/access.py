@@ -28,7 +28,7 @@ def detail(request: HttpRequest, item: InformationItem) -> InformationItem:
     if in_office:
         versions = list(
             office_versions(user)
-            .filter(document__item=item)
+            .filter(document__item=item, document__deleted_at__isnull=True)
             .select_related("document")
             .order_by("document_id", "number")
         )

@@ -3,27 +3,40 @@
 import ninja
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest
+from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
 from ninja import File, Form, Query, Router, UploadedFile
 from ninja.pagination import LimitOffsetPagination, paginate
 
-from lentera.documents.services import add_document, record_hardcopy
+from lentera.documents import hardcopies
+from lentera.documents.models import Document, HardCopy
+from lentera.documents.services import (
+    add_document,
+    delete_document,
+    dispose_document,
+    record_hardcopy,
+)
 from lentera.organizations.models import Unit
 from lentera.register.constants import Category, Status
 from lentera.register.selectors import visible_items
 from lentera.register.services import create_item
 from lentera.sop.services import complete_step, reopen, return_to_step, withdraw
 
-from .access import detail, visible_item
+from .access import detail, office_item, visible_item
 from .auth import AUTHENTICATED, OPTIONAL
 from .schemas import (
     CompleteIn,
+    DocumentOut,
     ErrorOut,
     HardCopyIn,
     HardCopyOut,
     ItemDetailOut,
     ItemIn,
     ItemListOut,
+    MovementIn,
+    MovementOut,
+    MovementReturnIn,
+    ReasonIn,
     ReopenIn,
     ReturnIn,
     ValidationErrorOut,
@@ -115,17 +128,57 @@ def create(request: HttpRequest, payload: ItemIn):
     response={201: VersionOut, **WRITE_ERRORS},
     auth=AUTHENTICATED,
     summary="Attach a file to an item",
-    description="Multipart upload; the type is decided from the content, not the name.",
+    description=(
+        "Multipart upload; the type is decided from the content and must agree with the "
+        "name's extension. With `document_id`, the file becomes a new version of that "
+        "document; earlier versions are kept."
+    ),
 )
 def upload(
     request: HttpRequest,
     item_id: int,
     file: File[UploadedFile],
     title: Form[str] = "",
+    document_id: Form[int | None] = None,
 ):
     item = visible_item(request, item_id)
-    version = add_document(item, request.auth, file, title=title)
+    document = _document(item, document_id) if document_id else None
+    version = add_document(item, request.auth, file, title=title, document=document)
     return ninja.Status(201, version)
+
+
+@router.post(
+    "/items/{item_id}/documents/{document_id}/delete",
+    response={200: DocumentOut, **WRITE_ERRORS},
+    auth=AUTHENTICATED,
+    summary="Delete a soft copy (softly)",
+    description=(
+        "While the item is in its SOP, whoever may edit it hides a document and all its "
+        "versions from everyone. The bytes stay until an approver disposes of them."
+    ),
+)
+def delete(request: HttpRequest, item_id: int, document_id: int, payload: ReasonIn):
+    document = _document(visible_item(request, item_id), document_id)
+    return delete_document(document, request.auth, reason=payload.reason)
+
+
+@router.post(
+    "/items/{item_id}/documents/{document_id}/dispose",
+    response={200: DocumentOut, **WRITE_ERRORS},
+    auth=AUTHENTICATED,
+    summary="Dispose of a deleted soft copy's bytes",
+    description=(
+        "An approver of the holding unit or of the PPID Utama removes the stored bytes of a "
+        "deleted document for good. The records and their SHA-256 stay, marked disposed."
+    ),
+)
+def dispose(request: HttpRequest, item_id: int, document_id: int, payload: ReasonIn):
+    document = _document(visible_item(request, item_id), document_id)
+    return dispose_document(document, request.auth, reason=payload.reason)
+
+
+def _document(item, document_id: int) -> Document:
+    return get_object_or_404(Document, pk=document_id, item=item)
 
 
 @router.post(
@@ -140,6 +193,44 @@ def add_hardcopy(request: HttpRequest, item_id: int, payload: HardCopyIn):
     fields = payload.dict(exclude={"lock_version"})
     hardcopy = record_hardcopy(item, request.auth, expected_version=payload.lock_version, **fields)
     return ninja.Status(201, hardcopy)
+
+
+@router.post(
+    "/items/{item_id}/hardcopies/{hardcopy_id}/movements",
+    response={201: MovementOut, **WRITE_ERRORS},
+    auth=AUTHENTICATED,
+    summary="Record that a hard copy was taken out of its place",
+    description=(
+        "By a member of the holding unit or of the PPID Utama, at any status of the item. "
+        "Refused while the copy is out, and for times in the future."
+    ),
+)
+def take_out_hardcopy(request: HttpRequest, item_id: int, hardcopy_id: int, payload: MovementIn):
+    hardcopy = _hardcopy(request, item_id, hardcopy_id)
+    movement = hardcopies.take_out(hardcopy, request.auth, **payload.dict())
+    return ninja.Status(201, movement)
+
+
+@router.post(
+    "/items/{item_id}/hardcopies/{hardcopy_id}/return",
+    response={200: MovementOut, **WRITE_ERRORS},
+    auth=AUTHENTICATED,
+    summary="Record that a hard copy that was out is back in its place",
+)
+def bring_back_hardcopy(
+    request: HttpRequest,
+    item_id: int,
+    hardcopy_id: int,
+    payload: MovementReturnIn | None = None,
+):
+    hardcopy = _hardcopy(request, item_id, hardcopy_id)
+    returned_at = payload.returned_at if payload else None
+    return hardcopies.bring_back(hardcopy, request.auth, returned_at=returned_at)
+
+
+def _hardcopy(request: HttpRequest, item_id: int, hardcopy_id: int) -> HardCopy:
+    """A hard copy of an item the caller sees in the office; 404 for anyone else."""
+    return get_object_or_404(HardCopy, pk=hardcopy_id, item=office_item(request, item_id))
 
 
 @router.post(

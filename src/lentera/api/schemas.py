@@ -65,6 +65,9 @@ class VersionOut(Schema):
     content_type: str
     original_name: str
     uploaded_at: datetime.datetime
+    text_status: str = Field(
+        ..., description="Text extraction: pending, running, done, failed or unsupported."
+    )
 
 
 class DownloadOut(VersionOut):
@@ -160,6 +163,19 @@ class WithdrawIn(LockedIn):
     note: str = Field("", description="Why the item is withdrawn; required.")
 
 
+class ReasonIn(Schema):
+    reason: str = Field("", description="Why; required and kept in the activity log.")
+
+
+class DocumentOut(Schema):
+    """A soft copy's state after it was deleted or disposed of."""
+
+    id: int
+    title: str
+    deleted_at: datetime.datetime | None
+    disposed_at: datetime.datetime | None
+
+
 class ReopenIn(LockedIn):
     note: str = Field("", description="What the update is for.")
 
@@ -171,6 +187,39 @@ class HardCopyIn(LockedIn):
     box: str = Field("", description="Box or folder.")
     custodian: str
     note: str = ""
+
+
+class MovementIn(Schema):
+    taken_by: str = Field(..., description="Name of the person who takes the hard copy.")
+    purpose: str = ""
+    due_back_on: datetime.date | None = None
+    taken_at: datetime.datetime | None = Field(
+        None, description="When it was taken; now if absent."
+    )
+
+
+class MovementReturnIn(Schema):
+    returned_at: datetime.datetime | None = Field(
+        None, description="When it came back; now if absent."
+    )
+
+
+class MovementOut(Schema):
+    """A hard copy taken out of its place, and when it came back (null while out)."""
+
+    id: int
+    hardcopy_id: int
+    taken_by: str
+    purpose: str
+    taken_at: datetime.datetime
+    due_back_on: datetime.date | None
+    returned_at: datetime.datetime | None
+    recorded_by: str = Field(..., alias="recorded_by.username")
+    return_recorded_by: str | None
+
+    @staticmethod
+    def resolve_return_recorded_by(movement) -> str | None:
+        return movement.return_recorded_by.username if movement.return_recorded_by_id else None
 
 
 class ClassificationIn(Schema):

@@ -15,7 +15,7 @@ def public_versions(item=None) -> QuerySet[DocumentVersion]:
     ).filter(document__item__in=_public_item_ids())
     if item is not None:
         qs = qs.filter(document__item=item)
-    return qs.select_related("document").order_by("document_id", "-number")
+    return qs.select_related("document").defer("text").order_by("document_id", "-number")
 
 
 def latest_public_versions(item) -> list[DocumentVersion]:
@@ -29,9 +29,11 @@ def latest_public_versions(item) -> list[DocumentVersion]:
 
 
 def office_versions(user) -> QuerySet[DocumentVersion]:
-    return DocumentVersion.objects.filter(
-        office_items_q(user, prefix="document__item__")
-    ).select_related("document__item")
+    return (
+        DocumentVersion.objects.filter(office_items_q(user, prefix="document__item__"))
+        .select_related("document__item")
+        .defer("text")
+    )
 
 
 def _public_item_ids():

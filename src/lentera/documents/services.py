@@ -103,11 +103,13 @@ def add_document(item, actor, upload, *, title: str = "", document: Document | N
     content_type = detect_content_type(head, name)
     _refuse_twin(item, sha256)  # before storing anything
 
-    ext = ALLOWED_TYPES[content_type]
-    stored_name = default_storage.save(
-        f"documents/{timezone.now():%Y/%m}/{uuid.uuid4().hex}.{ext}", upload
+    # A fresh random name: the storage keeps it as given, so a failed write
+    # can be cleaned up by that name too.
+    stored_name = (
+        f"documents/{timezone.now():%Y/%m}/{uuid.uuid4().hex}.{ALLOWED_TYPES[content_type]}"
     )
     try:
+        stored_name = default_storage.save(stored_name, upload)
         with transaction.atomic():
             # Re-check under the item's row lock: another action may have moved it on.
             item = lock_item(item, None)
@@ -182,7 +184,7 @@ def can_dispose(actor, item) -> bool:
 
     if actor.is_superuser:
         return True
-    units = [item.holding_unit, main_unit(item.holding_unit.body)]
+    units = [item.holding_unit, main_unit(item)]
     return any(unit is not None and has_role(actor, unit, "approver") for unit in units)
 
 
@@ -190,7 +192,7 @@ def delete_document(document: Document, actor, *, reason: str) -> Document:
     """Soft-delete a document: hidden everywhere, bytes kept until a disposal."""
     reason = reason.strip()
     if not reason:
-        raise ActionRefused(_("Say why the file is deleted."), missing=["reason"])
+        raise ActionRefused(_("Say why the file is deleted."))
     with transaction.atomic():
         item = lock_item(document.item, None)
         document = Document.objects.select_for_update().get(pk=document.pk)
@@ -221,7 +223,7 @@ def dispose_document(document: Document, actor, *, reason: str) -> Document:
     """Remove the bytes of a deleted document for good; the records stay, marked disposed."""
     reason = reason.strip()
     if not reason:
-        raise ActionRefused(_("Say why the file's bytes are disposed of."), missing=["reason"])
+        raise ActionRefused(_("Say why the file's bytes are disposed of."))
     with transaction.atomic():
         document = (
             Document.objects.select_for_update()

@@ -3,16 +3,30 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.shortcuts import redirect, render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from lentera.documents.services import add_document, record_hardcopy
+from lentera.documents.models import Document
+from lentera.documents.services import (
+    add_document,
+    delete_document,
+    dispose_document,
+    record_hardcopy,
+)
 from lentera.errors import ActionRefused
 from lentera.register.services import can_edit
 from lentera.sop import services as engine
 
-from .forms import CompleteForm, HardCopyForm, ReopenForm, ReturnForm, UploadForm, WithdrawForm
+from .forms import (
+    CompleteForm,
+    HardCopyForm,
+    ReasonForm,
+    ReopenForm,
+    ReturnForm,
+    UploadForm,
+    WithdrawForm,
+)
 from .views import _office_item, detail_context
 
 
@@ -145,15 +159,57 @@ def item_upload(request, pk):
     if not form.is_valid():
         messages.error(request, _("Choose a file to upload."))
         return redirect("office:item", pk=pk)
+    document = None
+    if form.cleaned_data["document"]:
+        document = get_object_or_404(Document, pk=form.cleaned_data["document"], item=item)
     try:
         version = add_document(
-            item, request.user, form.cleaned_data["file"], title=form.cleaned_data["title"]
+            item,
+            request.user,
+            form.cleaned_data["file"],
+            title=form.cleaned_data["title"],
+            document=document,
         )
     except ActionRefused as exc:
         _refused(request, exc)
     else:
         messages.success(request, _("“%(name)s” was stored.") % {"name": version.original_name})
     return redirect("office:item", pk=pk)
+
+
+@login_required
+@require_POST
+def document_delete(request, pk, document_id):
+    """Hide a soft copy (all its versions); its bytes wait for a disposal."""
+    item = _office_item(request, pk)
+    document = get_object_or_404(Document, pk=document_id, item=item)
+    _document_action(request, delete_document, document, _("“%(name)s” was deleted."))
+    return redirect("office:item", pk=pk)
+
+
+@login_required
+@require_POST
+def document_dispose(request, pk, document_id):
+    """Remove a deleted soft copy's bytes for good (approvers)."""
+    item = _office_item(request, pk)
+    document = get_object_or_404(Document, pk=document_id, item=item)
+    _document_action(
+        request, dispose_document, document, _("The bytes of “%(name)s” were disposed of.")
+    )
+    return redirect("office:item", pk=pk)
+
+
+def _document_action(request, service, document, done: str) -> None:
+    form = ReasonForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("Say why; nothing was changed."))
+        return
+    try:
+        service(document, request.user, reason=form.cleaned_data["reason"])
+    except ActionRefused as exc:
+        _refused(request, exc)
+    else:
+        messages.success(request, done % {"name": document.title})
 
 
 @login_required

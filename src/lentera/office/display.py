@@ -11,7 +11,7 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from lentera.documents.models import HardCopy
+from lentera.documents.models import HardCopy, HardCopyMovement
 from lentera.register.models import ClassificationDecision, InformationItem, field_value
 from lentera.register.services import EDITABLE_FIELDS
 from lentera.sop.constants import Verb
@@ -25,9 +25,15 @@ KEY_LABELS = {
     "version": gettext_lazy("version"),
     "decision": gettext_lazy("decision"),
     "hardcopy": gettext_lazy("hard copy"),
+    "document": gettext_lazy("document"),
 }
 # The model whose columns an event's changes name.
-VERB_MODELS = {Verb.CLASSIFY: ClassificationDecision, Verb.HARDCOPY: HardCopy}
+VERB_MODELS = {
+    Verb.CLASSIFY: ClassificationDecision,
+    Verb.HARDCOPY: HardCopy,
+    Verb.HARDCOPY_OUT: HardCopyMovement,
+    Verb.HARDCOPY_BACK: HardCopyMovement,
+}
 
 
 @dataclass
@@ -73,6 +79,9 @@ class Reader:
         field = _field(model, name)
         if isinstance(value, list):
             return "; ".join(str(v) for v in value)
+        if field is None and name == "hardcopy":  # a hard copy's id: show its location
+            self.preload(HardCopy, [value])
+            return self._names.get(HardCopy, {}).get(value, str(value))
         if field is None:
             return filesizeformat(value) if name == "size" else str(value)
         if isinstance(field, models.ForeignKey):

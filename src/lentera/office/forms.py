@@ -42,6 +42,12 @@ class NewItemForm(ItemForm):
 class UploadForm(forms.Form):
     file = forms.FileField(label=_("File"))
     title = forms.CharField(label=_("Document title"), max_length=300, required=False)
+    # Set when the file is a new version of an existing document.
+    document = forms.IntegerField(required=False, widget=forms.HiddenInput)
+
+
+class ReasonForm(forms.Form):
+    reason = forms.CharField(label=_("Reason"), max_length=300)
 
 
 class ChecklistField(forms.MultipleChoiceField):

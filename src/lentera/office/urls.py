@@ -1,7 +1,7 @@
 from django.contrib.auth import views as auth_views
 from django.urls import path
 
-from . import actions, views
+from . import actions, views, views_hardcopy, views_retention
 
 app_name = "office"
 urlpatterns = [
@@ -18,6 +18,42 @@ urlpatterns = [
     path("informasi/<int:pk>/tarik/", actions.item_withdraw, name="item-withdraw"),
     path("informasi/<int:pk>/perbarui/", actions.item_reopen, name="item-reopen"),
     path("informasi/<int:pk>/unggah/", actions.item_upload, name="item-upload"),
+    path(
+        "informasi/<int:pk>/berkas/<int:document_id>/hapus/",
+        actions.document_delete,
+        name="document-delete",
+    ),
+    path(
+        "informasi/<int:pk>/berkas/<int:document_id>/musnahkan/",
+        actions.document_dispose,
+        name="document-dispose",
+    ),
     path("informasi/<int:pk>/arsip-fisik/", actions.item_hardcopy, name="item-hardcopy"),
+    path("informasi/<int:pk>/retensi/", views_retention.item_retention, name="item-retention"),
+    path("retensi/", views_retention.retention_list, name="retention"),
+    path("retensi/<int:pk>/usul/", views_retention.retention_propose, name="retention-propose"),
+    path("retensi/keputusan/<int:pk>/", views_retention.retention_decide, name="retention-decide"),
+    path("arsip-fisik/", views_hardcopy.hardcopies_out, name="hardcopies-out"),
+    path(
+        "arsip-fisik/<int:hardcopy_id>/label/",
+        views_hardcopy.hardcopy_label,
+        name="hardcopy-label",
+    ),
+    path(
+        "arsip-fisik/<int:hardcopy_id>/pinjam/",
+        views_hardcopy.hardcopy_take_out,
+        name="hardcopy-take-out",
+    ),
+    path(
+        "arsip-fisik/<int:hardcopy_id>/kembali/",
+        views_hardcopy.hardcopy_bring_back,
+        name="hardcopy-bring-back",
+    ),
+    path(
+        "arsip-fisik/<int:hardcopy_id>/pindah/",
+        views_hardcopy.hardcopy_edit,
+        name="hardcopy-edit",
+    ),
     path("berkas/<int:version_id>/", views.download, name="download"),
+    path("berkas/<int:version_id>/pratinjau/", views.thumbnail, name="thumbnail"),
 ]

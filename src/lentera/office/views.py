@@ -4,12 +4,14 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.http import FileResponse, Http404
+from django.db.models import Prefetch
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 
+from lentera.documents.models import DocumentVersion
 from lentera.documents.selectors import office_versions, public_versions
-from lentera.documents.services import add_document
+from lentera.documents.services import add_document, can_dispose
+from lentera.documents.serving import serve_thumbnail, serve_version
 from lentera.errors import ActionRefused
 from lentera.organizations.models import Unit
 from lentera.register import selectors
@@ -175,7 +177,13 @@ def detail_context(request, item, **forms) -> dict:
         else None,
         "hardcopies": item.hardcopies.all(),
         "upload_form": UploadForm(),
-        "documents": item.documents.filter(deleted_at__isnull=True).prefetch_related("versions"),
+        "documents": item.documents.filter(deleted_at__isnull=True).prefetch_related(
+            Prefetch("versions", DocumentVersion.objects.defer("text"))
+        ),
+        "deleted_documents": item.documents.filter(deleted_at__isnull=False)
+        .select_related("deleted_by", "disposed_by")
+        .prefetch_related(Prefetch("versions", DocumentVersion.objects.defer("text"))),
+        "can_dispose": can_dispose(user, item),
         "events": annotate_changes(events),
         "event_count": item.events.count(),
     }
@@ -236,11 +244,9 @@ def item_classify(request, pk):
 @login_required
 def download(request, version_id):
     version = get_object_or_404(office_versions(request.user), pk=version_id)
-    try:
-        handle = version.file.open("rb")
-    except FileNotFoundError as exc:
-        raise Http404 from exc
-    if not public_versions().filter(pk=version.pk).exists():
+    response = serve_version(request, version, private=True)
+    sent = response.status_code in (200, 206)  # not a 304 or 416
+    if sent and not public_versions().filter(pk=version.pk).exists():
         with transaction.atomic():
             activity.record(
                 Verb.DOWNLOAD,
@@ -249,9 +255,10 @@ def download(request, version_id):
                 unit=version.document.item.holding_unit,
                 changes={"file": version.original_name, "version": version.number},
             )
-    return FileResponse(
-        handle,
-        as_attachment=True,
-        filename=version.original_name,
-        content_type=version.content_type,
-    )
+    return response
+
+
+@login_required
+def thumbnail(request, version_id):
+    version = get_object_or_404(office_versions(request.user), pk=version_id)
+    return serve_thumbnail(request, version, private=True)

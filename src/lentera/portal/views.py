@@ -3,11 +3,12 @@
 from django.core.files.storage import default_storage
 from django.core.paginator import Paginator
 from django.db import connection
-from django.http import FileResponse, Http404, JsonResponse
+from django.http import JsonResponse
 from django.shortcuts import get_object_or_404, render
 from django.views.decorators.cache import never_cache
 
 from lentera.documents.selectors import latest_public_versions, public_versions
+from lentera.documents.serving import serve_thumbnail, serve_version
 from lentera.organizations.models import PublicBody
 from lentera.register.constants import Category
 from lentera.register.selectors import public_items
@@ -60,16 +61,12 @@ def item_detail(request, pk):
 
 def download(request, pk, version_id):
     version = get_object_or_404(public_versions(), pk=version_id, document__item_id=pk)
-    try:
-        handle = version.file.open("rb")
-    except FileNotFoundError as exc:
-        raise Http404 from exc
-    return FileResponse(
-        handle,
-        as_attachment=True,
-        filename=version.original_name,
-        content_type=version.content_type,
-    )
+    return serve_version(request, version, private=False)
+
+
+def thumbnail(request, pk, version_id):
+    version = get_object_or_404(public_versions(), pk=version_id, document__item_id=pk)
+    return serve_thumbnail(request, version, private=False)
 
 
 @never_cache
@@ -82,6 +79,7 @@ def healthz(request):
     except Exception as exc:  # noqa: BLE001 - any failure means unhealthy
         checks["database"] = f"error: {exc.__class__.__name__}"
     try:
+        # A listing, not exists(): S3 answers exists() with "no" for a missing bucket.
         default_storage.listdir("")
         checks["storage"] = "ok"
     except FileNotFoundError:

@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from .models import ClassificationDecision, InformationItem
+from .models import ClassificationDecision, DisposalDecision, InformationItem, RetentionRule
 
 
 @admin.register(InformationItem)
@@ -42,6 +42,43 @@ class ClassificationDecisionAdmin(admin.ModelAdmin):
     list_filter = ["ground"]
     search_fields = ["item__title", "statute", "decree_number"]
     list_select_related = ["item"]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(RetentionRule)
+class RetentionRuleAdmin(admin.ModelAdmin):
+    """The body's Jadwal Retensi Arsip, kept by administrators (or `lentera jra import`)."""
+
+    list_display = [
+        "code",
+        "record_type",
+        "body",
+        "active_years",
+        "inactive_years",
+        "disposition",
+    ]
+    list_filter = ["body", "disposition"]
+    search_fields = ["code", "record_type", "note"]
+    list_select_related = ["body"]
+    ordering = ["body__name", "code"]
+
+
+@admin.register(DisposalDecision)
+class DisposalDecisionAdmin(admin.ModelAdmin):
+    """Read-only: disposal decisions are proposed and decided in the office, with the log."""
+
+    list_display = ["item", "decision", "state", "rule", "proposed_by", "decided_by", "decided_at"]
+    list_filter = ["state", "decision", "item__holding_unit__body"]
+    search_fields = ["item__title", "rule__code", "reason"]
+    list_select_related = ["item", "rule", "proposed_by", "decided_by"]
 
     def has_add_permission(self, request):
         return False

@@ -1,0 +1,247 @@
+"""Extracting the text and a thumbnail of a stored version, in a limited child process.
+
+The bytes are copied from storage (the filesystem or S3) to a private temporary
+directory, and lentera.documents.extractor reads them in a child process with
+a memory limit, a CPU limit and a wall-clock timeout that kills its whole
+process group: a hostile or broken file ends as "failed", the worker goes on.
+
+Without Tesseract (or with LENTERA_OCR=off) a file that needs OCR ends as
+"failed" with the message that OCR is not available on this server; a PDF
+with a text layer on some pages keeps that text and ends as "done".
+"""
+
+import json
+import logging
+import math
+import os
+import shutil
+import signal
+import subprocess
+import sys
+import tempfile
+import uuid
+from dataclasses import dataclass
+from pathlib import Path
+
+from django.conf import settings
+from django.core.files import File
+from django.core.files.storage import default_storage
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from .checks import ocr_languages
+from .extractor import MAX_IMAGE_PIXELS
+from .filetypes import ALLOWED_TYPES
+from .models import DocumentVersion, TextStatus
+
+logger = logging.getLogger(__name__)
+
+CHUNK = 1024 * 1024
+OCR_MAX_PAGES = 50  # pages of one file read by OCR; the time limit still applies
+# Old binary Office formats: stored and served, but their text is not read.
+UNSUPPORTED_TYPES = {
+    "application/msword",
+    "application/vnd.ms-excel",
+    "application/vnd.ms-powerpoint",
+}
+# Environment variables the child may see: no database or storage credentials.
+CHILD_ENVIRONMENT = ("PATH", "LANG", "LC_ALL", "LC_CTYPE", "PYTHONPATH", "TESSDATA_PREFIX")
+SAVED_FIELDS = ["text_status", "text_method", "text_error", "text", "text_at", "thumbnail"]
+
+
+def error_message(code: str, content_type: str = "") -> str:
+    """The message an officer reads for an extraction error code."""
+    kind = ALLOWED_TYPES.get(content_type, "").upper() or _("this type")
+    messages = {
+        "missing": _("The stored file is missing, so its text could not be read."),
+        "storage": _("The stored file could not be read from storage."),
+        "unsupported": _(
+            "Text cannot be read from old %(kind)s files. Save the file as DOCX, XLSX or "
+            "PPTX and upload it again to make its text searchable."
+        )
+        % {"kind": kind},
+        "encrypted": _("The PDF is password-protected, so its text could not be read."),
+        "damaged": _(
+            "The file is damaged or not a valid %(kind)s file; its text could not be read."
+        )
+        % {"kind": kind},
+        "zip_bomb": _(
+            "The file unpacks to far more data than its size suggests (a possible zip "
+            "bomb), so it was not opened."
+        ),
+        "image_too_large": _(
+            "The image is too large to process (more than %(megapixels)s megapixels)."
+        )
+        % {"megapixels": MAX_IMAGE_PIXELS // 1_000_000},
+        "ocr_unavailable": _(
+            "This file needs OCR (reading text from images), but OCR is not available on "
+            "this server."
+        ),
+        "ocr_failed": _("OCR could not read this file."),
+        "timeout": _("Reading the text took longer than %(seconds)s seconds and was stopped.")
+        % {"seconds": settings.LENTERA_EXTRACT_TIMEOUT},
+        "memory": _("Reading the text needed more than %(mb)s MB of memory and was stopped.")
+        % {"mb": settings.LENTERA_EXTRACT_MEMORY_MB},
+    }
+    return messages.get(
+        code,
+        _(
+            "Reading the text stopped unexpectedly; the file may be damaged or need more "
+            "memory than the limit of %(mb)s MB."
+        )
+        % {"mb": settings.LENTERA_EXTRACT_MEMORY_MB},
+    )
+
+
+@dataclass
+class Outcome:
+    status: str
+    method: str = ""
+    error: str = ""  # an error code, see error_message()
+    text: str = ""
+    thumbnail: Path | None = None
+
+
+def run_child(command: list[str], workdir: Path, timeout: float) -> int | None:
+    """Run `command` in its own process group; None when it ran out of time.
+
+    On timeout the whole group is killed (the extractor and any tesseract it started).
+    """
+    env = {name: os.environ[name] for name in CHILD_ENVIRONMENT if name in os.environ}
+    env.update(HOME=str(workdir), TMPDIR=str(workdir), OMP_THREAD_LIMIT="1")
+    with open(workdir / "stderr.log", "wb") as stderr:
+        process = subprocess.Popen(
+            command,
+            cwd=workdir,
+            env=env,
+            stdin=subprocess.DEVNULL,
+            stdout=subprocess.DEVNULL,
+            stderr=stderr,
+            start_new_session=True,
+        )
+        try:
+            return process.wait(timeout=timeout)
+        except subprocess.TimeoutExpired:
+            return None
+        finally:
+            if process.returncode is None:  # out of time, or the worker is stopping
+                os.killpg(process.pid, signal.SIGKILL)
+                process.wait()
+
+
+def _copy_from_storage(name: str, target: Path) -> None:
+    with default_storage.open(name, "rb") as stored, open(target, "wb") as copy:
+        for chunk in stored.chunks(CHUNK):
+            copy.write(chunk)
+
+
+def _extract(version: DocumentVersion, workdir: Path) -> Outcome:
+    # Named with its type's extension: some readers (openpyxl) insist on one.
+    source = workdir / f"source.{ALLOWED_TYPES.get(version.content_type, 'bin')}"
+    try:
+        _copy_from_storage(version.file.name, source)
+    except FileNotFoundError:
+        return Outcome(TextStatus.FAILED, error="missing")
+    except Exception:
+        logger.exception("cannot read %s from storage", version.file.name)
+        return Outcome(TextStatus.FAILED, error="storage")
+
+    out = workdir / "out"
+    out.mkdir()
+    timeout = settings.LENTERA_EXTRACT_TIMEOUT
+    command = [
+        sys.executable,
+        "-m",
+        "lentera.documents.extractor",
+        str(source),
+        version.content_type,
+        str(out),
+        f"--memory-mb={settings.LENTERA_EXTRACT_MEMORY_MB}",
+        f"--seconds={max(1, math.ceil(timeout))}",
+        f"--ocr-languages={ocr_languages()}",
+        f"--ocr-max-pages={OCR_MAX_PAGES}",
+    ]
+    returncode = run_child(command, workdir, timeout)
+    if returncode is None or returncode == -signal.SIGXCPU:
+        return Outcome(TextStatus.FAILED, error="timeout")
+    try:
+        result = json.loads((out / "result.json").read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        stderr = (workdir / "stderr.log").read_bytes()[-2000:].decode("utf-8", "replace")
+        logger.warning("extractor stopped (%s) on version %s: %s", returncode, version.pk, stderr)
+        return Outcome(TextStatus.FAILED, error="crashed")
+    if result.get("detail"):
+        logger.info("extraction of version %s failed: %s", version.pk, result["detail"])
+    thumbnail = out / "thumbnail.png"
+    return Outcome(
+        status=result["status"],
+        method=result.get("method", ""),
+        error=result.get("error", ""),
+        text=(out / "text.txt").read_text(encoding="utf-8") if result["status"] == "done" else "",
+        thumbnail=thumbnail if thumbnail.is_file() else None,
+    )
+
+
+def _save(version_id: int, outcome: Outcome, content_type: str) -> str:
+    """Record the outcome, replacing an earlier one; returns the status."""
+    new_thumbnail = ""
+    if outcome.thumbnail is not None:
+        with open(outcome.thumbnail, "rb") as png:
+            new_thumbnail = default_storage.save(
+                f"thumbnails/{timezone.now():%Y/%m}/{uuid.uuid4().hex}.png", File(png)
+            )
+    try:
+        with transaction.atomic():
+            version = (
+                DocumentVersion.objects.select_for_update()
+                .select_related("document")
+                .get(pk=version_id)
+            )
+            if version.document.disposed_at is not None:  # disposed of meanwhile
+                status, discard = "skipped", new_thumbnail
+            else:
+                status, discard = outcome.status, version.thumbnail.name
+                message = error_message(outcome.error, content_type) if outcome.error else ""
+                version.text_status = outcome.status
+                version.text_method = outcome.method
+                version.text_error = message[:300]
+                version.text = outcome.text
+                version.text_at = timezone.now()
+                version.thumbnail = new_thumbnail
+                version.save(update_fields=SAVED_FIELDS)
+            if discard:
+                transaction.on_commit(lambda: default_storage.delete(discard))
+    except BaseException:
+        if new_thumbnail:  # no file without its record
+            default_storage.delete(new_thumbnail)
+        raise
+    return status
+
+
+def extract_version(version_id: int) -> str:
+    """Extract the text and thumbnail of one version; returns the resulting status.
+
+    Running it again replaces the earlier result. Versions of disposed documents
+    (and versions that no longer exist) are skipped.
+    """
+    version = DocumentVersion.objects.select_related("document").filter(pk=version_id).first()
+    if version is None or version.document.disposed_at is not None:
+        return "skipped"
+    DocumentVersion.objects.filter(pk=version_id).update(
+        text_status=TextStatus.RUNNING, text_error=""
+    )
+    if version.content_type in UNSUPPORTED_TYPES:
+        outcome = Outcome(TextStatus.UNSUPPORTED, error="unsupported")
+        return _save(version_id, outcome, version.content_type)
+    workdir = Path(tempfile.mkdtemp(prefix="lentera-extract-"))
+    try:
+        outcome = _extract(version, workdir)
+        return _save(version_id, outcome, version.content_type)
+    except BaseException:
+        DocumentVersion.objects.filter(pk=version_id).update(
+            text_status=TextStatus.FAILED, text_error=error_message("crashed")[:300]
+        )
+        raise
+    finally:
+        shutil.rmtree(workdir, ignore_errors=True)

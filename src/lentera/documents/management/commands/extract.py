@@ -1,0 +1,41 @@
+from datetime import timedelta
+
+from django.conf import settings
+from django.core.management.base import BaseCommand, CommandError
+from django.db.models import Q
+from django.utils import timezone
+
+from lentera.documents.models import DocumentVersion, TextStatus
+from lentera.documents.tasks import extract_text
+
+
+class Command(BaseCommand):
+    help = (
+        "Queue text extraction again: for jobs left waiting or running by a stopped "
+        "worker (--stuck), for failed ones (--failed, e.g. after installing Tesseract), "
+        "or for every file (--all)."
+    )
+
+    def add_arguments(self, parser):
+        which = parser.add_mutually_exclusive_group(required=True)
+        which.add_argument("--stuck", action="store_true", help="waiting or running too long")
+        which.add_argument("--failed", action="store_true", help="failed or unsupported")
+        which.add_argument("--all", action="store_true", help="every stored file")
+
+    def handle(self, *args, stuck, failed, all, **options):
+        versions = DocumentVersion.objects.filter(document__disposed_at__isnull=True)
+        if stuck:
+            # A job older than its time limit (twice, for the queue) is not coming back.
+            since = timezone.now() - timedelta(seconds=2 * settings.LENTERA_EXTRACT_TIMEOUT)
+            versions = versions.filter(
+                text_status__in=[TextStatus.PENDING, TextStatus.RUNNING], uploaded_at__lt=since
+            ).filter(Q(text_at__isnull=True) | Q(text_at__lt=since))
+        elif failed:
+            versions = versions.filter(text_status__in=[TextStatus.FAILED, TextStatus.UNSUPPORTED])
+        elif not all:
+            raise CommandError("choose --stuck, --failed or --all")
+        ids = list(versions.values_list("pk", flat=True))
+        versions.update(text_status=TextStatus.PENDING)
+        for pk in ids:
+            extract_text.enqueue(pk)
+        self.stdout.write(f"{len(ids)} file(s) queued for text extraction.")

@@ -1,0 +1,307 @@
+"""Text extraction, OCR and thumbnails of stored soft copies, run as background jobs."""
+
+import io
+import os
+import signal
+import sys
+import time
+from pathlib import Path
+
+import pytest
+from django.core.checks import run_checks
+from django.core.files.storage import default_storage
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.test import override_settings
+from django.urls import reverse
+from django.utils import timezone, translation
+from django_tasks_db.models import DBTaskResult
+from PIL import Image
+
+from lentera.documents import checks
+from lentera.documents.extraction import extract_version, run_child
+from lentera.documents.extractor import MAX_TEXT_CHARS, Text
+from lentera.documents.models import Document, TextStatus
+from lentera.documents.services import add_document
+from lentera.testing import build_world, new_item
+
+from . import corpus
+
+
+@pytest.fixture(autouse=True)
+def english():
+    """Messages are checked in English, their source language."""
+    with translation.override("en"):
+        yield
+
+
+@pytest.fixture
+def world(db):
+    return build_world()
+
+
+@pytest.fixture
+def item(world):
+    return new_item(world)
+
+
+@pytest.fixture
+def tesseract():
+    """Real Tesseract with its Indonesian data (scripts/test installs it)."""
+    languages = checks.tesseract_languages()
+    if languages is None or "ind" not in languages:
+        pytest.skip("tesseract-ocr and tesseract-ocr-ind are not installed")
+
+
+def attach(world, item, made):
+    name, data = made
+    return add_document(item, world.officer, SimpleUploadedFile(name, data))
+
+
+def extracted(world, item, made):
+    """Upload `made` and run its extraction job here; the version as it then is."""
+    version = attach(world, item, made)
+    status = extract_version(version.pk)
+    version.refresh_from_db()
+    assert status == version.text_status
+    return version
+
+
+def assert_has_words(text: str, words: list[str]) -> None:
+    lowered = text.lower()
+    missing = [word for word in words if word not in lowered]
+    assert not missing, f"{missing} not found in {text!r}"
+
+
+@pytest.mark.parametrize("kind", sorted(corpus.GOOD_FILES))
+def test_each_supported_type_gives_its_words(world, item, kind):
+    version = extracted(world, item, corpus.GOOD_FILES[kind]())
+    assert version.text_status == TextStatus.DONE
+    assert version.text_method == "text"
+    assert version.text_error == ""
+    assert version.text_at is not None
+    assert_has_words(version.text, corpus.WORDS[kind])
+
+
+def test_old_windows_text_is_decoded(world, item):
+    version = extracted(world, item, corpus.cp1252_txt_file())
+    assert version.text_status == TextStatus.DONE
+    assert "pegawai — tahap akhir" in version.text
+
+
+@pytest.mark.parametrize("made", [corpus.scanned_png, corpus.scanned_pdf])
+def test_ocr_reads_a_scanned_indonesian_page(world, item, tesseract, made):
+    version = extracted(world, item, made())
+    assert version.text_status == TextStatus.DONE
+    assert version.text_method == "ocr"
+    assert_has_words(version.text, corpus.WORDS["scan"])
+
+
+@pytest.mark.parametrize("made", [corpus.text_pdf, corpus.scanned_png])
+def test_pdfs_and_images_get_a_small_png_thumbnail(world, item, tesseract, made):
+    version = extracted(world, item, made())
+    assert version.thumbnail.name.startswith("thumbnails/")
+    with default_storage.open(version.thumbnail.name, "rb") as stored:
+        thumbnail = Image.open(io.BytesIO(stored.read()))
+    assert thumbnail.format == "PNG"
+    assert 100 <= thumbnail.width <= 320
+
+
+def test_extraction_reads_from_and_writes_to_s3(s3, world, item):
+    version = extracted(world, item, corpus.text_pdf())
+    assert version.text_status == TextStatus.DONE
+    assert_has_words(version.text, corpus.WORDS["pdf"])
+    stored = s3.client.get_object(Bucket=s3.bucket, Key=version.thumbnail.name)
+    assert stored["Body"].read().startswith(b"\x89PNG")
+
+
+def test_office_files_get_no_thumbnail(world, item):
+    version = extracted(world, item, corpus.docx_file())
+    assert not version.thumbnail
+
+
+@pytest.mark.parametrize(
+    "made, message",
+    [
+        (corpus.truncated_pdf, "damaged or not a valid PDF file"),
+        (corpus.encrypted_pdf, "password-protected"),
+        (corpus.zip_bomb_docx, "zip bomb"),
+        (corpus.huge_image_png, "image is too large"),
+    ],
+)
+def test_bad_files_fail_with_a_clear_message(world, item, made, message):
+    version = extracted(world, item, made())
+    assert version.text_status == TextStatus.FAILED
+    assert message in version.text_error
+    assert version.text == ""
+    assert not version.thumbnail
+
+
+def test_old_binary_office_formats_are_unsupported(world, item):
+    version = extracted(world, item, corpus.old_doc_file())
+    assert version.text_status == TextStatus.UNSUPPORTED
+    assert "old DOC files" in version.text_error
+
+
+def test_a_missing_stored_file_fails_with_a_clear_message(world, item):
+    version = attach(world, item, corpus.text_pdf())
+    default_storage.delete(version.file.name)
+    assert extract_version(version.pk) == TextStatus.FAILED
+    version.refresh_from_db()
+    assert "stored file is missing" in version.text_error
+
+
+def test_running_again_replaces_the_result_and_the_thumbnail(
+    world, item, django_capture_on_commit_callbacks
+):
+    version = extracted(world, item, corpus.text_pdf())
+    first_thumbnail = version.thumbnail.name
+    version.text = "stale"
+    version.save(update_fields=["text"])
+    with django_capture_on_commit_callbacks(execute=True):
+        assert extract_version(version.pk) == TextStatus.DONE
+    version.refresh_from_db()
+    assert_has_words(version.text, corpus.WORDS["pdf"])
+    assert version.thumbnail.name != first_thumbnail
+    assert default_storage.exists(version.thumbnail.name)
+    assert not default_storage.exists(first_thumbnail)
+
+
+def test_versions_of_disposed_documents_are_skipped(world, item):
+    version = attach(world, item, corpus.text_pdf())
+    Document.objects.filter(pk=version.document_id).update(disposed_at=timezone.now())
+    assert extract_version(version.pk) == "skipped"
+    version.refresh_from_db()
+    assert version.text_status == TextStatus.PENDING
+    assert not version.thumbnail
+
+
+@override_settings(LENTERA_EXTRACT_TIMEOUT=0.2)
+def test_a_job_over_its_time_limit_is_stopped_and_marked_failed(world, item):
+    # Starting the child and reading a scanned page takes well over 0.2 seconds.
+    version = extracted(world, item, corpus.scanned_pdf())
+    assert version.text_status == TextStatus.FAILED
+    assert "took longer than 0.2 seconds" in version.text_error
+
+
+def test_a_timeout_kills_the_whole_process_group(tmp_path):
+    pid_file = tmp_path / "grandchild.pid"
+    sleeper = (
+        "import subprocess, sys, time\n"
+        "child = subprocess.Popen(['sleep', '300'])\n"
+        f"open({str(pid_file)!r}, 'w').write(str(child.pid))\n"
+        "time.sleep(300)\n"
+    )
+    assert run_child([sys.executable, "-c", sleeper], tmp_path, timeout=2) is None
+    grandchild = int(pid_file.read_text())
+    assert _ends(grandchild), "the grandchild kept running after the timeout"
+
+
+def _ends(pid: int) -> bool:
+    """Whether process `pid` is gone (or a zombie) within a generous wait."""
+    deadline = time.monotonic() + 30
+    while time.monotonic() < deadline:
+        try:
+            state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
+        except (FileNotFoundError, ProcessLookupError):
+            return True
+        if state in ("Z", "X"):
+            return True
+        time.sleep(0.1)
+    os.kill(pid, signal.SIGKILL)
+    return False
+
+
+@override_settings(LENTERA_EXTRACT_MEMORY_MB=100)
+def test_a_job_over_its_memory_limit_is_stopped_and_marked_failed(world, item):
+    # 5000 x 5000 RGB pixels need 75 MB once decoded, and more to resize and read.
+    buffer = io.BytesIO()
+    Image.new("RGB", (5000, 5000), "white").save(buffer, "PNG")
+    version = extracted(world, item, ("halaman-besar.png", buffer.getvalue()))
+    assert version.text_status == TextStatus.FAILED
+    assert "100 MB" in version.text_error
+
+
+def test_text_is_capped_and_cleaned():
+    text = Text()
+    text.add("awal\x00")
+    text.add("x" * (MAX_TEXT_CHARS + 10))
+    text.add("tidak masuk")
+    assert text.value().startswith("awal\nxxx")
+    assert len(text.value()) == MAX_TEXT_CHARS
+    assert "tidak masuk" not in text.value()
+
+
+def test_checks_stay_quiet_when_tesseract_reads_indonesian(tesseract):
+    assert checks.check_ocr() == []
+
+
+def test_checks_warn_about_missing_language_data(tesseract):
+    with override_settings(LENTERA_OCR_LANGUAGES="ind+zzz"):
+        (warning,) = checks.check_ocr()
+    assert warning.id == "lentera.W011"
+    assert "zzz" in warning.msg
+
+
+def test_without_tesseract_the_checks_warn_and_extraction_goes_on(
+    world, item, monkeypatch, tmp_path
+):
+    monkeypatch.setenv("PATH", str(tmp_path))  # an empty folder: no tesseract
+    warnings = [m for m in run_checks() if m.id == "lentera.W010"]
+    assert len(warnings) == 1
+    assert "OCR of scanned PDFs and images is off" in warnings[0].msg
+
+    version = extracted(world, item, corpus.text_pdf())
+    assert version.text_status == TextStatus.DONE
+    assert_has_words(version.text, corpus.WORDS["pdf"])
+
+    scanned = extracted(world, item, corpus.scanned_png())
+    assert scanned.text_status == TextStatus.FAILED
+    assert "OCR is not available on this server" in scanned.text_error
+    assert scanned.thumbnail  # the preview does not need OCR
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_worker_extracts_an_uploaded_file(run_worker):
+    world = build_world()
+    version = attach(world, new_item(world), corpus.text_pdf())
+    assert version.text_status == TextStatus.PENDING
+    run_worker()
+    version.refresh_from_db()
+    assert version.text_status == TextStatus.DONE
+    assert_has_words(version.text, corpus.WORDS["pdf"])
+    job = DBTaskResult.objects.get()
+    assert job.status == "SUCCESSFUL"
+    assert job.return_value == TextStatus.DONE
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_worker_survives_hostile_files_and_goes_on(run_worker):
+    world = build_world()
+    item = new_item(world)
+    bad = [
+        attach(world, item, made())
+        for made in (corpus.truncated_pdf, corpus.zip_bomb_docx, corpus.huge_image_png)
+    ]
+    good = attach(world, item, corpus.odt_file())
+    run_worker()
+    for version in bad:
+        version.refresh_from_db()
+        assert version.text_status == TextStatus.FAILED
+        assert version.text_error
+    good.refresh_from_db()
+    assert good.text_status == TextStatus.DONE
+    assert_has_words(good.text, corpus.WORDS["odt"])
+    assert set(DBTaskResult.objects.values_list("status", flat=True)) == {"SUCCESSFUL"}
+
+
+def test_the_office_item_page_shows_each_files_extraction(world, item, client):
+    good = extracted(world, item, corpus.text_pdf())
+    bad = extracted(world, item, corpus.encrypted_pdf())
+    client.force_login(world.officer)
+    page = client.get(reverse("office:item", args=[item.pk])).content.decode()
+    assert f'id="extraction-{good.pk}"' in page
+    assert reverse("office:thumbnail", args=[good.pk]) in page
+    assert reverse("office:thumbnail", args=[bad.pk]) not in page
+    assert bad.text_error in page
+    thumbnail = client.get(reverse("office:thumbnail", args=[good.pk]))
+    assert thumbnail["Content-Type"] == "image/png"
