@@ -274,6 +274,21 @@ def pdf_upload(name: str = "lkjip-2024.pdf", text: str = "LKjIP 2024") -> Simple
     return SimpleUploadedFile(name, bytes(pdf.output()), content_type="application/pdf")
 
 
+def sample_hardcopy(world, item):
+    """A hard copy of `item` in the provincial archive room, recorded by the unit's officer."""
+    from lentera.documents.services import record_hardcopy
+
+    return record_hardcopy(
+        item,
+        world.officer,
+        building="Kantor Gubernur Kalimantan Barat",
+        room="Ruang Arsip",
+        cabinet="Lemari 2",
+        box="Boks 2024",
+        custodian="Siti Aminah",
+    )
+
+
 REVIEW_NOTE = "Sudah ditelaah: kolom DIP lengkap dan dokumen sesuai."
 
 

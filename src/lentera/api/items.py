@@ -142,7 +142,7 @@ def upload(
     document_id: Form[int | None] = None,
 ):
     item = visible_item(request, item_id)
-    document = _document(item, document_id) if document_id else None
+    document = _document(request, item_id, document_id) if document_id else None
     version = add_document(item, request.auth, file, title=title, document=document)
     return ninja.Status(201, version)
 
@@ -158,7 +158,7 @@ def upload(
     ),
 )
 def delete(request: HttpRequest, item_id: int, document_id: int, payload: ReasonIn):
-    document = _document(visible_item(request, item_id), document_id)
+    document = _document(request, item_id, document_id)
     return delete_document(document, request.auth, reason=payload.reason)
 
 
@@ -173,12 +173,13 @@ def delete(request: HttpRequest, item_id: int, document_id: int, payload: Reason
     ),
 )
 def dispose(request: HttpRequest, item_id: int, document_id: int, payload: ReasonIn):
-    document = _document(visible_item(request, item_id), document_id)
+    document = _document(request, item_id, document_id)
     return dispose_document(document, request.auth, reason=payload.reason)
 
 
-def _document(item, document_id: int) -> Document:
-    return get_object_or_404(Document, pk=document_id, item=item)
+def _document(request: HttpRequest, item_id: int, document_id: int) -> Document:
+    """A live or deleted document, found only for those who see its item in the office."""
+    return get_object_or_404(Document, pk=document_id, item=office_item(request, item_id))
 
 
 @router.post(

@@ -249,7 +249,7 @@ def _open_image(path: Path):
     try:
         image = Image.open(path)
         image.load()
-    except Image.DecompressionBombError as exc:
+    except (Image.DecompressionBombError, Image.DecompressionBombWarning) as exc:
         raise Refused("image_too_large") from exc
     except (OSError, SyntaxError, ValueError) as exc:
         raise Refused("damaged") from exc
@@ -393,7 +393,7 @@ def main(argv: list[str] | None = None) -> int:
         result["error"] = exc.code
     except MemoryError:
         result.update(status="failed", error="memory")
-    except Image.DecompressionBombError:
+    except (Image.DecompressionBombError, Image.DecompressionBombWarning):
         result.update(status="failed", error="image_too_large")
     except subprocess.TimeoutExpired:
         result.update(status="failed", error="timeout")

@@ -29,8 +29,10 @@ def latest_public_versions(item) -> list[DocumentVersion]:
 
 
 def office_versions(user) -> QuerySet[DocumentVersion]:
+    """Versions of live documents of the items `user` sees in the office."""
     return (
         DocumentVersion.objects.filter(office_items_q(user, prefix="document__item__"))
+        .filter(document__deleted_at__isnull=True)
         .select_related("document__item")
         .defer("text")
     )

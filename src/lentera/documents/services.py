@@ -113,6 +113,8 @@ def add_document(item, actor, upload, *, title: str = "", document: Document | N
         with transaction.atomic():
             # Re-check under the item's row lock: another action may have moved it on.
             item = lock_item(item, None)
+            if document is not None:  # it may have been deleted while the bytes were stored
+                document = Document.objects.select_for_update().get(pk=document.pk)
             _check_may_add(item, actor, document)
             _refuse_twin(item, sha256)
             if document is None:

@@ -21,7 +21,7 @@ PRIVATE = "private, no-store"
 # Public files may be withdrawn: caches keep them but ask again (ETag → 304).
 PUBLIC = "public, no-cache"
 
-_RANGE = re.compile(r"^bytes=(\d*)-(\d*)$")
+_RANGE = re.compile(r"^bytes=(\d{0,18})-(\d{0,18})$")  # 18 digits: past any file size
 
 
 class StoredBytes:

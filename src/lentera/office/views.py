@@ -245,8 +245,12 @@ def item_classify(request, pk):
 def download(request, version_id):
     version = get_object_or_404(office_versions(request.user), pk=version_id)
     response = serve_version(request, version, private=True)
-    sent = response.status_code in (200, 206)  # not a 304 or 416
-    if sent and not public_versions().filter(pk=version.pk).exists():
+    # One event per download: not for a HEAD, a 304 or 416, nor for each later range
+    # a PDF viewer asks for (those start past byte 0).
+    first = response.status_code == 200 or (
+        response.status_code == 206 and response["Content-Range"].startswith("bytes 0-")
+    )
+    if request.method == "GET" and first and not public_versions().filter(pk=version.pk).exists():
         with transaction.atomic():
             activity.record(
                 Verb.DOWNLOAD,

@@ -1,6 +1,7 @@
 from django.contrib import admin
 
 from .models import ClassificationDecision, DisposalDecision, InformationItem, RetentionRule
+from .retention import refresh_retention_texts
 
 
 @admin.register(InformationItem)
@@ -69,6 +70,11 @@ class RetentionRuleAdmin(admin.ModelAdmin):
     search_fields = ["code", "record_type", "note"]
     list_select_related = ["body"]
     ordering = ["body__name", "code"]
+
+    def save_model(self, request, obj, form, change):
+        super().save_model(request, obj, form, change)
+        if change:
+            refresh_retention_texts(obj, request.user)
 
 
 @admin.register(DisposalDecision)

@@ -199,7 +199,7 @@ def propose_disposal(
     if decision not in DisposalChoice.values:
         raise ActionRefused(_("Choose destroy, keep permanently or keep longer."))
     if not reason:
-        raise ActionRefused(_("Say why you propose this decision."), missing=["reason"])
+        raise ActionRefused(_("Say why you propose this decision."))
     if decision == DisposalChoice.EXTEND:
         if review_on is None or review_on <= today:
             raise ActionRefused(_("Keeping longer needs a review date in the future."))
@@ -212,16 +212,7 @@ def propose_disposal(
                 _("Only a member of the holding unit or of the PPID Utama can propose this.")
             )
         rule = item.retention_rule
-        if rule is None:
-            raise ActionRefused(_("This item has no retention schedule code."))
-        due_on = retention_due_on(item)
-        if due_on is None or due_on > today:
-            raise ActionRefused(_("This item has not reached the end of its retention."))
-        if decision == DisposalChoice.DESTROY and rule.disposition == Disposition.PERMANENT:
-            raise ActionRefused(
-                _("The retention schedule keeps records of code %(code)s permanently.")
-                % {"code": rule.code}
-            )
+        _check_disposal_allowed(item, rule, decision, today)
         if item.disposal_decisions.filter(state=DisposalDecision.State.PROPOSED).exists():
             raise ActionRefused(_("A proposal for this item is already waiting for a decision."))
         proposal = DisposalDecision.objects.create(
@@ -241,6 +232,54 @@ def propose_disposal(
             changes=_decision_changes(proposal),
         )
     return proposal
+
+
+def refresh_retention_texts(rule: RetentionRule, actor) -> int:
+    """After a JRA line changed, re-derive the retention column of the items that follow
+    it (and of their proposed changes), each change recorded. Returns how many changed."""
+    text = retention_text(rule)
+    changed = 0
+    with transaction.atomic():
+        for item in InformationItem.objects.select_for_update().filter(retention_rule=rule):
+            # During an update the rule's text is a proposed change; the published
+            # column keeps the previous rule's text until the update is published.
+            pending = item.pending_changes.get("retention_period")
+            before = item.retention_period if pending is None else pending
+            if before == text:
+                continue
+            if pending is None:
+                item.retention_period = text
+            else:
+                item.pending_changes["retention_period"] = text
+            item.lock_version += 1
+            item.save(
+                update_fields=["retention_period", "pending_changes", "lock_version", "updated_at"]
+            )
+            activity.record(
+                Verb.RETENTION,
+                actor=actor,
+                item=item,
+                unit=item.holding_unit,
+                note=_("The retention schedule line %(code)s changed.") % {"code": rule.code},
+                changes={"retention_period": [before, text]},
+            )
+            changed += 1
+    return changed
+
+
+def _check_disposal_allowed(item, rule, decision: str, today: datetime.date) -> None:
+    """What the item's current JRA line allows: checked when proposing and again when
+    deciding, since the item's code or the schedule may change in between."""
+    if rule is None:
+        raise ActionRefused(_("This item has no retention schedule code."))
+    due_on = retention_due_on(item)
+    if due_on is None or due_on > today:
+        raise ActionRefused(_("This item has not reached the end of its retention."))
+    if decision == DisposalChoice.DESTROY and rule.disposition == Disposition.PERMANENT:
+        raise ActionRefused(
+            _("The retention schedule keeps records of code %(code)s permanently.")
+            % {"code": rule.code}
+        )
 
 
 def decide_disposal(
@@ -263,7 +302,18 @@ def decide_disposal(
         if actor.pk == decision.proposed_by_id:
             raise NotAllowed(_("You proposed this decision, so someone else must decide it."))
         if not approve and not note:
-            raise ActionRefused(_("Say why the proposal is rejected."), missing=["note"])
+            raise ActionRefused(_("Say why the proposal is rejected."))
+        if approve:
+            if item.retention_rule_id != decision.rule_id:
+                raise ActionRefused(
+                    _(
+                        "The item's retention schedule code changed after this proposal; "
+                        "reject it and propose again."
+                    )
+                )
+            _check_disposal_allowed(
+                item, item.retention_rule, decision.decision, timezone.localdate()
+            )
         decision.state = (
             DisposalDecision.State.APPROVED if approve else DisposalDecision.State.REJECTED
         )
@@ -380,6 +430,8 @@ def import_schedule(body: PublicBody, rows) -> tuple[int, int]:
                     _("Line %(line)s: %(problems)s") % {"line": line, "problems": problems}
                 ) from exc
             rule.save()
+            if not is_new:
+                refresh_retention_texts(rule, None)
             created, updated = (created + 1, updated) if is_new else (created, updated + 1)
     return created, updated
 

@@ -1,6 +1,7 @@
 """The SOP engine: move an item through the steps of its SOP version."""
 
 from django.db import transaction
+from django.db.models import OuterRef, Subquery
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -247,6 +248,11 @@ def can_reopen(user, item) -> bool:
     """A documented, published or withdrawn item may go through its SOP again."""
     if item.current_step_id is not None or item.status == Status.IN_PROGRESS:
         return False
+    if (
+        item.status == Status.WITHDRAWN
+        and item.disposal_decisions.filter(decision="destroy", state="approved").exists()
+    ):
+        return False  # destroyed under the JRA: its record stays, it does not come back
     return may_start(user, item, item.holding_unit.sop_in_use())
 
 
@@ -354,14 +360,20 @@ def _apply_update(item) -> dict:
 
 
 def _publish(item, actor) -> None:
-    from lentera.documents.models import DocumentVersion
+    from lentera.documents.models import Document, DocumentVersion
 
     now = timezone.now()
     changes = _apply_update(item)
     item.status = Status.PUBLISHED
     item.published_at = now
+    # Only the current (newest) version of each live document goes public; older
+    # versions stay public only if they were published before.
+    newest = DocumentVersion.objects.filter(document=OuterRef("pk")).order_by("-number")
+    current = Document.objects.filter(item=item, deleted_at__isnull=True).annotate(
+        current=Subquery(newest.values("pk")[:1])
+    )
     DocumentVersion.objects.filter(
-        document__item=item, document__deleted_at__isnull=True, published_at__isnull=True
+        pk__in=list(current.values_list("current", flat=True)), published_at__isnull=True
     ).update(published_at=now)
     activity.record(Verb.PUBLISH, actor=actor, item=item, unit=item.holding_unit, changes=changes)
 

@@ -6,7 +6,7 @@ from django.core.files.storage import default_storage
 from lentera.documents.models import Document
 from lentera.testing import new_item, pdf_upload
 
-from .helpers import ITEMS, client_for, post_json
+from .helpers import ITEMS, client_for, finished_item, post_json
 
 
 @pytest.mark.django_db
@@ -58,3 +58,14 @@ def test_version_of_another_items_document_is_not_found(world):
     )
     assert response.status_code == 404
     assert Document.objects.filter(item=item).count() == 0
+
+
+@pytest.mark.django_db
+def test_outsiders_cannot_probe_documents_of_a_public_item(world):
+    item = finished_item(world)
+    version = item.documents.get().versions.get()
+    outsider = client_for(world.outsider)
+    for action in ("delete", "dispose"):
+        for document_id in (version.document_id, version.document_id + 1000):
+            url = f"{ITEMS}/{item.pk}/documents/{document_id}/{action}"
+            assert post_json(outsider, url, {"reason": "x"}).status_code == 404

@@ -9,11 +9,12 @@ from django.utils import timezone
 
 from lentera.documents.models import DocumentVersion, TextStatus
 from lentera.documents.services import add_document
-from lentera.testing import new_item, pdf_upload
+from lentera.testing import build_world, new_item, pdf_upload
 
 
-@pytest.mark.django_db
-def test_failed_and_stuck_files_are_queued_again_and_extracted(world, run_worker):
+@pytest.mark.django_db(transaction=True)  # the worker closes its connection on PostgreSQL
+def test_failed_and_stuck_files_are_queued_again_and_extracted(run_worker):
+    world = build_world()
     item = new_item(world)
     failed = add_document(item, world.officer, pdf_upload("a.pdf", "Rencana Kerja Dinas"))
     stuck = add_document(item, world.officer, pdf_upload("b.pdf", "Laporan Keuangan Daerah"))

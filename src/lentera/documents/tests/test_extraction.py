@@ -126,6 +126,7 @@ def test_office_files_get_no_thumbnail(world, item):
         (corpus.encrypted_pdf, "password-protected"),
         (corpus.zip_bomb_docx, "zip bomb"),
         (corpus.huge_image_png, "image is too large"),
+        (lambda: corpus.huge_image_png("besar.png", side=12_000), "image is too large"),
     ],
 )
 def test_bad_files_fail_with_a_clear_message(world, item, made, message):

@@ -18,9 +18,15 @@ from lentera.documents.services import record_hardcopy
 from lentera.errors import ActionRefused, NotAllowed
 from lentera.register.constants import Status
 from lentera.sop.constants import Verb
-from lentera.testing import DISKOMINFO, build_preset_world, new_item, walk_item
+from lentera.testing import DISKOMINFO, build_preset_world, new_item, sample_hardcopy, walk_item
 
 pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def _english(english):
+    """Refusals are matched in English, the source language."""
+
 
 BORROWER = "Rina Marlina (Inspektorat)"
 
@@ -36,15 +42,7 @@ def item(world):
 
 @pytest.fixture
 def hardcopy(world, item) -> HardCopy:
-    return record_hardcopy(
-        item,
-        world.officer,
-        building="Kantor Gubernur Kalimantan Barat",
-        room="Ruang Arsip",
-        cabinet="Lemari 2",
-        box="Boks 2024",
-        custodian="Siti Aminah",
-    )
+    return sample_hardcopy(world, item)
 
 
 def test_member_of_the_holding_unit_takes_a_copy_out_and_brings_it_back(world, item, hardcopy):

@@ -9,7 +9,7 @@ from django.urls import reverse
 from PIL import Image
 
 from lentera.documents.models import Document
-from lentera.documents.services import add_document
+from lentera.documents.services import add_document, delete_document
 from lentera.sop.constants import Verb
 from lentera.sop.models import ActivityEvent
 from lentera.sop.services import complete_step
@@ -106,7 +106,9 @@ def test_range_past_the_end_is_not_satisfiable(client, published, header):
     assert response["Content-Range"] == f"bytes */{version.size}"
 
 
-@pytest.mark.parametrize("header", ["bytes=0-9,20-29", "bytes=9-0", "pages=1-2", "bytes=x-"])
+@pytest.mark.parametrize(
+    "header", ["bytes=0-9,20-29", "bytes=9-0", "pages=1-2", "bytes=x-", "bytes=" + "9" * 5000 + "-"]
+)
 def test_several_or_malformed_ranges_get_the_whole_file(client, published, header):
     item, version = published
     response = client.get(download_url(item, version), HTTP_RANGE=header)
@@ -169,6 +171,17 @@ def test_private_download_is_authorised_per_request_and_recorded(client, world, 
 
     ranged = client.get(url, HTTP_RANGE="bytes=0-3")
     assert ranged.status_code == 206 and body(ranged) == b"%PDF"
+    assert client.get(url, HTTP_RANGE="bytes=4-").status_code == 206
+    assert client.head(url).status_code == 200
+    # A viewer's opening range counts as a download; its later ranges and HEADs do not.
+    assert ActivityEvent.objects.filter(item=item, verb=Verb.DOWNLOAD).count() == 2
+
+
+def test_deleted_document_is_not_downloadable_in_the_office(client, world, draft):
+    item, version = draft
+    delete_document(version.document, world.officer, reason="Salah unggah")
+    client.force_login(world.officer)
+    assert client.get(reverse("office:download", args=[version.pk])).status_code == 404
 
 
 def test_office_cannot_fetch_a_draft_through_the_portal(client, world, draft):

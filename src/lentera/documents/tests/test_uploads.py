@@ -364,3 +364,29 @@ def test_office_new_version_of_a_document(world, client):
         {"file": pdf_upload("y.pdf", "Y"), "document": other.document_id},
     )
     assert response.status_code == 404  # another item's document
+
+
+@pytest.mark.django_db
+def test_only_the_current_version_goes_public_when_the_item_is_published(world, client, publish):
+    item = new_item(world)
+    draft = add_document(item, world.officer, pdf_upload("renja-draf.pdf", "DRAF RAHASIA"))
+    final = add_document(
+        item, world.officer, pdf_upload("renja.pdf", "Renja final"), document=draft.document
+    )
+    publish(item)
+    draft.refresh_from_db(), final.refresh_from_db()
+    assert draft.published_at is None and final.published_at is not None
+    assert client.get(reverse("portal:download", args=[item.pk, draft.pk])).status_code == 404
+    assert client.get(reverse("portal:download", args=[item.pk, final.pk])).status_code == 200
+
+
+@pytest.mark.django_db
+def test_a_version_is_not_added_to_a_document_deleted_meanwhile(world):
+    item = new_item(world)
+    first = add_document(item, world.officer, pdf_upload("a.pdf", "A"))
+    stale = Document.objects.get(pk=first.document_id)
+    delete_document(first.document, world.officer, reason="Salah unggah")
+    with pytest.raises(ActionRefused, match="was deleted"):
+        add_document(item, world.officer, pdf_upload("b.pdf", "B"), document=stale)
+    assert stale.versions.count() == 1
+    assert stored_files() == [stored_path(first)]

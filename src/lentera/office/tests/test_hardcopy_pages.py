@@ -13,7 +13,7 @@ from lentera.documents.hardcopies import bring_back, take_out
 from lentera.documents.models import HardCopy
 from lentera.documents.services import record_hardcopy
 from lentera.sop.constants import Verb
-from lentera.testing import new_item
+from lentera.testing import new_item, sample_hardcopy
 
 pytestmark = pytest.mark.django_db
 
@@ -32,15 +32,7 @@ def item(world):
 
 @pytest.fixture
 def hardcopy(world, item) -> HardCopy:
-    return record_hardcopy(
-        item,
-        world.officer,
-        building="Kantor Gubernur Kalimantan Barat",
-        room="Ruang Arsip",
-        cabinet="Lemari 2",
-        box="Boks 2024",
-        custodian="Siti Aminah",
-    )
+    return sample_hardcopy(world, item)
 
 
 def as_user(client, user):

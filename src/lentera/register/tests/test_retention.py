@@ -419,3 +419,64 @@ def test_admin_keeps_the_schedule_and_shows_decisions_read_only(world, client):
     assert proposal.state == DisposalDecision.State.PROPOSED
     assert client.get(reverse("admin:register_disposaldecision_add")).status_code == 403
     assert InformationItem.objects.get(pk=item.pk).retention_rule.code == "000.1.2"
+
+
+# Changes between a proposal and its decision, and to the schedule itself
+
+
+def test_a_decision_is_refused_when_the_items_code_changed_since_the_proposal(world):
+    item = walk_item(world, item_with_rule(world))
+    proposal = propose_disposal(
+        item, world.officer, decision=DisposalChoice.DESTROY, reason="Retensi habis."
+    )
+    keep = rule(world.body, code="000.5.1", disposition=Disposition.PERMANENT)
+    item = reopen(item, world.officer, note="Ganti kode JRA")
+    set_retention(item, world.officer, keep)
+    with pytest.raises(ActionRefused, match="code changed"):
+        decide_disposal(proposal, world.approver, approve=True, note="Setuju")
+    assert not Document.objects.filter(item=item, deleted_at__isnull=False).exists()
+    decide_disposal(proposal, world.approver, approve=False, note="Kode JRA berubah")
+
+
+def test_a_decision_is_refused_when_the_schedule_now_keeps_the_records_longer(world):
+    item = walk_item(world, item_with_rule(world))
+    proposal = propose_disposal(
+        item, world.officer, decision=DisposalChoice.DESTROY, reason="Retensi habis."
+    )
+    RetentionRule.objects.filter(pk=item.retention_rule_id).update(active_years=50)
+    with pytest.raises(ActionRefused, match="not reached the end"):
+        decide_disposal(proposal, world.approver, approve=True, note="Setuju")
+
+
+def test_a_changed_schedule_line_rewrites_the_dip_column_of_its_items(world, tmp_path):
+    item = walk_item(world, item_with_rule(world))
+    assert item.retention_period.startswith("Aktif 2 tahun, inaktif 5 tahun")
+    call_command(
+        "jra",
+        "import",
+        str(world.body.pk),
+        write(
+            tmp_path,
+            GOOD_CSV.replace(
+                "000.1.2,Laporan kinerja tahunan,2,5,destroy",
+                "000.1.2,Laporan kinerja tahunan,3,7,musnah",
+            ),
+        ),
+    )
+    item.refresh_from_db()
+    assert item.retention_period == retention_text(item.retention_rule)
+    assert item.retention_period.startswith("Aktif 3 tahun, inaktif 7 tahun")
+    event = item.events.filter(verb=Verb.RETENTION).latest("id")
+    assert event.changes["retention_period"][1] == item.retention_period
+
+
+def test_a_destroyed_item_cannot_be_reopened(world, django_capture_on_commit_callbacks):
+    item = walk_item(world, item_with_rule(world))
+    proposal = propose_disposal(
+        item, world.officer, decision=DisposalChoice.DESTROY, reason="Retensi habis."
+    )
+    with django_capture_on_commit_callbacks(execute=True):
+        decide_disposal(proposal, world.approver, approve=True, note="Disetujui.")
+    item.refresh_from_db()
+    with pytest.raises(NotAllowed):
+        reopen(item, world.officer, note="Hidupkan lagi")
