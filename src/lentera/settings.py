@@ -70,6 +70,7 @@ INSTALLED_APPS = [
     "lentera.sop",
     "lentera.register",
     "lentera.documents",
+    "lentera.deadlines",
     "lentera.office",
     "lentera.portal",
     "lentera.api",
@@ -189,6 +190,26 @@ LENTERA_MAX_UPLOAD_BYTES = int(os.environ.get("LENTERA_MAX_UPLOAD_MB", "200")) *
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 
 TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+
+# Mail. LENTERA_EMAIL_HOST set: sent over SMTP; otherwise written as files under
+# <data dir>/mail (the demo's mails land there).
+EMAIL_HOST = os.environ.get("LENTERA_EMAIL_HOST", "")
+if EMAIL_HOST:
+    EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+    EMAIL_PORT = int(os.environ.get("LENTERA_EMAIL_PORT", "587"))
+    EMAIL_HOST_USER = os.environ.get("LENTERA_EMAIL_USER", "")
+    EMAIL_HOST_PASSWORD = os.environ.get("LENTERA_EMAIL_PASSWORD", "")
+    EMAIL_USE_TLS = env_bool("LENTERA_EMAIL_TLS", default=EMAIL_PORT == 587)
+    EMAIL_USE_SSL = env_bool("LENTERA_EMAIL_SSL", default=EMAIL_PORT == 465)
+    EMAIL_TIMEOUT = 30
+else:
+    EMAIL_BACKEND = "django.core.mail.backends.filebased.EmailBackend"
+    EMAIL_FILE_PATH = DATA_DIR / "mail"
+DEFAULT_FROM_EMAIL = os.environ.get("LENTERA_EMAIL_FROM", "Lentera <lentera@localhost>")
+# LENTERA_SITE_URL: the address used in links inside mails.
+LENTERA_SITE_URL = os.environ.get("LENTERA_SITE_URL", "http://127.0.0.1:8000").rstrip("/")
+# A reminder goes out this long before a step is due (in working hours of the office).
+LENTERA_REMINDER_HOURS = int(os.environ.get("LENTERA_REMINDER_HOURS", "4"))
 
 # Text extraction runs each file in a child process with these limits, so a
 # hostile or broken file cannot hang or crash the worker.

@@ -75,6 +75,12 @@ class InformationItem(models.Model):
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
     step_entered_at = models.DateTimeField(_("entered current step at"), null=True, blank=True)
+    # When the current step is due (deadlines app); none for a tentative step.
+    step_due_at = models.DateTimeField(_("current step due at"), null=True, blank=True)
+    # Berkala items are updated at least this often (UU 14/2008 Pasal 9(3): six months).
+    update_interval_months = models.PositiveSmallIntegerField(
+        _("update interval (months)"), default=6
+    )
     published_at = models.DateTimeField(_("published at"), null=True, blank=True)
     # Optimistic locking: every write bumps it; a stale write is refused.
     lock_version = models.PositiveIntegerField(default=0)

@@ -60,6 +60,8 @@ class Verb(models.TextChoices):
     RETENTION = "retention", _("set the retention schedule code")
     PROPOSE_DISPOSAL = "propose_disposal", _("proposed a disposal decision")
     DECIDE_DISPOSAL = "decide_disposal", _("approved or rejected a disposal decision")
+    CALENDAR = "calendar", _("corrected the working calendar")
+    EXEMPTION_ENDED = "exemption_ended", _("exemption period ended; back to review")
 
 
 class Check(models.TextChoices):

@@ -206,7 +206,7 @@ def return_to_step(
             to_step=target,
             note=note,
         )
-        _move(item, target)
+        _move(item, target, outcome="returned")
         return item
 
 
@@ -277,7 +277,7 @@ def withdraw(item, actor, note: str, *, expected_version: int | None = None):
         item.status = Status.WITHDRAWN
         item.in_update = False
         item.pending_changes = {}
-        _move(item, None)
+        _move(item, None, outcome="withdrawn")
         return item
 
 
@@ -340,9 +340,15 @@ def _enter(item, step: SopStep, actor) -> None:
         _complete(item, step, actor)
 
 
-def _move(item, step: SopStep | None) -> None:
+def _move(item, step: SopStep | None, outcome: str = "completed") -> None:
+    """Put the item on `step` (None: out of its SOP); the step it leaves ends with
+    `outcome` in its timing, and the new step's due time is computed."""
+    from lentera.deadlines.services import record_step_change
+
+    now = timezone.now()
     item.current_step = step
-    item.step_entered_at = timezone.now()
+    item.step_entered_at = now
+    item.step_due_at = record_step_change(item, step, now, outcome)
     item.lock_version += 1
     item.save()
 

@@ -1,0 +1,186 @@
+import datetime
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+# Monday is 0, as in datetime.date.weekday().
+MONDAY_TO_FRIDAY = [0, 1, 2, 3, 4]
+
+
+def monday_to_friday() -> list[int]:
+    return list(MONDAY_TO_FRIDAY)
+
+
+class TimeZone(models.TextChoices):
+    WIB = "Asia/Jakarta", _("WIB (Asia/Jakarta)")
+    WITA = "Asia/Makassar", _("WITA (Asia/Makassar)")
+    WIT = "Asia/Jayapura", _("WIT (Asia/Jayapura)")
+
+
+class Calendar(models.Model):
+    """A body's working week, office hours and time zone; its holidays are the national
+    ones (the `holidays` package) with the body's own CalendarDay edits on top."""
+
+    body = models.OneToOneField(
+        "organizations.PublicBody",
+        verbose_name=_("public body"),
+        on_delete=models.CASCADE,
+        related_name="calendar",
+    )
+    working_weekdays = models.JSONField(
+        _("working days of the week"),
+        default=monday_to_friday,
+        help_text=_("Numbers of the working days: 0 is Monday, 6 is Sunday."),
+    )
+    opens_at = models.TimeField(_("office opens"), default=datetime.time(8, 0))
+    closes_at = models.TimeField(_("office closes"), default=datetime.time(16, 0))
+    time_zone = models.CharField(
+        _("time zone"), max_length=40, choices=TimeZone.choices, default=TimeZone.WIB
+    )
+    national_holidays = models.BooleanField(
+        _("national holidays and cuti bersama"),
+        default=True,
+        help_text=_("Count Indonesia's national holidays and joint leave days as days off."),
+    )
+
+    class Meta:
+        verbose_name = _("working calendar")
+        verbose_name_plural = _("working calendars")
+
+    def __str__(self) -> str:
+        return str(self.body)
+
+
+class CalendarDay(models.Model):
+    """An administrator's correction to a body's calendar: a day off added (a regional
+    holiday, joint leave added by decree) or a national day off worked after all."""
+
+    body = models.ForeignKey(
+        "organizations.PublicBody",
+        verbose_name=_("public body"),
+        on_delete=models.CASCADE,
+        related_name="calendar_days",
+    )
+    date = models.DateField(_("date"))
+    day_off = models.BooleanField(
+        _("day off"),
+        default=True,
+        help_text=_("Ticked: no work on this day. Not ticked: a working day after all."),
+    )
+    name = models.CharField(_("name or reason"), max_length=200)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("recorded by"),
+        on_delete=models.PROTECT,
+        related_name="+",
+        null=True,
+        blank=True,
+    )
+    recorded_at = models.DateTimeField(_("recorded at"), auto_now=True)
+
+    class Meta:
+        ordering = ["body", "date"]
+        verbose_name = _("calendar correction")
+        verbose_name_plural = _("calendar corrections")
+        constraints = [models.UniqueConstraint(fields=["body", "date"], name="calendar_day_unique")]
+
+    def __str__(self) -> str:
+        return f"{self.date:%Y-%m-%d} {self.name}"
+
+
+class Outcome(models.TextChoices):
+    COMPLETED = "completed", _("completed")
+    RETURNED = "returned", _("returned")
+    WITHDRAWN = "withdrawn", _("withdrawn")
+
+
+class StepTiming(models.Model):
+    """One stay of an item at one SOP step: when the work arrived, when it was due
+    (none for a tentative step) and when it left the step."""
+
+    item = models.ForeignKey(
+        "register.InformationItem",
+        verbose_name=_("information item"),
+        on_delete=models.CASCADE,
+        related_name="step_timings",
+    )
+    step = models.ForeignKey(
+        "sop.SopStep", verbose_name=_("step"), on_delete=models.PROTECT, related_name="+"
+    )
+    unit = models.ForeignKey(
+        "organizations.Unit",
+        verbose_name=_("performing unit"),
+        on_delete=models.PROTECT,
+        related_name="+",
+        null=True,
+    )
+    entered_at = models.DateTimeField(_("arrived at"))
+    due_at = models.DateTimeField(_("due at"), null=True, blank=True)
+    left_at = models.DateTimeField(_("left at"), null=True, blank=True)
+    outcome = models.CharField(_("outcome"), max_length=20, choices=Outcome.choices, blank=True)
+
+    class Meta:
+        ordering = ["item", "entered_at", "id"]
+        verbose_name = _("step timing")
+        verbose_name_plural = _("step timings")
+        indexes = [models.Index(fields=["left_at", "due_at"])]
+
+    def __str__(self) -> str:
+        return f"{self.item_id} @ {self.step_id}"
+
+    @property
+    def on_time(self) -> bool | None:
+        if self.due_at is None or self.left_at is None:
+            return None
+        return self.left_at <= self.due_at
+
+
+class Kind(models.TextChoices):
+    ARRIVED = "arrived", _("work arrived")
+    REMINDER = "reminder", _("due soon")
+    OVERDUE = "overdue", _("overdue")
+    BERKALA = "berkala", _("periodic information due for an update")
+    EXEMPTION = "exemption", _("exemption period ended")
+
+
+class Notification(models.Model):
+    """A message to one person, shown in the office and sent by email once.
+
+    `key` names the occasion (e.g. "reminder:<timing id>"); it is unique per user,
+    so the same reminder is never created twice, even by concurrent runs."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("user"),
+        on_delete=models.CASCADE,
+        related_name="notifications",
+    )
+    kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices)
+    key = models.CharField(max_length=120)
+    item = models.ForeignKey(
+        "register.InformationItem",
+        verbose_name=_("information item"),
+        on_delete=models.CASCADE,
+        related_name="+",
+        null=True,
+        blank=True,
+    )
+    timing = models.ForeignKey(
+        StepTiming, on_delete=models.CASCADE, related_name="notifications", null=True, blank=True
+    )
+    subject = models.CharField(_("subject"), max_length=200)
+    body = models.TextField(_("message"))
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    read_at = models.DateTimeField(_("read at"), null=True, blank=True)
+    emailed_at = models.DateTimeField(_("emailed at"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        verbose_name = _("notification")
+        verbose_name_plural = _("notifications")
+        constraints = [models.UniqueConstraint(fields=["user", "key"], name="notification_once")]
+        indexes = [models.Index(fields=["user", "read_at"])]
+
+    def __str__(self) -> str:
+        return self.subject
