@@ -11,6 +11,7 @@ from django.contrib.auth.hashers import make_password
 from django.core.files.storage import default_storage
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import transaction
+from django.utils import timezone
 from django.utils.text import slugify
 
 from lentera.documents.services import add_document, record_hardcopy
@@ -31,6 +32,7 @@ from lentera.sop.models import Sop
 from lentera.sop.presets import load_presets
 
 from .demo_data import BODIES, ITEMS, PEOPLE, DemoBody, DemoItem, DemoPerson
+from .demo_history import backdate_history
 
 DEMO_PASSWORD = "lentera-demo"
 SUPERUSER = "admin"
@@ -82,6 +84,7 @@ def _load(stdout, stored: list[str]) -> None:
     # it per account would make the demo wait seconds for nothing.
     password = make_password(DEMO_PASSWORD)
     _ensure_user(SUPERUSER, "Administrator", "Lentera", password, is_staff=True, is_superuser=True)
+    created = []
     for spec, body in zip(BODIES, bodies, strict=True):
         # An administrator may have chosen another SOP since: leave their choice.
         if body.sop_id is None:
@@ -96,6 +99,7 @@ def _load(stdout, stored: list[str]) -> None:
         people = [_ensure_person(p, password) for p in PEOPLE if p.unit in slugs]
         items = [_ensure_item(d, spec, stored) for d in ITEMS if d.unit in slugs]
         new = [item for item in items if item is not None]
+        created.extend(new)
         published = sum(item.status == Status.PUBLISHED for item in new)
         documented = sum(item.status == Status.DOCUMENTED for item in new)
         if stdout is not None:
@@ -103,6 +107,8 @@ def _load(stdout, stored: list[str]) -> None:
                 f"{body.name}: {len(spec.units)} units, {len(people)} people, "
                 f"{len(new)} new items ({published} published, {documented} documented)\n"
             )
+    # The walk above took a second; give the dashboard weeks of history to measure.
+    backdate_history(timezone.now(), created)
 
 
 def _preset(key: str) -> Sop:

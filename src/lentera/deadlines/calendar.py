@@ -43,7 +43,7 @@ class WorkCalendar:
     closes: datetime.time = datetime.time(16, 0)
     national: bool = True
     days_off: dict[datetime.date, str] = field(default_factory=dict)  # added by the body
-    days_on: frozenset[datetime.date] = frozenset()  # national days off worked here
+    days_on: frozenset[datetime.date] = frozenset()  # worked here after all
 
     @property
     def tz(self) -> ZoneInfo:
@@ -62,6 +62,8 @@ class WorkCalendar:
         return None
 
     def is_working_day(self, day: datetime.date) -> bool:
+        if day in self.days_on:  # worked after all: a holiday, or a weekend day in exchange
+            return True
         return day.weekday() in self.weekdays and self.holiday_name(day) is None
 
     def next_working_day(self, day: datetime.date) -> datetime.date:

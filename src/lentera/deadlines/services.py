@@ -47,12 +47,15 @@ def record_step_change(item, step, at: datetime.datetime, outcome: str):
         return None
     from lentera.sop.services import performer_unit
 
+    from .notify import notify_arrival
+
     due_at = calendar_for(item.holding_unit.body_id).due(at, step.time_amount, step.time_unit)
-    StepTiming.objects.create(
+    timing = StepTiming.objects.create(
         item=item,
         step=step,
         unit=performer_unit(item, step),
         entered_at=at,
         due_at=due_at,
     )
+    notify_arrival(timing)
     return due_at

@@ -1,7 +1,15 @@
 from django.contrib.auth import views as auth_views
 from django.urls import path
 
-from . import actions, views, views_hardcopy, views_retention
+from . import (
+    actions,
+    views,
+    views_calendar,
+    views_dashboard,
+    views_hardcopy,
+    views_notifications,
+    views_retention,
+)
 
 app_name = "office"
 urlpatterns = [
@@ -33,6 +41,8 @@ urlpatterns = [
     path("retensi/", views_retention.retention_list, name="retention"),
     path("retensi/<int:pk>/usul/", views_retention.retention_propose, name="retention-propose"),
     path("retensi/keputusan/<int:pk>/", views_retention.retention_decide, name="retention-decide"),
+    path("kalender/", views_calendar.calendar, name="calendar"),
+    path("dasbor/", views_dashboard.dashboard, name="dashboard"),
     path("arsip-fisik/", views_hardcopy.hardcopies_out, name="hardcopies-out"),
     path(
         "arsip-fisik/<int:hardcopy_id>/label/",
@@ -53,6 +63,12 @@ urlpatterns = [
         "arsip-fisik/<int:hardcopy_id>/pindah/",
         views_hardcopy.hardcopy_edit,
         name="hardcopy-edit",
+    ),
+    path("pemberitahuan/", views_notifications.notification_list, name="notifications"),
+    path(
+        "pemberitahuan/<int:pk>/",
+        views_notifications.notification_open,
+        name="notification-open",
     ),
     path("berkas/<int:version_id>/", views.download, name="download"),
     path("berkas/<int:version_id>/pratinjau/", views.thumbnail, name="thumbnail"),

@@ -8,6 +8,7 @@ from django.db.models import Prefetch
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 
+from lentera.deadlines.selectors import with_due
 from lentera.documents.models import DocumentVersion
 from lentera.documents.selectors import office_versions, public_versions
 from lentera.documents.services import add_document, can_dispose
@@ -60,8 +61,8 @@ def my_work(request):
         request,
         "office/my_work.html",
         {
-            "queue": selectors.work_queue(request.user)[:100],
-            "recent": selectors.office_items(request.user).order_by("-updated_at")[:50],
+            "queue": with_due(selectors.work_queue(request.user)[:100]),
+            "recent": with_due(selectors.office_items(request.user).order_by("-updated_at")[:50]),
             "can_create": bool(recording_units(request.user)),
         },
     )
@@ -154,6 +155,7 @@ def detail_context(request, item, **forms) -> dict:
     )[::-1]
     context = {
         "item": item,
+        "due": with_due([item])[0].due,
         "steps": item.sop.steps.all(),
         "can_act": can_act,
         "separated": step is not None and engine.is_separated(user, item, step),

@@ -169,3 +169,9 @@ def test_the_engine_sets_due_times_under_a_frozen_clock():
     assert [t.outcome for t in timings] == ["completed", "returned", ""]
     assert timings[1].on_time is True
     assert timings[2].due_at == at("2026-03-30 16:00")
+
+
+def test_a_weekend_day_worked_in_exchange_counts_as_a_working_day():
+    calendar = WorkCalendar(days_on=frozenset({datetime.date(2026, 3, 14)}))
+    due = calendar.due(at("2026-03-13 10:00"), 1, TimeUnit.WORKING_DAYS)
+    assert due == at("2026-03-14 16:00")

@@ -270,7 +270,7 @@ def test_the_worker_extracts_an_uploaded_file(run_worker):
     version.refresh_from_db()
     assert version.text_status == TextStatus.DONE
     assert_has_words(version.text, corpus.WORDS["pdf"])
-    job = DBTaskResult.objects.get()
+    job = DBTaskResult.objects.get(task_path="lentera.documents.tasks.extract_text")
     assert job.status == "SUCCESSFUL"
     assert job.return_value == TextStatus.DONE
 

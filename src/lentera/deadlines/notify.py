@@ -1,0 +1,407 @@
+"""Notifications: work arrived, due soon, overdue, berkala refresh and exemption ended.
+
+Each is a Notification row (the office list) and one email. The (user, key)
+constraint makes every occasion reach a person once, however often and however
+concurrently `run()` is called; sending claims each row before it mails it.
+"""
+
+import calendar as month_calendar
+import datetime
+import logging
+import smtplib
+
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.core import mail
+from django.db import transaction
+from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.urls import reverse
+from django.utils import dateformat, timezone, translation
+from django.utils.translation import gettext as _
+
+from lentera.errors import ActionRefused
+from lentera.organizations.constants import Role
+from lentera.organizations.models import PublicBody
+from lentera.organizations.selectors import office_items_q
+from lentera.register.constants import Category, Status
+from lentera.register.models import InformationItem
+from lentera.sop import services as engine
+from lentera.sop.constants import PerformerRole
+
+from .calendar import WorkCalendar
+from .exemptions import expired_exemptions, return_to_review
+from .models import Kind, Notification, StepTiming
+from .services import calendar_for
+
+logger = logging.getLogger(__name__)
+
+# Subjects are cut to fit Notification.subject.
+_SUBJECT_LENGTH = 200
+
+
+# Dates
+
+
+def add_months(day: datetime.date, months: int) -> datetime.date:
+    """`day` moved by whole months; the 31st becomes the month's last day where needed."""
+    year, month = divmod(day.month - 1 + months, 12)
+    year += day.year
+    last = month_calendar.monthrange(year, month + 1)[1]
+    return day.replace(year=year, month=month + 1, day=min(day.day, last))
+
+
+def _last_day_published_before_due(today: datetime.date, months: int) -> datetime.date:
+    """The latest publication day whose update is due by `today` after `months` months."""
+    earlier = add_months(today, -months)
+    if today.day == month_calendar.monthrange(today.year, today.month)[1]:
+        # Today ends its month: every later day of that earlier month is due today too.
+        return earlier.replace(day=month_calendar.monthrange(earlier.year, earlier.month)[1])
+    return earlier
+
+
+def format_moment(moment: datetime.datetime, tz) -> str:
+    """A moment as an officer reads it, in the active language: "Selasa, 7 April 2026 16:00 WIB"."""
+    local = moment.astimezone(tz)
+    return f"{dateformat.format(local, 'l, j F Y H:i')} {local.tzname()}"
+
+
+def _day(day: datetime.date) -> str:
+    return dateformat.format(day, "j F Y")
+
+
+# People
+
+
+def _users(unit_ids, roles) -> list:
+    if not unit_ids or not roles:
+        return []
+    return list(
+        get_user_model()
+        .objects.filter(
+            is_active=True, memberships__unit_id__in=unit_ids, memberships__role__in=roles
+        )
+        .distinct()
+        .order_by("pk")
+    )
+
+
+def performers(timing: StepTiming) -> list:
+    """Who performs the timing's step: its performer role in its performing unit."""
+    if timing.unit_id is None or timing.step.performer_role == PerformerRole.SYSTEM:
+        return []
+    return _users([timing.unit_id], [timing.step.performer_role])
+
+
+def next_level(timing: StepTiming) -> list:
+    """Who hears about overdue work besides its performers.
+
+    The approvers (Kepala PPID) of the performing unit; when the performers are
+    themselves approvers, or that unit has none, the approvers and reviewers of the
+    PPID Utama of the body."""
+    if timing.unit_id is None or timing.step.performer_role == PerformerRole.SYSTEM:
+        return []
+    if timing.step.performer_role != Role.APPROVER:
+        if found := _users([timing.unit_id], [Role.APPROVER]):
+            return found
+    main = engine.main_unit(timing.item)
+    return _users([main.pk] if main else [], [Role.APPROVER, Role.REVIEWER])
+
+
+def _ppid_utama(item) -> list:
+    main = engine.main_unit(item)
+    return _users([main.pk] if main else [], [Role.APPROVER, Role.REVIEWER])
+
+
+# Messages
+
+
+def _item_url(item) -> str:
+    return settings.LENTERA_SITE_URL + reverse("office:item", args=[item.pk])
+
+
+def _step_lines(timing: StepTiming, calendar: WorkCalendar) -> list[str]:
+    step = timing.step
+    if timing.due_at is None:
+        due = _("no time standard (tentative)")
+    else:
+        due = format_moment(timing.due_at, calendar.tz)
+    return [
+        _("Step %(number)s: %(activity)s") % {"number": step.number, "activity": step.activity},
+        _("Arrived: %(moment)s") % {"moment": format_moment(timing.entered_at, calendar.tz)},
+        _("Due: %(due)s") % {"due": due},
+    ]
+
+
+_SUBJECTS = {
+    Kind.ARRIVED: lambda: _("Work arrived: %(title)s (step %(number)s)"),
+    Kind.REMINDER: lambda: _("Due soon: %(title)s (step %(number)s)"),
+    Kind.OVERDUE: lambda: _("Overdue: %(title)s (step %(number)s)"),
+    Kind.BERKALA: lambda: _("Update due: %(title)s"),
+    Kind.EXEMPTION: lambda: _("Exemption ended: %(title)s"),
+}
+_INTROS = {
+    Kind.ARRIVED: lambda: _("Work has arrived for you in Lentera."),
+    Kind.REMINDER: lambda: _("This step is due soon; please complete it in time."),
+    Kind.OVERDUE: lambda: _(
+        "This step is past its due time. This notice goes to its performers and, "
+        "for follow-up, to the next level."
+    ),
+    Kind.BERKALA: lambda: _(
+        "This periodic information must be updated at least every %(months)s months "
+        "(UU 14/2008 Pasal 9 ayat 3). It was last updated on %(updated)s; "
+        "an update was due on %(due)s. Reopen it for an update in its SOP."
+    ),
+    Kind.EXEMPTION: lambda: _(
+        "The exemption period of this information ended on %(until)s (%(decision)s). "
+        "It has gone back to review in its SOP: decide whether it stays exempt, with a "
+        "new classification decision, or becomes public."
+    ),
+}
+
+
+def compose(kind: str, item, timing=None, calendar=None, **facts) -> tuple[str, str]:
+    """Subject and body of a notification, in the default language."""
+    with translation.override(settings.LANGUAGE_CODE):
+        number = timing.step.number if timing is not None else ""
+        subject = _SUBJECTS[kind]() % {"title": item.title, "number": number}
+        lines = [_INTROS[kind]() % facts, ""]
+        lines.append(_("Information: %(title)s") % {"title": item.title})
+        lines.append(_("Holding unit: %(unit)s") % {"unit": item.holding_unit.name})
+        if timing is not None:
+            lines += _step_lines(timing, calendar or calendar_for(item.holding_unit.body_id))
+        lines += ["", _("Open it in Lentera: %(url)s") % {"url": _item_url(item)}]
+    if len(subject) > _SUBJECT_LENGTH:
+        subject = subject[: _SUBJECT_LENGTH - 1] + "…"
+    return subject, "\n".join(lines)
+
+
+def _notify(users, kind: str, key: str, item, timing=None, calendar=None, **facts) -> int:
+    """Create the occasion's notification for each of `users` who lacks it; how many."""
+    wanted = {user.pk for user in users}
+    if wanted:
+        wanted -= set(
+            Notification.objects.filter(key=key, user_id__in=wanted).values_list(
+                "user_id", flat=True
+            )
+        )
+    if not wanted:
+        return 0
+    subject, body = compose(kind, item, timing, calendar, **facts)
+    created = 0
+    for pk in sorted(wanted):
+        # The unique (user, key) constraint decides a race with a concurrent run:
+        # get_or_create then finds the other run's row and creates none.
+        _, new = Notification.objects.get_or_create(
+            user_id=pk,
+            key=key,
+            defaults=dict(kind=kind, item=item, timing=timing, subject=subject, body=body),
+        )
+        created += new
+    return created
+
+
+# Occasions
+
+
+def notify_arrival(timing: StepTiming) -> int:
+    """Tell the performers of the timing's step that work has arrived (mailed after commit)."""
+    created = _notify(performers(timing), Kind.ARRIVED, f"arrived:{timing.pk}", timing.item, timing)
+    if created:
+        transaction.on_commit(_enqueue_sending)
+    return created
+
+
+def _enqueue_sending() -> None:
+    from .tasks import send_pending_notifications as task
+
+    task.enqueue()
+
+
+def _open_timings() -> QuerySet[StepTiming]:
+    return StepTiming.objects.filter(left_at__isnull=True, due_at__isnull=False).select_related(
+        "step", "unit", "item__holding_unit__body"
+    )
+
+
+class _Calendars(dict):
+    """Each body's calendar, read once per run."""
+
+    def __missing__(self, body_id):
+        self[body_id] = calendar_for(body_id)
+        return self[body_id]
+
+
+def send_reminders(now: datetime.datetime) -> int:
+    """Remind performers when at most LENTERA_REMINDER_HOURS office hours remain.
+
+    A step whose whole standard fits in that window gets none: its arrival
+    notice already said when it is due."""
+    window = settings.LENTERA_REMINDER_HOURS * 60
+    calendars, created = _Calendars(), 0
+    timings = _open_timings().filter(due_at__gt=now).exclude(notifications__kind=Kind.REMINDER)
+    for timing in timings:
+        calendar = calendars[timing.item.holding_unit.body_id]
+        if calendar.office_minutes_between(now, timing.due_at) > window:
+            continue
+        if calendar.office_minutes_between(timing.entered_at, timing.due_at) <= window:
+            continue
+        key = f"reminder:{timing.pk}"
+        created += _notify(performers(timing), Kind.REMINDER, key, timing.item, timing, calendar)
+    return created
+
+
+def escalate_overdue(now: datetime.datetime) -> int:
+    """Tell the performers and the next level (see next_level) about overdue work."""
+    calendars, created = _Calendars(), 0
+    timings = _open_timings().filter(due_at__lt=now).exclude(notifications__kind=Kind.OVERDUE)
+    for timing in timings:
+        calendar = calendars[timing.item.holding_unit.body_id]
+        people = {user.pk: user for user in performers(timing) + next_level(timing)}
+        key = f"overdue:{timing.pk}"
+        created += _notify(people.values(), Kind.OVERDUE, key, timing.item, timing, calendar)
+    return created
+
+
+# Berkala refresh (UU 14/2008 Pasal 9 ayat 3)
+
+
+def refresh_due_on(item: InformationItem, tz=None) -> datetime.date:
+    """The day a published berkala item is due for its next update."""
+    published = timezone.localdate(item.published_at, tz)
+    return add_months(published, item.update_interval_months)
+
+
+def stale_berkala_items(user_or_body, today: datetime.date) -> QuerySet[InformationItem]:
+    """Published berkala items, not in an SOP pass, whose update interval has run out by
+    `today`: of a body, or of the units a user sees in the office. Oldest first."""
+    if isinstance(user_or_body, PublicBody):
+        items = InformationItem.objects.filter(holding_unit__body=user_or_body)
+        tz = calendar_for(user_or_body).tz
+    else:
+        items = InformationItem.objects.filter(office_items_q(user_or_body))
+        tz = timezone.get_current_timezone()
+    items = items.filter(
+        category=Category.PERIODIC,
+        status=Status.PUBLISHED,
+        current_step__isnull=True,
+        published_at__isnull=False,
+        update_interval_months__gt=0,  # 0: the unit set no interval
+    )
+    due = Q(pk__in=[])
+    intervals = items.order_by().values_list("update_interval_months", flat=True).distinct()
+    for months in intervals:
+        day_after = _last_day_published_before_due(today, months) + datetime.timedelta(days=1)
+        cutoff = datetime.datetime.combine(day_after, datetime.time.min, tzinfo=tz)
+        due |= Q(update_interval_months=months, published_at__lt=cutoff)
+    return items.filter(due).select_related("holding_unit__body").order_by("published_at", "pk")
+
+
+def remind_berkala(now: datetime.datetime) -> int:
+    """Remind the holding unit's officers, once per period, of berkala items due for update."""
+    created = 0
+    for body in PublicBody.objects.all():
+        tz = calendar_for(body).tz
+        reminded = Notification.objects.filter(
+            item=OuterRef("pk"), kind=Kind.BERKALA, created_at__gte=OuterRef("published_at")
+        )
+        items = stale_berkala_items(body, timezone.localdate(now, tz)).exclude(Exists(reminded))
+        for item in items:
+            due = refresh_due_on(item, tz)
+            with translation.override(settings.LANGUAGE_CODE):
+                facts = {
+                    "months": item.update_interval_months,
+                    "updated": _day(timezone.localdate(item.published_at, tz)),
+                    "due": _day(due),
+                }
+            officers = _users([item.holding_unit_id], [Role.OFFICER])
+            key = f"berkala:{item.pk}:{due.isoformat()}"
+            created += _notify(officers, Kind.BERKALA, key, item, **facts)
+    return created
+
+
+# Exemption expiry
+
+
+def end_exemptions(now: datetime.datetime) -> int:
+    """Return expired exemptions to review and tell the PPID Utama; how many returned."""
+    returned = 0
+    for body in PublicBody.objects.all():
+        today = timezone.localdate(now, calendar_for(body).tz)
+        for item in expired_exemptions(body, today):
+            try:
+                with transaction.atomic():
+                    decision = return_to_review(item, today)
+                    if decision is None:
+                        continue
+                    until = decision.exempt_until
+                    with translation.override(settings.LANGUAGE_CODE):
+                        facts = {
+                            "until": _day(until),
+                            "decision": decision.decree_number or _day(decision.decided_on),
+                        }
+                    key = f"exemption:{item.pk}:{until.isoformat()}"
+                    _notify(_ppid_utama(item), Kind.EXEMPTION, key, item, **facts)
+            except ActionRefused as refused:  # the unit has no SOP to follow
+                logger.warning("exemption of item %s ended: %s", item.pk, refused)
+                continue
+            returned += 1
+    return returned
+
+
+# Sending
+
+
+def send_pending_notifications() -> dict[str, int]:
+    """Email every notification not sent yet, each exactly once.
+
+    A row is claimed (emailed_at set where it was empty) before its mail goes out, so
+    concurrent senders never mail it twice; a failed send releases it for a later run."""
+    counts = {"emailed": 0, "without_email": 0, "failed": 0}
+    pending = list(
+        Notification.objects.filter(emailed_at__isnull=True)
+        .order_by("pk")
+        .values_list("pk", flat=True)
+    )
+    connection = mail.get_connection()
+    try:
+        for pk in pending:
+            claimed = Notification.objects.filter(pk=pk, emailed_at__isnull=True)
+            if claimed.update(emailed_at=timezone.now()) != 1:
+                continue  # another sender has it
+            notification = Notification.objects.select_related("user").get(pk=pk)
+            if not notification.user.email:
+                counts["without_email"] += 1
+                continue
+            message = mail.EmailMessage(
+                notification.subject,
+                notification.body,
+                to=[notification.user.email],
+                connection=connection,
+            )
+            try:
+                message.send()
+            except (smtplib.SMTPException, OSError) as error:
+                Notification.objects.filter(pk=pk).update(emailed_at=None)
+                counts["failed"] += 1
+                logger.warning("notification %s not emailed: %s", pk, error)
+                if not isinstance(error, smtplib.SMTPRecipientsRefused):
+                    break  # the server is away: a later run retries the rest
+            else:
+                counts["emailed"] += 1
+    finally:
+        connection.close()
+    return counts
+
+
+def run(now: datetime.datetime | None = None) -> dict[str, int]:
+    """The periodic part (`lentera deadlines run`): remind, escalate, refresh, end
+    exemptions, then send; safe to run concurrently."""
+    now = now or timezone.now()
+    summary = {
+        "reminders": send_reminders(now),
+        "overdue": escalate_overdue(now),
+        "berkala": remind_berkala(now),
+        "exemptions_ended": end_exemptions(now),
+    }
+    summary.update(send_pending_notifications())
+    return summary

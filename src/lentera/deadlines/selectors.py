@@ -1,0 +1,270 @@
+"""Reading deadlines: where an item stands against its step's time standard, and a
+body's compliance figures (Mutu Baku: waiting, time taken, on time, overdue)."""
+
+import datetime
+import statistics
+from dataclasses import dataclass, field
+from zoneinfo import ZoneInfo
+
+from django.db.models import Count, Q, QuerySet
+from django.utils import timezone
+
+from lentera.organizations.models import PublicBody, Unit
+from lentera.organizations.selectors import office_items_q
+from lentera.sop.constants import PerformerRole, TimeUnit
+from lentera.sop.models import SopStep
+
+from .calendar import WorkCalendar
+from .models import Calendar, Outcome, StepTiming
+from .services import calendar_for
+
+# A return is the performer's decision on the step, so it counts as finished work.
+FINISHED = (Outcome.COMPLETED, Outcome.RETURNED)
+OVERDUE_LIST_LIMIT = 200
+
+
+# The work queue and the item page
+
+
+@dataclass(frozen=True)
+class Due:
+    """Where an item stands against its current step's time standard, at `now`."""
+
+    at: datetime.datetime | None  # None: the step has no time standard
+    entered_at: datetime.datetime | None
+    tz: ZoneInfo
+    now: datetime.datetime
+
+    @property
+    def has_standard(self) -> bool:
+        return self.at is not None
+
+    @property
+    def overdue(self) -> bool:
+        return self.at is not None and self.at < self.now
+
+    @property
+    def late_by(self) -> datetime.timedelta | None:
+        return self.now - self.at if self.overdue else None
+
+    @property
+    def age(self) -> datetime.timedelta | None:
+        return self.now - self.entered_at if self.entered_at else None
+
+
+def body_time_zones(body_ids) -> dict[int, ZoneInfo]:
+    """Each body's time zone, in one query; bodies without a calendar get the default."""
+    body_ids = set(body_ids)
+    found = dict(Calendar.objects.filter(body_id__in=body_ids).values_list("body_id", "time_zone"))
+    default = Calendar().time_zone
+    return {pk: ZoneInfo(found.get(pk, default)) for pk in body_ids}
+
+
+def with_due(items, now: datetime.datetime | None = None) -> list:
+    """The items, each given `due` (a Due, or None when it is at no step). The items
+    must come with their holding unit loaded, as the register selectors give them."""
+    items = list(items)
+    now = now or timezone.now()
+    zones = body_time_zones(item.holding_unit.body_id for item in items)
+    for item in items:
+        item.due = (
+            Due(item.step_due_at, item.step_entered_at, zones[item.holding_unit.body_id], now)
+            if item.current_step_id
+            else None
+        )
+    return items
+
+
+# The dashboard
+
+
+def dashboard_bodies(user) -> QuerySet[PublicBody]:
+    """The bodies whose dashboard `user` may read: those they are a member of (all for
+    a superuser)."""
+    if not getattr(user, "is_authenticated", False):
+        return PublicBody.objects.none()
+    if user.is_superuser:
+        return PublicBody.objects.all()
+    return PublicBody.objects.filter(units__memberships__user=user).distinct()
+
+
+@dataclass
+class Figures:
+    """Compliance figures of one group of step timings (a step, or a unit)."""
+
+    label: str
+    waiting: int = 0  # open timings now
+    overdue: int = 0  # open timings past their due time now
+    finished: int = 0  # finished timings in the period
+    with_due: int = 0  # finished timings that had a due time
+    on_time: int = 0  # ... and left the step by it
+    elapsed: list[datetime.timedelta] = field(default_factory=list, repr=False)
+    office_minutes: list[int] = field(default_factory=list, repr=False)
+
+    @property
+    def on_time_share(self) -> float | None:
+        return self.on_time / self.with_due if self.with_due else None
+
+    @property
+    def on_time_percent(self) -> int | None:
+        share = self.on_time_share
+        return None if share is None else round(share * 100)
+
+    @property
+    def median_elapsed(self) -> datetime.timedelta | None:
+        return statistics.median(self.elapsed) if self.elapsed else None
+
+    @property
+    def median_office_minutes(self) -> float | None:
+        return statistics.median(self.office_minutes) if self.office_minutes else None
+
+
+@dataclass
+class StepFigures(Figures):
+    sop_name: str = ""
+    number: int = 0
+    activity: str = ""
+    standard: str = ""  # the time standard as the SOP table prints it
+    time_unit: str = ""
+    time_amount: int | None = None
+
+    @property
+    def has_standard(self) -> bool:
+        return self.time_amount is not None and self.time_unit not in (
+            TimeUnit.TENTATIVE,
+            TimeUnit.NOT_STATED,
+        )
+
+
+@dataclass
+class OverdueWork:
+    timing: StepTiming  # with its item, unit and step loaded
+    late_by: datetime.timedelta
+    late_office_minutes: int
+
+
+@dataclass
+class Dashboard:
+    body: PublicBody
+    calendar: WorkCalendar
+    now: datetime.datetime
+    since: datetime.datetime  # finished work counts when it arrived after this
+    steps: list[StepFigures]
+    units: list[Figures]
+    overdue: list[OverdueWork]  # what the user may open in the office
+    overdue_total: int  # in the whole body
+
+    @property
+    def overdue_hidden(self) -> int:
+        """Overdue work of units the user cannot open (counted, not listed)."""
+        return self.overdue_total - len(self.overdue)
+
+    @property
+    def office_day_minutes(self) -> int:
+        opens, closes = self.calendar.opens, self.calendar.closes
+        return (closes.hour * 60 + closes.minute) - (opens.hour * 60 + opens.minute)
+
+
+def _step_key(step: SopStep) -> tuple:
+    # Versions of one SOP share their steps' number, activity and standard: one row.
+    return (step.sop.name, step.number, step.activity, step.time_amount, step.time_unit)
+
+
+def _body_steps(body: PublicBody, step_ids) -> list[SopStep]:
+    """The steps of the SOPs the body and its units follow, and of any step its
+    items stayed at."""
+    sop_ids = {body.sop_id} | set(
+        Unit.objects.filter(body=body, sop__isnull=False).values_list("sop_id", flat=True)
+    )
+    return list(
+        SopStep.objects.filter(Q(sop_id__in=sop_ids - {None}) | Q(pk__in=step_ids))
+        .select_related("sop")
+        .order_by("sop__name", "number", "-sop__version")
+    )
+
+
+def compliance(
+    body: PublicBody, user, since: datetime.datetime, now: datetime.datetime | None = None
+) -> Dashboard:
+    """A body's figures per SOP step and per performing unit. Waiting and overdue work
+    is counted as of `now`; time taken and on-time shares from the work that arrived
+    since `since` and has left its step."""
+    now = now or timezone.now()
+    calendar = calendar_for(body)
+    timings = StepTiming.objects.filter(item__holding_unit__body=body)
+    finished = list(
+        timings.filter(outcome__in=FINISHED, left_at__isnull=False, entered_at__gte=since)
+        .values_list("step_id", "unit_id", "entered_at", "due_at", "left_at")
+        .order_by()
+    )
+    waiting = list(
+        timings.filter(left_at__isnull=True)
+        .values("step_id", "unit_id")
+        .annotate(n=Count("id"), late=Count("id", filter=Q(due_at__lt=now)))
+        .order_by()
+    )
+    step_ids = {row[0] for row in finished} | {row["step_id"] for row in waiting}
+    steps = {}  # step id -> its row's figures
+    by_key: dict[tuple, StepFigures] = {}
+    for step in _body_steps(body, step_ids):
+        key = _step_key(step)
+        if key not in by_key:
+            by_key[key] = StepFigures(
+                label=f"{step.number}. {step.activity}",
+                sop_name=step.sop.name,
+                number=step.number,
+                activity=step.activity,
+                standard=step.time_standard,
+                time_unit=step.time_unit,
+                time_amount=step.time_amount,
+            )
+        steps[step.pk] = by_key[key]
+    unit_ids = {row[1] for row in finished} | {row["unit_id"] for row in waiting}
+    unit_names = dict(
+        Unit.objects.filter(pk__in=unit_ids - {None}).values_list("pk", "name").order_by()
+    )
+    units: dict[int | None, Figures] = {}
+
+    def unit_figures(unit_id) -> Figures:
+        if unit_id not in units:
+            # No unit: a step the application performs itself.
+            name = unit_names.get(unit_id) or str(PerformerRole.SYSTEM.label)
+            units[unit_id] = Figures(label=name)
+        return units[unit_id]
+
+    for step_id, unit_id, entered_at, due_at, left_at in finished:
+        minutes = calendar.office_minutes_between(entered_at, left_at)
+        for figures in (steps[step_id], unit_figures(unit_id)):
+            figures.finished += 1
+            figures.elapsed.append(left_at - entered_at)
+            figures.office_minutes.append(minutes)
+            if due_at is not None:
+                figures.with_due += 1
+                figures.on_time += left_at <= due_at
+    for row in waiting:
+        for figures in (steps[row["step_id"]], unit_figures(row["unit_id"])):
+            figures.waiting += row["n"]
+            figures.overdue += row["late"]
+    return Dashboard(
+        body=body,
+        calendar=calendar,
+        now=now,
+        since=since,
+        steps=sorted(by_key.values(), key=lambda s: (s.sop_name, s.number)),
+        units=sorted(units.values(), key=lambda u: u.label),
+        overdue=_overdue(timings, user, calendar, now),
+        overdue_total=timings.filter(left_at__isnull=True, due_at__lt=now).count(),
+    )
+
+
+def _overdue(timings, user, calendar: WorkCalendar, now) -> list[OverdueWork]:
+    """Open work past its due time, most overdue first, of items `user` may open."""
+    late = (
+        timings.filter(office_items_q(user, prefix="item__"))
+        .filter(left_at__isnull=True, due_at__lt=now)
+        .select_related("item", "unit", "step")
+        .order_by("due_at", "id")[:OVERDUE_LIST_LIMIT]
+    )
+    return [
+        OverdueWork(t, now - t.due_at, calendar.office_minutes_between(t.due_at, now)) for t in late
+    ]

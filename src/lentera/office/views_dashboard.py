@@ -1,0 +1,193 @@
+"""A body's compliance dashboard (Mutu Baku): waiting, time taken, on time, overdue."""
+
+import datetime
+from dataclasses import dataclass
+
+from django.contrib.auth.decorators import login_required
+from django.http import Http404
+from django.shortcuts import render
+from django.utils import timezone
+from django.utils.formats import number_format
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
+
+from lentera.deadlines.selectors import Dashboard, Figures, compliance, dashboard_bodies
+from lentera.sop.constants import TimeUnit
+
+PERIODS = (30, 90, 365)  # days of arrivals the figures cover
+DEFAULT_PERIOD = 90
+DAY_STANDARDS = (TimeUnit.WORKING_DAYS, TimeUnit.WEEKS)
+# Chart geometry, in SVG user units.
+ROW_HEIGHT, BAR_HEIGHT = 28, 18
+LABEL_WIDTH, BAR_X, BAR_WIDTH, CHART_WIDTH = 290, 300, 300, 680
+LABEL_CHARS = 44
+
+
+def office_duration(minutes: float | None, day_minutes: int, time_unit: str = "") -> str:
+    """Office time as suits a time standard: working days for a standard in days or
+    weeks, hours and minutes for a shorter one; by its size when there is none."""
+    if minutes is None:
+        return "—"
+    if time_unit in DAY_STANDARDS or (
+        time_unit not in (TimeUnit.MINUTES, TimeUnit.HOURS) and minutes >= day_minutes
+    ):
+        days = round(minutes / day_minutes, 1)
+        return ngettext("%(n)s working day", "%(n)s working days", 1 if days == 1 else 2) % {
+            "n": number_format(days, decimal_pos=0 if days == int(days) else 1)
+        }
+    hours, rest = divmod(round(minutes), 60)
+    if hours:
+        return _("%(hours)d h %(minutes)d min") % {"hours": hours, "minutes": rest}
+    return ngettext("%(n)d minute", "%(n)d minutes", rest) % {"n": rest}
+
+
+def calendar_duration(elapsed: datetime.timedelta | None) -> str:
+    """Elapsed (calendar) time, rounded as a person would say it."""
+    if elapsed is None:
+        return "—"
+    hours = elapsed.total_seconds() / 3600
+    if hours >= 24:
+        days = round(hours / 24, 1)
+        n = number_format(days, decimal_pos=0 if days == int(days) else 1)
+        return ngettext("%(n)s day", "%(n)s days", 1 if days == 1 else 2) % {"n": n}
+    if hours >= 1:
+        n = number_format(round(hours, 1), decimal_pos=1)
+        return ngettext("%(n)s hour", "%(n)s hours", 1 if hours == 1 else 2) % {"n": n}
+    minutes = round(elapsed.total_seconds() / 60)
+    return ngettext("%(n)d minute", "%(n)d minutes", minutes) % {"n": minutes}
+
+
+def on_time_text(figures: Figures) -> str:
+    if figures.on_time_share is None:
+        return _("no time standard") if figures.finished else _("no finished work")
+    return _("%(percent)d%% on time (%(on_time)d of %(total)d)") % {
+        "percent": figures.on_time_percent,
+        "on_time": figures.on_time,
+        "total": figures.with_due,
+    }
+
+
+@dataclass
+class Bar:
+    label: str  # shortened to fit beside the bar
+    full_label: str
+    percent: int | None
+    text: str
+    y: int
+
+    @property
+    def width(self) -> float:
+        return BAR_WIDTH * (self.percent or 0) / 100
+
+    @property
+    def text_y(self) -> int:
+        return self.y + BAR_HEIGHT - 4
+
+
+@dataclass
+class BarChart:
+    """A horizontal bar chart of on-time shares, drawn as inline SVG by the template."""
+
+    id: str
+    title: str
+    bars: list[Bar]
+
+    @property
+    def height(self) -> int:
+        return ROW_HEIGHT * len(self.bars) + 8
+
+    geometry = {
+        "width": CHART_WIDTH,
+        "label_x": LABEL_WIDTH,
+        "bar_x": BAR_X,
+        "bar_width": BAR_WIDTH,
+        "bar_height": BAR_HEIGHT,
+        "text_x": BAR_X + BAR_WIDTH + 8,
+    }
+
+
+def _short(text: str) -> str:
+    text = " ".join(text.split())
+    return text if len(text) <= LABEL_CHARS else text[: LABEL_CHARS - 1].rstrip() + "…"
+
+
+def on_time_chart(chart_id: str, title: str, rows: list[Figures]) -> BarChart:
+    bars = [
+        Bar(
+            _short(row.label), row.label, row.on_time_percent, on_time_text(row), i * ROW_HEIGHT + 4
+        )
+        for i, row in enumerate(rows)
+    ]
+    return BarChart(chart_id, title, bars)
+
+
+def _period(request) -> int:
+    try:
+        days = int(request.GET.get("periode", DEFAULT_PERIOD))
+    except ValueError:
+        return DEFAULT_PERIOD
+    return days if days in PERIODS else DEFAULT_PERIOD
+
+
+def _describe(board: Dashboard) -> None:
+    """Give every row its figures as text, in the unit that suits its standard."""
+    day = board.office_day_minutes
+    for row in board.steps:
+        unit = row.time_unit if row.has_standard else ""
+        row.median_text = office_duration(row.median_office_minutes, day, unit)
+    for row in board.units:
+        row.median_text = office_duration(row.median_office_minutes, day)
+    for row in [*board.steps, *board.units]:
+        row.median_calendar_text = calendar_duration(row.median_elapsed)
+        row.on_time_text = on_time_text(row)
+    for late in board.overdue:
+        late.late_text = office_duration(late.late_office_minutes, day)
+        late.late_calendar_text = calendar_duration(late.late_by)
+
+
+def _per_sop(board: Dashboard) -> list[dict]:
+    """The step rows of each SOP the body follows, with their chart."""
+    names = list(dict.fromkeys(row.sop_name for row in board.steps))
+    sops = []
+    for i, name in enumerate(names, start=1):
+        rows = [row for row in board.steps if row.sop_name == name]
+        title = _("Finished on time, per step of %(sop)s") % {"sop": name}
+        sops.append(
+            {"name": name, "steps": rows, "chart": on_time_chart(f"chart-sop-{i}", title, rows)}
+        )
+    return sops
+
+
+@login_required
+def dashboard(request):
+    bodies = list(dashboard_bodies(request.user))
+    wanted = request.GET.get("badan")
+    if wanted:
+        body = next((b for b in bodies if b.slug == wanted), None)
+        if body is None:
+            raise Http404  # not a body of this user's: never say whether it exists
+    else:
+        body = bodies[0] if bodies else None
+    days = _period(request)
+    context = {"bodies": bodies, "body": body, "periods": PERIODS, "days": days}
+    if body is None:
+        return render(request, "office/dashboard.html", context)
+    now = timezone.now()
+    board = compliance(body, request.user, since=now - datetime.timedelta(days=days), now=now)
+    _describe(board)
+    # Written alongside this page (deadlines.notify); imported here to keep the
+    # dashboard's module free of the notification machinery.
+    from lentera.deadlines.notify import refresh_due_on, stale_berkala_items
+
+    tz = board.calendar.tz
+    stale = list(stale_berkala_items(body, now.astimezone(tz).date()))
+    for item in stale:
+        item.refresh_due = refresh_due_on(item, tz)
+    context.update(
+        board=board,
+        tz=tz,
+        stale=stale,
+        sops=_per_sop(board),
+        unit_chart=on_time_chart("chart-units", _("Finished on time, per unit"), board.units),
+    )
+    return render(request, "office/dashboard.html", context)
