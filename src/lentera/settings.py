@@ -211,6 +211,9 @@ DEFAULT_FROM_EMAIL = os.environ.get("LENTERA_EMAIL_FROM", "Lentera <lentera@loca
 LENTERA_SITE_URL = os.environ.get("LENTERA_SITE_URL", "http://127.0.0.1:8000").rstrip("/")
 # A reminder goes out this long before a step is due (in working hours of the office).
 LENTERA_REMINDER_HOURS = int(os.environ.get("LENTERA_REMINDER_HOURS", "4"))
+# `lentera serve` (with its worker) runs `lentera deadlines run` this often; 0 turns it off
+# (then run it from cron or a systemd timer).
+LENTERA_DEADLINES_INTERVAL_MINUTES = int(os.environ.get("LENTERA_DEADLINES_INTERVAL_MINUTES", "15"))
 
 # Text extraction runs each file in a child process with these limits, so a
 # hostile or broken file cannot hang or crash the worker.

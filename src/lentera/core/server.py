@@ -1,11 +1,16 @@
 """Running Lentera: a production WSGI server (waitress) beside a background worker."""
 
 import atexit
+import logging
 import signal
 import subprocess
 import sys
+import threading
+import time
 
 from django.conf import settings
+
+logger = logging.getLogger(__name__)
 
 
 def start_worker() -> subprocess.Popen:
@@ -27,6 +32,28 @@ def start_worker() -> subprocess.Popen:
     return proc
 
 
+def start_deadlines_clock(interval: float) -> threading.Thread:
+    """Run `lentera deadlines run` every `interval` seconds beside the server (it is
+    safe to run from several servers at once); cron or a systemd timer can do it instead."""
+
+    def loop() -> None:
+        from django.core.management import call_command
+        from django.db import close_old_connections
+
+        while True:
+            try:
+                call_command("deadlines", "run", verbosity=0)
+            except Exception:  # noqa: BLE001 - a failed run is logged and retried later
+                logger.exception("lentera deadlines run failed")
+            finally:
+                close_old_connections()
+            time.sleep(interval)
+
+    thread = threading.Thread(target=loop, name="lentera-deadlines", daemon=True)
+    thread.start()
+    return thread
+
+
 def serve(host: str, port: int, threads: int, with_worker: bool = True) -> None:
     from waitress import serve as waitress_serve
 
@@ -34,6 +61,8 @@ def serve(host: str, port: int, threads: int, with_worker: bool = True) -> None:
 
     if with_worker:
         start_worker()
+        if settings.LENTERA_DEADLINES_INTERVAL_MINUTES > 0:
+            start_deadlines_clock(settings.LENTERA_DEADLINES_INTERVAL_MINUTES * 60)
     waitress_serve(
         application,
         host=host,
