@@ -45,6 +45,12 @@ class WorkCalendar:
     days_off: dict[datetime.date, str] = field(default_factory=dict)  # added by the body
     days_on: frozenset[datetime.date] = frozenset()  # worked here after all
 
+    def __post_init__(self):
+        if self.opens >= self.closes:
+            raise ValueError("the office must open before it closes")
+        if not self.weekdays and not self.days_on:
+            raise ValueError("a calendar needs at least one working day")
+
     @property
     def tz(self) -> ZoneInfo:
         return ZoneInfo(self.time_zone)

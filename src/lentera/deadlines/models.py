@@ -47,6 +47,12 @@ class Calendar(models.Model):
     class Meta:
         verbose_name = _("working calendar")
         verbose_name_plural = _("working calendars")
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(opens_at__lt=models.F("closes_at")),
+                name="calendar_opens_before_closing",
+            )
+        ]
 
     def __str__(self) -> str:
         return str(self.body)
@@ -174,6 +180,10 @@ class Notification(models.Model):
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
     read_at = models.DateTimeField(_("read at"), null=True, blank=True)
     emailed_at = models.DateTimeField(_("emailed at"), null=True, blank=True)
+    # A sender claims a row before mailing it; a claim older than the lease is stale
+    # (its sender died) and the row is mailed by a later run.
+    claimed_at = models.DateTimeField(null=True, blank=True)
+    mail_error = models.CharField(_("mail problem"), max_length=300, blank=True)
 
     class Meta:
         ordering = ["-created_at", "-id"]

@@ -164,6 +164,7 @@ def compose(kind: str, item, timing=None, calendar=None, **facts) -> tuple[str, 
     with translation.override(settings.LANGUAGE_CODE):
         number = timing.step.number if timing is not None else ""
         subject = _SUBJECTS[kind]() % {"title": item.title, "number": number}
+        subject = " ".join(subject.split())  # a line break would make a bad mail header
         lines = [_INTROS[kind]() % facts, ""]
         lines.append(_("Information: %(title)s") % {"title": item.title})
         lines.append(_("Holding unit: %(unit)s") % {"unit": item.holding_unit.name})
@@ -238,7 +239,14 @@ def send_reminders(now: datetime.datetime) -> int:
     notice already said when it is due."""
     window = settings.LENTERA_REMINDER_HOURS * 60
     calendars, created = _Calendars(), 0
-    timings = _open_timings().filter(due_at__gt=now).exclude(notifications__kind=Kind.REMINDER)
+    # Only work due within the window of its body's calendar is read at all.
+    horizon = Q(pk__in=[])
+    for body_id in PublicBody.objects.values_list("pk", flat=True):
+        end = calendars[body_id].add_office_minutes(now, window)
+        horizon |= Q(item__holding_unit__body_id=body_id, due_at__lte=end)
+    timings = (
+        _open_timings().filter(horizon, due_at__gt=now).exclude(notifications__kind=Kind.REMINDER)
+    )
     for timing in timings:
         calendar = calendars[timing.item.holding_unit.body_id]
         if calendar.office_minutes_between(now, timing.due_at) > window:
@@ -351,42 +359,68 @@ def end_exemptions(now: datetime.datetime) -> int:
 # Sending
 
 
+# A claim older than this belongs to a sender that died; its row is mailed again.
+CLAIM_LEASE = datetime.timedelta(minutes=15)
+
+
+def _is_connection_error(error: Exception) -> bool:
+    """The server or the network is away (smtplib's errors are OSErrors too)."""
+    if isinstance(error, (smtplib.SMTPServerDisconnected, smtplib.SMTPConnectError)):
+        return True
+    return isinstance(error, OSError) and not isinstance(error, smtplib.SMTPException)
+
+
+def _is_temporary(error: Exception) -> bool:
+    code = getattr(error, "smtp_code", None)
+    if isinstance(error, smtplib.SMTPRecipientsRefused):
+        codes = [code for code, _ in error.recipients.values()]
+        return bool(codes) and all(400 <= c < 500 for c in codes)
+    return code is not None and 400 <= code < 500
+
+
 def send_pending_notifications() -> dict[str, int]:
     """Email every notification not sent yet, each exactly once.
 
-    A row is claimed (emailed_at set where it was empty) before its mail goes out, so
-    concurrent senders never mail it twice; a failed send releases it for a later run."""
+    A sender claims a row (claimed_at set where no live claim exists) before mailing
+    it, so concurrent senders never mail it twice. A temporary failure (4xx, or the
+    server away) releases the row for a later run; a permanent one (5xx, a message
+    that cannot be built) is kept in `mail_error` and not retried, and never stops
+    the other rows from going out."""
     counts = {"emailed": 0, "without_email": 0, "failed": 0}
-    pending = list(
-        Notification.objects.filter(emailed_at__isnull=True)
-        .order_by("pk")
-        .values_list("pk", flat=True)
-    )
+    now = timezone.now()
+    live_claim = Q(claimed_at__isnull=False, claimed_at__gte=now - CLAIM_LEASE)
+    unsent = Notification.objects.filter(emailed_at__isnull=True, mail_error="")
+    pending = list(unsent.exclude(live_claim).order_by("pk").values_list("pk", flat=True))
     connection = mail.get_connection()
     try:
         for pk in pending:
-            claimed = Notification.objects.filter(pk=pk, emailed_at__isnull=True)
-            if claimed.update(emailed_at=timezone.now()) != 1:
+            claimed = unsent.filter(pk=pk).exclude(live_claim)
+            if claimed.update(claimed_at=timezone.now()) != 1:
                 continue  # another sender has it
             notification = Notification.objects.select_related("user").get(pk=pk)
+            row = Notification.objects.filter(pk=pk)
             if not notification.user.email:
+                row.update(emailed_at=timezone.now(), mail_error="no email address")
                 counts["without_email"] += 1
                 continue
-            message = mail.EmailMessage(
-                notification.subject,
-                notification.body,
-                to=[notification.user.email],
-                connection=connection,
-            )
             try:
-                message.send()
-            except (smtplib.SMTPException, OSError) as error:
-                Notification.objects.filter(pk=pk).update(emailed_at=None)
+                mail.EmailMessage(
+                    notification.subject,
+                    notification.body,
+                    to=[notification.user.email],
+                    connection=connection,
+                ).send()
+            except Exception as error:  # noqa: BLE001 - one bad message must not stop the rest
                 counts["failed"] += 1
                 logger.warning("notification %s not emailed: %s", pk, error)
-                if not isinstance(error, smtplib.SMTPRecipientsRefused):
-                    break  # the server is away: a later run retries the rest
+                if _is_connection_error(error) or _is_temporary(error):
+                    row.update(claimed_at=None)
+                    if _is_connection_error(error):
+                        break  # the server is away: a later run retries the rest
+                else:
+                    row.update(mail_error=str(error)[:300] or error.__class__.__name__)
             else:
+                row.update(emailed_at=timezone.now())
                 counts["emailed"] += 1
     finally:
         connection.close()

@@ -22,7 +22,14 @@ def recompute_open_due_times(body: PublicBody | int) -> int:
     changed = []
     due_of_item = {}
     with transaction.atomic():
-        # Locked so that an item moving on meanwhile waits and keeps its history.
+        # Items first, in primary-key order, as the SOP engine locks them (lock_item),
+        # then their timings: a step move meanwhile waits instead of deadlocking.
+        list(
+            InformationItem.objects.select_for_update()
+            .filter(holding_unit__body_id=body_id, current_step__isnull=False)
+            .order_by("pk")
+            .values_list("pk", flat=True)
+        )
         timings = (
             StepTiming.objects.select_for_update(of=("self",))
             .filter(left_at__isnull=True, item__holding_unit__body_id=body_id)

@@ -151,13 +151,19 @@ class Dashboard:
     since: datetime.datetime  # finished work counts when it arrived after this
     steps: list[StepFigures]
     units: list[Figures]
-    overdue: list[OverdueWork]  # what the user may open in the office
+    overdue: list[OverdueWork]  # what the user may open in the office (the first ones)
+    overdue_visible: int  # all the user may open
     overdue_total: int  # in the whole body
 
     @property
     def overdue_hidden(self) -> int:
         """Overdue work of units the user cannot open (counted, not listed)."""
-        return self.overdue_total - len(self.overdue)
+        return self.overdue_total - self.overdue_visible
+
+    @property
+    def overdue_cut(self) -> int:
+        """Overdue work the user may open beyond the listed ones."""
+        return self.overdue_visible - len(self.overdue)
 
     @property
     def office_day_minutes(self) -> int:
@@ -253,6 +259,9 @@ def compliance(
         steps=sorted(by_key.values(), key=lambda s: (s.sop_name, s.number)),
         units=sorted(units.values(), key=lambda u: u.label),
         overdue=_overdue(timings, user, calendar, now),
+        overdue_visible=timings.filter(office_items_q(user, prefix="item__"))
+        .filter(left_at__isnull=True, due_at__lt=now)
+        .count(),
         overdue_total=timings.filter(left_at__isnull=True, due_at__lt=now).count(),
     )
 

@@ -59,3 +59,15 @@ def record_step_change(item, step, at: datetime.datetime, outcome: str):
     )
     notify_arrival(timing)
     return due_at
+
+
+def reassign_open_step(item) -> None:
+    """After the item moved to another unit: its open step belongs to the performing
+    unit as it is now (reminders, escalations and the dashboard follow)."""
+    if item.current_step_id is None:
+        return
+    from lentera.sop.services import performer_unit
+
+    StepTiming.objects.filter(item=item, left_at__isnull=True).update(
+        unit=performer_unit(item, item.current_step)
+    )

@@ -96,6 +96,11 @@ def update_item(item: InformationItem, actor, *, expected_version: int | None = 
         item.lock_version += 1
         item.save()
         activity.record(Verb.EDIT, actor=actor, item=item, unit=item.holding_unit, changes=changes)
+        if "holding_unit" in changes and not item.in_update:
+            # The work at the current step now belongs to the new unit's people.
+            from lentera.deadlines.services import reassign_open_step
+
+            reassign_open_step(item)
     return item
 
 

@@ -39,11 +39,14 @@ class Inbox:
     def __init__(self):
         self.messages = []
         self.delay = 0.0  # seconds each delivery takes: lets concurrent senders overlap
+        self.refuse = ""  # a subject containing this is refused for good (554)
         self._lock = threading.Lock()
 
     async def handle_DATA(self, server, session, envelope):
         await asyncio.sleep(self.delay)
         message = email.message_from_bytes(envelope.content, policy=email.policy.default)
+        if self.refuse and self.refuse in str(message["subject"]):
+            return "554 Message refused"
         with self._lock:
             self.messages.append(
                 {

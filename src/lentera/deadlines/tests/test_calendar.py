@@ -16,7 +16,7 @@ from lentera.deadlines.models import Calendar, CalendarDay, StepTiming
 from lentera.deadlines.services import calendar_for
 from lentera.sop.constants import TimeUnit
 from lentera.sop.services import complete_step, return_to_step
-from lentera.testing import PONTIANAK, build_preset_world, new_item
+from lentera.testing import PONTIANAK, build_preset_world, new_item, walk_item
 
 WIB = ZoneInfo("Asia/Jakarta")
 WITA = ZoneInfo("Asia/Makassar")
@@ -175,3 +175,23 @@ def test_a_weekend_day_worked_in_exchange_counts_as_a_working_day():
     calendar = WorkCalendar(days_on=frozenset({datetime.date(2026, 3, 14)}))
     due = calendar.due(at("2026-03-13 10:00"), 1, TimeUnit.WORKING_DAYS)
     assert due == at("2026-03-14 16:00")
+
+
+def test_a_calendar_whose_office_never_opens_is_refused():
+    with pytest.raises(ValueError, match="open before it closes"):
+        WorkCalendar(opens=datetime.time(16, 0), closes=datetime.time(8, 0))
+
+
+@pytest.mark.django_db
+def test_an_item_moved_to_another_unit_takes_its_open_step_along():
+    from lentera.organizations.constants import Role
+    from lentera.organizations.models import Membership
+    from lentera.register.services import update_item
+
+    world = build_preset_world(PONTIANAK)
+    Membership.objects.create(user=world.officer, unit=world.other_unit, role=Role.OFFICER)
+    item = walk_item(world, new_item(world), until=3)  # step 3: the OPD holding the item
+    open_step = StepTiming.objects.filter(item=item, left_at__isnull=True)
+    assert open_step.get().unit == world.unit
+    update_item(item, world.officer, holding_unit=world.other_unit)
+    assert open_step.get().unit == world.other_unit

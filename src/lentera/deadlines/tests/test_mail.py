@@ -162,3 +162,38 @@ def test_concurrent_runs_create_and_send_each_notification_once(smtp, tmp_path):
     assert count("reminders:") == items
     assert max(Counter(smtp.received()).values()) == 1
     assert len({m["subject"] for m in smtp.messages}) == 2 * items
+
+
+@pytest.mark.django_db
+def test_a_message_refused_for_good_does_not_hold_up_the_others(smtp, ptk):
+    with time_machine.travel(at("2026-03-17 10:00"), tick=False):
+        new_item(ptk, title="Laporan yang ditolak server surat")
+        new_item(ptk, title="Rencana Kerja Dinas Sosial 2027")
+    smtp.refuse = "ditolak"
+    summary = run_at("2026-03-17 10:05")
+    assert summary["failed"] == 1 and summary["emailed"] == 1
+    refused = Notification.objects.get(subject__contains="ditolak")
+    assert refused.emailed_at is None and "554" in refused.mail_error
+    assert [subject for _, subject in smtp.received()] == [
+        Notification.objects.get(subject__contains="Rencana").subject
+    ]
+    assert run_at("2026-03-17 10:10")["failed"] == 0  # not tried again
+    assert len(smtp.messages) == 1
+
+
+@pytest.mark.django_db
+def test_a_title_with_a_line_break_still_makes_a_mail(smtp, ptk):
+    with time_machine.travel(at("2026-03-17 10:00"), tick=False):
+        new_item(ptk, title="Laporan\nKeuangan")
+    assert run_at("2026-03-17 10:05")["emailed"] == 1
+    assert "Laporan Keuangan" in smtp.messages[0]["subject"]
+
+
+@pytest.mark.django_db
+def test_a_claim_left_by_a_dead_sender_expires(smtp, ptk):
+    with time_machine.travel(at("2026-03-17 10:00"), tick=False):
+        new_item(ptk)
+    Notification.objects.update(claimed_at=at("2026-03-17 10:01"))
+    assert run_at("2026-03-17 10:05")["emailed"] == 0  # someone is sending it right now
+    assert run_at("2026-03-17 10:30")["emailed"] == 1  # that sender never finished
+    assert len(smtp.messages) == 1
