@@ -232,6 +232,7 @@ def item_fields(unit: Unit, **overrides) -> dict:
         category=Category.PERIODIC,
         legal_basis="Peraturan Presiden Nomor 29 Tahun 2014",
         year=2024,
+        update_interval_months=6,
     )
     fields.update(overrides)
     return fields

@@ -112,6 +112,8 @@ class ItemDetailOut(ItemListOut):
     form_hardcopy: bool
     retention_period: str
     legal_basis: str
+    update_interval_months: int
+    published_at: datetime.datetime | None
     current_step: StepOut | None = Field(..., alias="office_step")
     lock_version: int
     created_at: datetime.datetime
@@ -136,6 +138,12 @@ class ItemIn(Schema):
     category: Category
     legal_basis: str = ""
     year: int
+    update_interval_months: int = Field(
+        6,
+        ge=0,
+        le=120,
+        description="Berkala items: months between updates (UU 14/2008 Pasal 9(3): six).",
+    )
 
 
 class LockedIn(Schema):

@@ -1,4 +1,5 @@
 from django.conf import settings
+from django.core.validators import MaxValueValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
@@ -79,7 +80,10 @@ class InformationItem(models.Model):
     step_due_at = models.DateTimeField(_("current step due at"), null=True, blank=True)
     # Berkala items are updated at least this often (UU 14/2008 Pasal 9(3): six months).
     update_interval_months = models.PositiveSmallIntegerField(
-        _("update interval (months)"), default=6
+        _("update interval (months)"),
+        default=6,
+        validators=[MaxValueValidator(120)],
+        help_text=_("For periodic (berkala) information: how often it is updated; 0 for none."),
     )
     published_at = models.DateTimeField(_("published at"), null=True, blank=True)
     # Optimistic locking: every write bumps it; a stale write is refused.

@@ -26,6 +26,7 @@ EDITABLE_FIELDS = (
     "category",
     "legal_basis",
     "year",
+    "update_interval_months",
 )
 _ENGINE_FIELDS = ("sop", "current_step", "created_by", "submitted_by", "status", "lock_version")
 
