@@ -3,7 +3,6 @@ import datetime
 import email
 import email.policy
 import logging
-import signal
 import socket
 import threading
 from zoneinfo import ZoneInfo
@@ -19,16 +18,8 @@ def at(text: str, tz=WIB) -> datetime.datetime:
 
 
 @pytest.fixture(autouse=True)
-def _test_settings(settings, tmp_path):
-    """Files in the test's own folder; passwords hash fast; links point at a known site."""
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-    settings.STORAGES = {
-        **settings.STORAGES,
-        "default": {
-            "BACKEND": "django.core.files.storage.FileSystemStorage",
-            "OPTIONS": {"location": tmp_path / "files", "base_url": None},
-        },
-    }
+def _deadline_settings(settings):
+    """Links in mails point at a known site; reminders come four office hours ahead."""
     settings.LENTERA_SITE_URL = "https://ppid.example.go.id"
     settings.LENTERA_REMINDER_HOURS = 4
 
@@ -104,20 +95,3 @@ def give_emails(world) -> None:
         user = getattr(world, name)
         user.email = f"{user.username}@pontianak.go.id"
         user.save(update_fields=["email"])
-
-
-@pytest.fixture
-def run_worker():
-    """Run the django-tasks database worker until its queue is empty.
-
-    db_worker installs its own signal handlers; the test process gets its own back."""
-    from django.core.management import call_command
-
-    saved = {sig: signal.getsignal(sig) for sig in (signal.SIGINT, signal.SIGTERM, signal.SIGQUIT)}
-
-    def run() -> None:
-        call_command("db_worker", batch=True, startup_delay=False, reload=False, verbosity=0)
-
-    yield run
-    for sig, handler in saved.items():
-        signal.signal(sig, handler)

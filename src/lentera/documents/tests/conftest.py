@@ -86,22 +86,3 @@ def s3(settings, s3_endpoint):
         },
     }
     return SimpleNamespace(client=client, bucket=bucket)
-
-
-@pytest.fixture
-def run_worker():
-    """Run the django-tasks database worker until its queue is empty.
-
-    db_worker installs its own signal handlers; the test process gets its own back."""
-    import signal
-
-    from django.core.management import call_command
-
-    saved = {sig: signal.getsignal(sig) for sig in (signal.SIGINT, signal.SIGTERM, signal.SIGQUIT)}
-
-    def run() -> None:
-        call_command("db_worker", batch=True, startup_delay=False, reload=False, verbosity=0)
-
-    yield run
-    for sig, handler in saved.items():
-        signal.signal(sig, handler)
