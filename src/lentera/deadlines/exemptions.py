@@ -12,7 +12,6 @@ from django.utils.translation import gettext as _
 from lentera.organizations.models import PublicBody
 from lentera.register.constants import LISTED_STATUSES, Category
 from lentera.register.models import ClassificationDecision, InformationItem
-from lentera.sop import activity
 from lentera.sop import services as engine
 from lentera.sop.constants import Verb
 
@@ -54,7 +53,6 @@ def return_to_review(item, today: datetime.date | None = None):
             or decision.exempt_until >= today
         ):
             return None
-        sop = engine.sop_to_follow(item.holding_unit)
         with translation.override(settings.LANGUAGE_CODE):
             note = _(
                 "The exemption under %(decision)s (decided on %(decided)s) ended on %(until)s; "
@@ -64,16 +62,5 @@ def return_to_review(item, today: datetime.date | None = None):
                 "decided": decision.decided_on.isoformat(),
                 "until": decision.exempt_until.isoformat(),
             }
-        activity.record(
-            Verb.EXEMPTION_ENDED,
-            actor=None,
-            item=item,
-            unit=item.holding_unit,
-            note=note,
-            changes={"sop": [item.sop_id, sop.pk]} if sop.pk != item.sop_id else {},
-        )
-        item.in_update = True
-        item.sop = sop
-        item.submitted_by = None
-        engine._enter(item, sop.first_step(), None)
+        engine.send_through_again(item, None, Verb.EXEMPTION_ENDED, note)
         return decision

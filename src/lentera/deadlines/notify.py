@@ -103,8 +103,7 @@ def next_level(timing: StepTiming) -> list:
     if timing.step.performer_role != Role.APPROVER:
         if found := _users([timing.unit_id], [Role.APPROVER]):
             return found
-    main = engine.main_unit(timing.item)
-    return _users([main.pk] if main else [], [Role.APPROVER, Role.REVIEWER])
+    return _ppid_utama(timing.item)
 
 
 def _ppid_utama(item) -> list:

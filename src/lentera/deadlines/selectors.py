@@ -6,7 +6,7 @@ import statistics
 from dataclasses import dataclass, field
 from zoneinfo import ZoneInfo
 
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Count, Q
 from django.utils import timezone
 
 from lentera.organizations.models import PublicBody, Unit
@@ -76,16 +76,6 @@ def with_due(items, now: datetime.datetime | None = None) -> list:
 
 
 # The dashboard
-
-
-def dashboard_bodies(user) -> QuerySet[PublicBody]:
-    """The bodies whose dashboard `user` may read: those they are a member of (all for
-    a superuser)."""
-    if not getattr(user, "is_authenticated", False):
-        return PublicBody.objects.none()
-    if user.is_superuser:
-        return PublicBody.objects.all()
-    return PublicBody.objects.filter(units__memberships__user=user).distinct()
 
 
 @dataclass

@@ -9,10 +9,10 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from lentera.errors import ActionRefused, NotAllowed
-from lentera.organizations.selectors import memberships_of, office_items_q
+from lentera.organizations.selectors import office_items_q
 from lentera.sop import activity
 from lentera.sop.constants import Verb
-from lentera.sop.services import main_unit
+from lentera.sop.services import is_member_for
 
 from .models import HardCopy, HardCopyMovement
 from .services import HARDCOPY_FIELDS
@@ -21,11 +21,7 @@ from .services import HARDCOPY_FIELDS
 def can_handle(actor, item) -> bool:
     """Members (any role) of the item's holding unit or of its body's PPID Utama
     keep its hard copies, whatever the item's status."""
-    if getattr(actor, "is_superuser", False):
-        return True
-    main = main_unit(item)
-    units = {item.holding_unit_id, main.pk if main is not None else None}
-    return any(m.unit_id in units for m in memberships_of(actor))
+    return getattr(actor, "is_superuser", False) or is_member_for(actor, item)
 
 
 def _locked(hardcopy_id: int) -> HardCopy:

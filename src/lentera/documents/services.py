@@ -16,7 +16,7 @@ from lentera.errors import ActionRefused, NotAllowed
 from lentera.register.services import can_edit
 from lentera.sop import activity
 from lentera.sop.constants import Verb
-from lentera.sop.services import lock_item
+from lentera.sop.services import is_approver_for, lock_item
 
 from .filetypes import ALLOWED_TYPES, detect_content_type
 from .models import Document, DocumentVersion, HardCopy
@@ -181,13 +181,7 @@ def record_hardcopy(item, actor, *, expected_version: int | None = None, **field
 
 def can_dispose(actor, item) -> bool:
     """Disposing of bytes is for an approver of the item's unit or of the PPID Utama."""
-    from lentera.organizations.selectors import has_role
-    from lentera.sop.services import main_unit
-
-    if actor.is_superuser:
-        return True
-    units = [item.holding_unit, main_unit(item)]
-    return any(unit is not None and has_role(actor, unit, "approver") for unit in units)
+    return actor.is_superuser or is_approver_for(actor, item)
 
 
 def delete_document(document: Document, actor, *, reason: str) -> Document:
@@ -204,21 +198,27 @@ def delete_document(document: Document, actor, *, reason: str) -> Document:
             raise ActionRefused(_("Files can only be deleted while the item is in its SOP."))
         if not can_edit(actor, item):
             raise NotAllowed(_("You cannot delete files of this item."))
-        document.deleted_at = timezone.now()
-        document.deleted_by = actor
-        document.delete_reason = reason[:300]
-        document.save(update_fields=["deleted_at", "deleted_by", "delete_reason"])
+        record_deletion(document, actor, item, reason)
         item.lock_version += 1
         item.save(update_fields=["lock_version", "updated_at"])
-        activity.record(
-            Verb.DELETE_FILE,
-            actor=actor,
-            item=item,
-            unit=item.holding_unit,
-            note=reason,
-            changes={"document": document.title},
-        )
     return document
+
+
+def record_deletion(document: Document, actor, item, reason: str) -> None:
+    """Mark `document` deleted and log it. The caller holds the locks and has decided
+    who may (delete_document() for an editor; a disposal decision for its approver)."""
+    document.deleted_at = timezone.now()
+    document.deleted_by = actor
+    document.delete_reason = reason[:300]
+    document.save(update_fields=["deleted_at", "deleted_by", "delete_reason"])
+    activity.record(
+        Verb.DELETE_FILE,
+        actor=actor,
+        item=item,
+        unit=item.holding_unit,
+        note=reason,
+        changes={"document": document.title},
+    )
 
 
 def dispose_document(document: Document, actor, *, reason: str) -> Document:

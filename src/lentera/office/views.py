@@ -5,6 +5,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import Prefetch
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 
@@ -53,6 +54,18 @@ def _officer_units(user):
 
 def _office_item(request, pk):
     return get_object_or_404(selectors.office_items(request.user), pk=pk)
+
+
+def chosen_body(request, bodies: list):
+    """The body of `bodies` named by ?badan=<slug>, else the first (None if there is
+    none); 404 for a slug not among them, so no page says whether a body exists."""
+    wanted = request.GET.get("badan")
+    if not wanted:
+        return bodies[0] if bodies else None
+    for body in bodies:
+        if body.slug == wanted:
+            return body
+    raise Http404
 
 
 @login_required

@@ -12,7 +12,9 @@ from django.utils.dates import WEEKDAYS
 from lentera.deadlines.calendar import national_holidays
 from lentera.deadlines.models import Calendar, CalendarDay
 from lentera.organizations.models import PublicBody
-from lentera.organizations.selectors import memberships_of
+from lentera.organizations.selectors import member_bodies
+
+from .views import chosen_body
 
 # The years the page shows; the holidays package knows them all.
 FIRST_YEAR, LAST_YEAR = 2000, 2100
@@ -26,13 +28,6 @@ class DayOff:
     national_name: str = ""  # the national holiday the body's correction falls on
     estimate: bool = False  # a national date the decree has not fixed yet
     rest_day: bool = False  # falls on a day of the week that is not worked anyway
-
-
-def member_bodies(user):
-    """The bodies the user works in (every body for a superuser)."""
-    if user.is_superuser:
-        return PublicBody.objects.all()
-    return PublicBody.objects.filter(pk__in={m.unit.body_id for m in memberships_of(user)})
 
 
 def days_off(body: PublicBody, settings: Calendar, year: int) -> list[DayOff]:
@@ -62,19 +57,12 @@ def _year(request) -> int:
     return timezone.localdate().year
 
 
-def _chosen_body(request, bodies: list[PublicBody]) -> PublicBody:
-    """The body named by ?badan=<slug>, else the user's first; 404 for a stranger."""
-    wanted = request.GET.get("badan") or None
-    for body in bodies:
-        if wanted in (None, body.slug):
-            return body
-    raise Http404
-
-
 @login_required
 def calendar(request):
     bodies = list(member_bodies(request.user))
-    body = _chosen_body(request, bodies)
+    body = chosen_body(request, bodies)
+    if body is None:
+        raise Http404
     settings = Calendar.objects.filter(body=body).first() or Calendar(body=body)
     year = _year(request)
     days = days_off(body, settings, year)

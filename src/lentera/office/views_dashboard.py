@@ -4,15 +4,18 @@ import datetime
 from dataclasses import dataclass
 
 from django.contrib.auth.decorators import login_required
-from django.http import Http404
 from django.shortcuts import render
 from django.utils import timezone
 from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
-from lentera.deadlines.selectors import Dashboard, Figures, compliance, dashboard_bodies
+from lentera.deadlines.notify import refresh_due_on, stale_berkala_items
+from lentera.deadlines.selectors import Dashboard, Figures, compliance
+from lentera.organizations.selectors import member_bodies
 from lentera.sop.constants import TimeUnit
+
+from .views import chosen_body
 
 PERIODS = (30, 90, 365)  # days of arrivals the figures cover
 DEFAULT_PERIOD = 90
@@ -160,14 +163,8 @@ def _per_sop(board: Dashboard) -> list[dict]:
 
 @login_required
 def dashboard(request):
-    bodies = list(dashboard_bodies(request.user))
-    wanted = request.GET.get("badan")
-    if wanted:
-        body = next((b for b in bodies if b.slug == wanted), None)
-        if body is None:
-            raise Http404  # not a body of this user's: never say whether it exists
-    else:
-        body = bodies[0] if bodies else None
+    bodies = list(member_bodies(request.user))
+    body = chosen_body(request, bodies)
     days = _period(request)
     context = {"bodies": bodies, "body": body, "periods": PERIODS, "days": days}
     if body is None:
@@ -175,10 +172,6 @@ def dashboard(request):
     now = timezone.now()
     board = compliance(body, request.user, since=now - datetime.timedelta(days=days), now=now)
     _describe(board)
-    # Written alongside this page (deadlines.notify); imported here to keep the
-    # dashboard's module free of the notification machinery.
-    from lentera.deadlines.notify import refresh_due_on, stale_berkala_items
-
     tz = board.calendar.tz
     stale = list(stale_berkala_items(body, now.astimezone(tz).date()))
     for item in stale:

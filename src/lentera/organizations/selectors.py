@@ -29,6 +29,18 @@ def is_member_of_body(user, body_id: int) -> bool:
     return any(m.unit.body_id == body_id for m in memberships_of(user))
 
 
+def member_bodies(user) -> QuerySet:
+    """The bodies `user` works in: a unit of theirs belongs to it (every body for a
+    superuser). Their calendar and dashboard are theirs to read."""
+    from .models import PublicBody
+
+    if not getattr(user, "is_authenticated", False):
+        return PublicBody.objects.none()
+    if user.is_superuser:
+        return PublicBody.objects.all()
+    return PublicBody.objects.filter(pk__in={m.unit.body_id for m in memberships_of(user)})
+
+
 def office_items_q(user, prefix: str = "") -> Q:
     """Items a member may see in the office: their units' items, or the whole body
     for members of its PPID Utama."""

@@ -10,9 +10,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from lentera.errors import ActionRefused, NotAllowed
-from lentera.organizations.constants import Role
 from lentera.organizations.models import PublicBody
-from lentera.organizations.selectors import has_role, memberships_of, office_items_q
+from lentera.organizations.selectors import office_items_q
 from lentera.sop import activity
 from lentera.sop import services as engine
 from lentera.sop.constants import Verb
@@ -173,16 +172,12 @@ def open_proposals(user):
 
 def can_propose(user, item: InformationItem) -> bool:
     """Members of the holding unit and of the PPID Utama propose disposal decisions."""
-    units = {item.holding_unit_id, getattr(engine.main_unit(item), "pk", None)}
-    return any(m.unit_id in units for m in memberships_of(user))
+    return engine.is_member_for(user, item)
 
 
 def can_decide(user, item: InformationItem) -> bool:
     """Approvers of the holding unit or of the PPID Utama decide (proposer aside)."""
-    main = engine.main_unit(item)
-    return has_role(user, item.holding_unit, Role.APPROVER) or (
-        main is not None and has_role(user, main, Role.APPROVER)
-    )
+    return engine.is_approver_for(user, item)
 
 
 def propose_disposal(
@@ -336,7 +331,7 @@ def decide_disposal(
 
 def _destroy(item: InformationItem, actor, decision: DisposalDecision) -> None:
     from lentera.documents.models import Document
-    from lentera.documents.services import dispose_document
+    from lentera.documents.services import dispose_document, record_deletion
 
     why = _("Destroyed under retention schedule code %(code)s (disposal decision %(id)s).") % {
         "code": decision.rule.code,
@@ -346,25 +341,12 @@ def _destroy(item: InformationItem, actor, decision: DisposalDecision) -> None:
         # The decider is an approver, so engine.withdraw's own check lets them; it
         # also takes the item out of an SOP pass it may be in.
         item = engine.withdraw(item, actor, why)
-    # documents.services.delete_document works only while the item is in its SOP and
-    # for its editors; a destroyed item is neither, so the soft delete happens here,
-    # with the same fields and event.
-    now = timezone.now()
+    # delete_document() is for an editor while the item is in its SOP; a destroyed
+    # item is neither, and the approved decision is the permission.
     documents = list(Document.objects.select_for_update().filter(item=item))
     for document in documents:
         if document.deleted_at is None:
-            document.deleted_at = now
-            document.deleted_by = actor
-            document.delete_reason = why[:300]
-            document.save(update_fields=["deleted_at", "deleted_by", "delete_reason"])
-            activity.record(
-                Verb.DELETE_FILE,
-                actor=actor,
-                item=item,
-                unit=item.holding_unit,
-                note=why,
-                changes={"document": document.title},
-            )
+            record_deletion(document, actor, item, why)
     for document in documents:
         if document.disposed_at is None:
             dispose_document(document, actor, reason=why)

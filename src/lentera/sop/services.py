@@ -32,6 +32,21 @@ def main_unit(item):
     return body._lentera_main_unit
 
 
+def is_member_for(user, item) -> bool:
+    """A member (any role) of the item's holding unit or of its body's PPID Utama."""
+    main = main_unit(item)
+    units = {item.holding_unit_id, main.pk if main is not None else None}
+    return any(m.unit_id in units for m in memberships_of(user))
+
+
+def is_approver_for(user, item) -> bool:
+    """An approver (Kepala PPID) of the item's holding unit or of the PPID Utama."""
+    main = main_unit(item)
+    return has_role(user, item.holding_unit, Role.APPROVER) or (
+        main is not None and has_role(user, main, Role.APPROVER)
+    )
+
+
 def performer_unit(item, step: SopStep):
     """The unit whose member performs `step` for `item`."""
     if step.performer_scope == PerformerScope.MAIN_UNIT:
@@ -290,23 +305,30 @@ def reopen(item, actor, note: str = "", *, expected_version: int | None = None):
         item = lock_item(item, expected_version)
         if not can_reopen(actor, item):
             raise NotAllowed(_("You cannot reopen this item."))
-        sop = sop_to_follow(item.holding_unit)
-        activity.record(
-            Verb.REOPEN,
-            actor=actor,
-            item=item,
-            unit=item.holding_unit,
-            note=(note or "").strip(),
-            changes={"sop": [item.sop_id, sop.pk]} if sop.pk != item.sop_id else {},
-        )
-        if item.status == Status.WITHDRAWN:
-            item.status = Status.IN_PROGRESS
-        else:
-            item.in_update = True
-        item.sop = sop
-        item.submitted_by = actor  # who asked for the update may not approve it
-        _enter(item, sop.first_step(), actor)
+        send_through_again(item, actor, Verb.REOPEN, (note or "").strip())
         return item
+
+
+def send_through_again(item, actor, verb: str, note: str) -> None:
+    """Put a documented, published or withdrawn item on the first step of its unit's
+    SOP in use, recording `verb`. The caller holds the item's lock and has decided
+    who may ask (reopen() for a person; the application itself passes actor None)."""
+    sop = sop_to_follow(item.holding_unit)
+    activity.record(
+        verb,
+        actor=actor,
+        item=item,
+        unit=item.holding_unit,
+        note=note,
+        changes={"sop": [item.sop_id, sop.pk]} if sop.pk != item.sop_id else {},
+    )
+    if item.status == Status.WITHDRAWN:
+        item.status = Status.IN_PROGRESS
+    else:
+        item.in_update = True
+    item.sop = sop
+    item.submitted_by = actor  # who asked for the update may not approve it
+    _enter(item, sop.first_step(), actor)
 
 
 def _complete(item, step: SopStep, actor, note: str = "", ticked=()) -> None:
