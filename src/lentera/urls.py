@@ -5,6 +5,7 @@ urlpatterns = [
     path("", include("lentera.portal.urls")),
     path("kantor/", include("lentera.office.urls")),
     path("api/v1/", include("lentera.api.urls")),
+    path("api/3/action/", include("lentera.api.ckan")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
 ]

@@ -6,6 +6,7 @@ from . import (
     views,
     views_calendar,
     views_dashboard,
+    views_editions,
     views_hardcopy,
     views_notifications,
     views_retention,
@@ -64,6 +65,7 @@ urlpatterns = [
         views_hardcopy.hardcopy_edit,
         name="hardcopy-edit",
     ),
+    path("penetapan-dip/baru/", views_editions.edition_new, name="edition-new"),
     path("pemberitahuan/", views_notifications.notification_list, name="notifications"),
     path(
         "pemberitahuan/<int:pk>/",

@@ -1,14 +1,31 @@
 from django.urls import path
 
-from . import views, views_sop
+from . import discovery, exports, feeds, views, views_dip, views_editions, views_search, views_sop
 
 app_name = "portal"
 urlpatterns = [
     path("", views.home, name="home"),
-    path("dip/", views.dip, name="dip"),
+    path("dip/", views_dip.dip, name="dip"),
+    path("dip/<slug:unit>/", views_dip.unit_dip, name="unit-dip"),
+    path("dik/", views_dip.dik, name="dik"),
+    path("dip.csv", exports.dip_csv, name="dip-csv"),
+    path("dip.xlsx", exports.dip_xlsx, name="dip-xlsx"),
+    path("dip.pdf", exports.dip_pdf, name="dip-pdf"),
+    path("penetapan-dip/", views_editions.edition_list, name="editions"),
+    path("penetapan-dip/<int:pk>/", views_editions.edition_detail, name="edition"),
+    path("penetapan-dip/<int:pk>/dip.pdf", views_editions.edition_pdf, name="edition-pdf"),
+    path(
+        "penetapan-dip/<int:pk>/banding/<int:other>/",
+        views_editions.edition_diff,
+        name="edition-diff",
+    ),
     path("informasi/<int:pk>/", views.item_detail, name="item"),
     path("informasi/<int:pk>/berkas/<int:version_id>/", views.download, name="download"),
     path("informasi/<int:pk>/pratinjau/<int:version_id>/", views.thumbnail, name="thumbnail"),
+    path("cari/", views_search.search, name="search"),
+    path("feed/", feeds.feed, name="feed"),
+    path("sitemap.xml", discovery.sitemap, name="sitemap"),
+    path("robots.txt", discovery.robots, name="robots"),
     path("sop/", views_sop.sop_list, name="sop-list"),
     path("sop/<int:pk>/", views_sop.sop_detail, name="sop"),
     path("healthz", views.healthz, name="healthz"),

@@ -1,62 +1,129 @@
 """The public website: only what the DIP lists, only files that were published."""
 
+import json
+from pathlib import PurePosixPath
+
 from django.core.files.storage import default_storage
-from django.core.paginator import Paginator
 from django.db import connection
-from django.http import JsonResponse
+from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, render
+from django.urls import reverse
+from django.utils import translation
+from django.utils.safestring import SafeString, mark_safe
 from django.views.decorators.cache import never_cache
 
 from lentera.documents.selectors import latest_public_versions, public_versions
 from lentera.documents.serving import serve_thumbnail, serve_version
-from lentera.organizations.models import PublicBody
-from lentera.register.constants import Category
+from lentera.register.models import InformationItem
 from lentera.register.selectors import public_items
 
-PAGE_SIZE = 50
+from . import selectors
+
+# Characters that could end a <script> element or open an HTML comment inside one.
+_SCRIPT_ESCAPES = {ord("<"): "\\u003c", ord(">"): "\\u003e", ord("&"): "\\u0026"}
+_OG_LOCALES = {"id": "id_ID", "en": "en_US"}
 
 
-def home(request):
-    items = public_items()
+def home(request: HttpRequest) -> HttpResponse:
+    """Search, the register's size, the serta merta banner and what was listed last."""
     return render(
         request,
         "portal/home.html",
         {
-            "recent": items.order_by("-published_at", "-id")[:8],
-            "bodies": PublicBody.objects.order_by("name"),
-            "total": items.count(),
+            "serta_merta": selectors.serta_merta_banner(),
+            "recent": selectors.recently_listed(),
+            "bodies": selectors.bodies_with_counts(),
+            "total": public_items().count(),
+            "serta_merta_days": selectors.SERTA_MERTA_DAYS,
         },
     )
 
 
-def dip(request):
-    items = public_items()
-    body = None
-    if slug := request.GET.get("badan"):
-        body = get_object_or_404(PublicBody, slug=slug)
-        items = items.filter(holding_unit__body=body)
-    category = request.GET.get("kategori")
-    if category in Category.values and category != Category.EXEMPT:
-        items = items.filter(category=category)
-    page = Paginator(items, PAGE_SIZE).get_page(request.GET.get("halaman"))
+def item_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    """One DIP entry: every column, its files, its publication history and its SOP steps."""
+    item = get_object_or_404(public_items().select_related("retention_rule"), pk=pk)
+    files = latest_public_versions(item)
+    for version in files:
+        version.extension = PurePosixPath(version.original_name).suffix.lstrip(".").upper()
+    record = selectors.publication_record(item)
     return render(
         request,
-        "portal/dip.html",
+        "portal/item.html",
         {
-            "page": page,
-            "body": body,
-            "bodies": PublicBody.objects.order_by("name"),
-            "category": category,
-            "categories": [c for c in Category if c != Category.EXEMPT],
+            "item": item,
+            "versions": files,
+            "history": list(public_versions(item).order_by("published_at", "number", "id")),
+            "record": record,
+            "structured_data": structured_data(request, item, files, record),
+            **_sharing_meta(request, item, files),
         },
     )
 
 
-def item_detail(request, pk):
-    item = get_object_or_404(public_items(), pk=pk)
-    return render(
-        request, "portal/item.html", {"item": item, "versions": latest_public_versions(item)}
-    )
+def _sharing_meta(request: HttpRequest, item: InformationItem, files) -> dict:
+    """What OpenGraph needs: the page's absolute address, a locale and a preview image."""
+    language = translation.get_language() or "id"
+    preview = next((v for v in files if v.thumbnail), None)
+    return {
+        "page_url": request.build_absolute_uri(reverse("portal:item", args=[item.pk])),
+        "og_locale": _OG_LOCALES.get(language, translation.to_locale(language)),
+        "image_url": request.build_absolute_uri(
+            reverse("portal:thumbnail", args=[item.pk, preview.pk])
+        )
+        if preview
+        else "",
+    }
+
+
+def structured_data(request: HttpRequest, item: InformationItem, files, record) -> SafeString:
+    """schema.org JSON-LD for an item, safe to put inside a <script> element."""
+    body = item.holding_unit.body
+    publisher = {"@type": "GovernmentOrganization", "name": body.name}
+    if body.website:
+        publisher["url"] = body.website
+    listed = item.listed_at or item.published_at
+    first = record.first_listed or listed
+    url = request.build_absolute_uri(reverse("portal:item", args=[item.pk]))
+    data = {
+        "@context": "https://schema.org",
+        "@type": "Dataset",
+        "@id": url,
+        "url": url,
+        "identifier": str(item.pk),
+        "name": item.title,
+        "description": item.summary,
+        "keywords": [str(item.get_category_display())],
+        "temporalCoverage": str(item.year),
+        "inLanguage": "id",
+        "isAccessibleForFree": True,
+        "publisher": publisher,
+        "creator": {
+            "@type": "GovernmentOrganization",
+            "name": item.holding_unit.name,
+            "parentOrganization": {"@type": "GovernmentOrganization", "name": body.name},
+        },
+        "distribution": [
+            {
+                "@type": "DataDownload",
+                "name": version.document.title,
+                "contentUrl": request.build_absolute_uri(
+                    reverse("portal:download", args=[item.pk, version.pk])
+                ),
+                "encodingFormat": version.content_type,
+                "contentSize": f"{version.size} B",
+                "sha256": version.sha256,
+                "uploadDate": version.published_at.isoformat(),
+            }
+            for version in files
+        ],
+    }
+    if item.made_on:
+        data["dateCreated"] = item.made_on.isoformat()
+    if first:
+        data["datePublished"] = first.isoformat()
+    if listed:
+        data["dateModified"] = listed.isoformat()
+    return mark_safe(json.dumps(data, ensure_ascii=False).translate(_SCRIPT_ESCAPES))  # noqa: S308
 
 
 def download(request, pk, version_id):

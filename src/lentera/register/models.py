@@ -86,6 +86,9 @@ class InformationItem(models.Model):
         help_text=_("For periodic (berkala) information: how often it is updated; 0 for none."),
     )
     published_at = models.DateTimeField(_("published at"), null=True, blank=True)
+    # When the DIP entry last changed: published, or documented without files online.
+    # Feeds, the sitemap and "newest first" read it.
+    listed_at = models.DateTimeField(_("listed in the DIP at"), null=True, blank=True)
     # Optimistic locking: every write bumps it; a stale write is refused.
     lock_version = models.PositiveIntegerField(default=0)
     # Edits to a listed item that is going through its SOP again: the public keeps
@@ -100,6 +103,7 @@ class InformationItem(models.Model):
         indexes = [
             models.Index(fields=["status", "category"]),
             models.Index(fields=["holding_unit", "status"]),
+            models.Index(fields=["status", "listed_at"]),
         ]
 
     def __str__(self) -> str:
@@ -314,3 +318,45 @@ class DisposalDecision(models.Model):
 
     def __str__(self) -> str:
         return f"{self.item} – {self.get_decision_display()}"
+
+
+class DipEdition(models.Model):
+    """Penetapan DIP: the register of a body as decided on a date, frozen.
+
+    `entries` holds the rows as they stood when the edition was issued; the PDF is
+    rendered from them once and kept with its SHA-256, so the edition never changes."""
+
+    body = models.ForeignKey(
+        "organizations.PublicBody",
+        verbose_name=_("public body"),
+        on_delete=models.PROTECT,
+        related_name="dip_editions",
+    )
+    decree_number = models.CharField(_("decree number"), max_length=120)
+    decided_on = models.DateField(_("date of decree"))
+    signer = models.CharField(_("signed by"), max_length=200)
+    issued_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("issued by"),
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    issued_at = models.DateTimeField(_("issued at"), auto_now_add=True)
+    entries = models.JSONField(_("entries"), default=list)
+    item_count = models.PositiveIntegerField(_("number of entries"), default=0)
+    pdf = models.FileField(_("PDF"), max_length=300, blank=True)
+    pdf_sha256 = models.CharField(_("SHA-256 of the PDF"), max_length=64, blank=True)
+    pdf_size = models.PositiveBigIntegerField(_("size of the PDF in bytes"), default=0)
+
+    class Meta:
+        ordering = ["-decided_on", "-id"]
+        verbose_name = _("DIP edition")
+        verbose_name_plural = _("DIP editions")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["body", "decree_number"], name="dip_edition_decree_unique_per_body"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.body} – {self.decree_number}"

@@ -39,3 +39,23 @@ def work_queue(user) -> QuerySet[InformationItem]:
     return _with_relations(
         InformationItem.objects.filter(current_step__isnull=False).filter(performer_units_q(user))
     ).order_by("step_entered_at")
+
+
+def exempt_items() -> QuerySet[InformationItem]:
+    """Items the DIK lists: documented exempt items (metadata only, never content)."""
+    return _with_relations(
+        InformationItem.objects.filter(status__in=LISTED_STATUSES, category=Category.EXEMPT)
+    ).order_by("holding_unit__body__name", "-year", "title")
+
+
+def filter_register(qs: QuerySet, *, body=None, unit=None, category=None, year=None) -> QuerySet:
+    """Narrow a DIP or DIK queryset to a body, a unit, a category and a year."""
+    if body is not None:
+        qs = qs.filter(holding_unit__body=body)
+    if unit is not None:
+        qs = qs.filter(holding_unit=unit)
+    if category:
+        qs = qs.filter(category=category)
+    if year:
+        qs = qs.filter(year=year)
+    return qs

@@ -62,6 +62,7 @@ class Verb(models.TextChoices):
     DECIDE_DISPOSAL = "decide_disposal", _("approved or rejected a disposal decision")
     CALENDAR = "calendar", _("corrected the working calendar")
     EXEMPTION_ENDED = "exemption_ended", _("exemption period ended; back to review")
+    ISSUE_DIP = "issue_dip", _("issued a DIP edition (Penetapan DIP)")
 
 
 class Check(models.TextChoices):

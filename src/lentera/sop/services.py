@@ -394,6 +394,7 @@ def _publish(item, actor) -> None:
     changes = _apply_update(item)
     item.status = Status.PUBLISHED
     item.published_at = now
+    item.listed_at = now
     # Only the current (newest) version of each live document goes public; older
     # versions stay public only if they were published before.
     newest = DocumentVersion.objects.filter(document=OuterRef("pk")).order_by("-number")
@@ -413,6 +414,7 @@ def _finish(item, actor) -> None:
             changes["status"] = [item.status, Status.DOCUMENTED]
         if item.status != Status.PUBLISHED or item.category == Category.EXEMPT:
             item.status = Status.DOCUMENTED
+            item.listed_at = timezone.now()
         activity.record(
             Verb.DOCUMENT, actor=actor, item=item, unit=item.holding_unit, changes=changes
         )

@@ -6,21 +6,14 @@ from django.urls import reverse
 from lentera.documents.services import add_document
 from lentera.register.constants import Category, Status
 from lentera.sop.services import complete_step
-from lentera.testing import new_item, pdf_upload
-
-
-def publish(world, item):
-    for actor in (world.officer, world.officer, world.approver, world.main_officer):
-        complete_step(item, actor)
-    item.refresh_from_db()
-    return item
+from lentera.testing import new_item, pdf_upload, publish_item
 
 
 @pytest.fixture
 def items(world):
     published = new_item(world, title="Rencana Strategis Biro Kesra 2025-2029")
     published_version = add_document(published, world.officer, pdf_upload("renstra.pdf", "Renstra"))
-    publish(world, published)
+    publish_item(world, published)
 
     draft = new_item(world, title="Draf Rencana Kerja Anggaran 2026")
     draft_version = add_document(draft, world.officer, pdf_upload("rka.pdf", "RKA 2026"))
@@ -28,7 +21,7 @@ def items(world):
 
     exempt = new_item(world, title="Data Pribadi Penerima Bantuan Sosial", category=Category.EXEMPT)
     exempt_version = add_document(exempt, world.officer, pdf_upload("dtks.pdf", "DTKS"))
-    publish(world, exempt)
+    publish_item(world, exempt)
     return {
         "published": (published, published_version),
         "draft": (draft, draft_version),
@@ -43,12 +36,35 @@ def test_exempt_item_finishes_documented_with_no_file_online(items):
     assert version.published_at is None
 
 
-@pytest.mark.parametrize("url", ["/", "/dip/", "/dip/?kategori=dikecualikan", "/dip/?badan=kalbar"])
+@pytest.mark.parametrize(
+    "url",
+    [
+        "/",
+        "/dip/",
+        "/dip/?kategori=dikecualikan",
+        "/dip/?badan=kalbar",
+        "/dip/?unit=biro-kesra&kategori=berkala&tahun=2024",
+        "/dip/biro-kesra/",
+        "/dip/biro-kesra/?halaman=1",
+    ],
+)
 def test_lists_show_only_published(client, items, url):
     page = client.get(url).content.decode()
     assert "Rencana Strategis Biro Kesra" in page
     assert "Draf Rencana Kerja Anggaran" not in page
     assert "Data Pribadi Penerima" not in page
+
+
+@pytest.mark.parametrize("url", ["/dik/", "/dik/?badan=kalbar", "/dik/?unit=biro-kesra"])
+def test_dik_lists_the_exempt_item_without_its_content_or_files(client, items, url):
+    exempt, version = items["exempt"]
+    page = client.get(url).content.decode()
+    assert exempt.title in page
+    assert exempt.summary not in page
+    assert version.original_name not in page
+    assert reverse("portal:item", args=[exempt.pk]) not in page
+    assert "Rencana Strategis Biro Kesra" not in page
+    assert "Draf Rencana Kerja Anggaran" not in page
 
 
 def test_published_item_page_offers_its_file(client, items):

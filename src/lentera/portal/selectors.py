@@ -1,0 +1,156 @@
+"""Read queries for the public register pages: the DIP, the DIK, an item, the home page."""
+
+import datetime
+from dataclasses import dataclass, replace
+
+from django.db.models import Count, Exists, F, IntegerField, OuterRef, Prefetch, QuerySet, Subquery
+from django.db.models.functions import Coalesce
+from django.utils import timezone
+
+from lentera.documents.selectors import public_versions
+from lentera.organizations.models import PublicBody, Unit
+from lentera.register.constants import Category
+from lentera.register.dip_table import DIP_ORDER
+from lentera.register.models import ClassificationDecision, InformationItem
+from lentera.register.selectors import exempt_items, public_items
+from lentera.sop.constants import Verb
+from lentera.sop.models import ActivityEvent
+
+from .filters import RegisterFilter
+
+# The home page's serta merta banner shows immediate information listed this recently.
+SERTA_MERTA_DAYS = 30
+SERTA_MERTA_LIMIT = 5
+RECENT_LIMIT = 8
+
+# One stable order, so a URL always shows the same rows (the DIP's is shared with exports).
+DIK_ORDER = ("holding_unit__body__name", "holding_unit__name", "-year", "title", "id")
+
+
+def with_files_online(items: QuerySet[InformationItem]) -> QuerySet[InformationItem]:
+    """Annotate `files_online`: how many of an item's documents have a published version."""
+    online = (
+        public_versions()
+        .filter(document__item=OuterRef("pk"))
+        .order_by()
+        .values("document__item")
+        .annotate(n=Count("document", distinct=True))
+        .values("n")
+    )
+    return items.annotate(files_online=Coalesce(Subquery(online, output_field=IntegerField()), 0))
+
+
+def dip_items(register_filter: RegisterFilter) -> QuerySet[InformationItem]:
+    """The DIP rows a filter selects, in the published order, with `files_online`."""
+    # Only the unit and body are shown: the SOP joins of public_items() would slow the sort.
+    items = register_filter.apply(public_items()).select_related(None)
+    items = items.select_related("holding_unit__body").defer("pending_changes")
+    return with_files_online(items).order_by(*DIP_ORDER)
+
+
+def dik_items(register_filter: RegisterFilter) -> QuerySet[InformationItem]:
+    """The DIK rows a filter selects; each item's decisions newest first in `decisions`.
+
+    Only the columns the DIK shows are loaded: never the summary, never the files."""
+    decisions = ClassificationDecision.objects.only(
+        "item_id", "ground", "statute", "decree_number", "decided_on", "exempt_until"
+    ).order_by("-decided_on", "-id")
+    # A category filter means nothing for the DIK: every row is exempt.
+    items = replace(register_filter, category="").apply(exempt_items())
+    return (
+        items.select_related(None)
+        .select_related("holding_unit__body")
+        .defer("summary", "pending_changes")
+        .prefetch_related(Prefetch("classifications", decisions, to_attr="decisions"))
+        .order_by(*DIK_ORDER)
+    )
+
+
+def year_choices(items: QuerySet[InformationItem], register_filter: RegisterFilter) -> list[int]:
+    """The years of the listed items within the filter's body or unit, newest first."""
+    scoped = replace(register_filter, category="", year=None).apply(items)
+    return list(scoped.order_by("-year").values_list("year", flat=True).distinct())
+
+
+def unit_choices(items: QuerySet[InformationItem], register_filter: RegisterFilter) -> list[Unit]:
+    """Units holding listed items (within the filter's body), for the unit filter."""
+    holding = items.filter(holding_unit=OuterRef("pk"))
+    units = Unit.objects.filter(Exists(holding)).select_related("body")
+    if register_filter.body is not None:
+        units = units.filter(body=register_filter.body)
+    return list(units.order_by("body__name", "name"))
+
+
+@dataclass
+class PublicationRecord:
+    """The public history of an item: when it was listed or published, and its SOP steps."""
+
+    listings: list[ActivityEvent]  # publish and document events, oldest first
+    steps: list[ActivityEvent]  # completed SOP steps, oldest first, with `step` loaded
+
+    @property
+    def first_listed(self) -> datetime.datetime | None:
+        return self.listings[0].created_at if self.listings else None
+
+
+def publication_record(item: InformationItem) -> PublicationRecord:
+    """Read the item's listings and completed steps from the activity log, in one query.
+
+    Only the verb, step and time are loaded: the public never sees actors or notes."""
+    events = (
+        ActivityEvent.objects.filter(
+            item=item, verb__in=(Verb.COMPLETE, Verb.PUBLISH, Verb.DOCUMENT)
+        )
+        .select_related("step")
+        .only(
+            "verb",
+            "created_at",
+            "item",
+            "step",
+            "step__number",
+            "step__activity",
+            "step__performer_label",
+            "step__sop",
+        )
+        .order_by("created_at", "id")
+    )
+    listings, steps = [], []
+    for event in events:
+        if event.verb == Verb.COMPLETE:
+            if event.step_id is not None:
+                steps.append(event)
+        else:
+            listings.append(event)
+    return PublicationRecord(listings=listings, steps=steps)
+
+
+def bodies_with_counts() -> QuerySet[PublicBody]:
+    """Every public body with `entries`, the number of its DIP entries."""
+    entries = (
+        public_items()
+        .filter(holding_unit__body=OuterRef("pk"))
+        .order_by()
+        .values("holding_unit__body")
+        .annotate(n=Count("pk"))
+        .values("n")
+    )
+    return PublicBody.objects.annotate(
+        entries=Coalesce(Subquery(entries, output_field=IntegerField()), 0)
+    ).order_by("name")
+
+
+def _entries() -> QuerySet[InformationItem]:
+    """Public items with the unit and body a short listing shows."""
+    return public_items().select_related(None).select_related("holding_unit__body")
+
+
+def recently_listed(limit: int = RECENT_LIMIT) -> QuerySet[InformationItem]:
+    """The DIP entries that changed last, newest first."""
+    return _entries().order_by(F("listed_at").desc(nulls_last=True), "-id")[:limit]
+
+
+def serta_merta_banner(now: datetime.datetime | None = None) -> list[InformationItem]:
+    """Immediate (serta merta) information listed within SERTA_MERTA_DAYS, newest first."""
+    since = (now or timezone.now()) - datetime.timedelta(days=SERTA_MERTA_DAYS)
+    items = _entries().filter(category=Category.IMMEDIATE, listed_at__gte=since)
+    return list(items.order_by("-listed_at", "-id")[:SERTA_MERTA_LIMIT])

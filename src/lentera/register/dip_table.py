@@ -1,0 +1,210 @@
+"""The DIP as plain rows: the seven Perki 1/2021 columns, shared by exports and editions.
+
+The DIP is an official Indonesian document, so its column names, category headings and
+cell wording are fixed Indonesian text here, never translated: an export or an edition
+reads the same whatever language its reader's browser asks for, and a frozen edition
+does not depend on the language of whoever issued it.
+"""
+
+import datetime
+from collections.abc import Iterable, Iterator
+
+from django.db.models import Exists, OuterRef, QuerySet
+
+from .constants import Category
+
+# The seven columns of Perki 1/2021, in the order of its table.
+HEADINGS = (
+    "Nomor",
+    "Ringkasan isi informasi",
+    "Pejabat atau unit yang menguasai informasi",
+    "Penanggung jawab pembuatan atau penerbitan informasi",
+    "Waktu dan tempat pembuatan informasi",
+    "Bentuk informasi yang tersedia",
+    "Jangka waktu penyimpanan atau retensi arsip",
+)
+# What the machine-readable exports add after the seven columns.
+EXTRA_HEADINGS = ("Kategori", "Tahun", "Tautan")
+
+CATEGORY_NAMES = {
+    Category.PERIODIC: "Berkala",
+    Category.IMMEDIATE: "Serta merta",
+    Category.ON_DEMAND: "Setiap saat",
+}
+# Group headings of the official table (UU 14/2008 Pasal 9, 10 and 11).
+CATEGORY_HEADINGS = {
+    Category.PERIODIC: "Informasi yang wajib disediakan dan diumumkan secara berkala",
+    Category.IMMEDIATE: "Informasi yang wajib diumumkan secara serta merta",
+    Category.ON_DEMAND: "Informasi yang wajib tersedia setiap saat",
+}
+
+# The order of the DIP pages. The category codes sort alphabetically in the order of
+# Pasal 9, 10 and 11 (berkala < serta_merta < setiap_saat).
+DIP_ORDER = ("category", "holding_unit__body__name", "holding_unit__name", "-year", "title", "id")
+
+ONLINE = "Softcopy (unduh daring)"
+ON_REQUEST = "Softcopy (tersedia atas permintaan)"
+HARDCOPY = "Hardcopy"
+
+# Fields of a row that an edition compares, with the name it shows for each.
+COMPARED = {
+    "title": "Judul",
+    "summary": HEADINGS[1],
+    "unit": HEADINGS[2],
+    "body": "Badan Publik",
+    "responsible": HEADINGS[3],
+    "made": HEADINGS[4],
+    "forms": HEADINGS[5],
+    "retention": HEADINGS[6],
+    "category": "Kategori",
+    "year": "Tahun",
+}
+
+_MONTHS = (
+    "Januari",
+    "Februari",
+    "Maret",
+    "April",
+    "Mei",
+    "Juni",
+    "Juli",
+    "Agustus",
+    "September",
+    "Oktober",
+    "November",
+    "Desember",
+)
+
+
+def indonesian_date(day: datetime.date) -> str:
+    """`14 Februari 2025`, whatever the active language."""
+    return f"{day.day} {_MONTHS[day.month - 1]} {day.year}"
+
+
+def dip_queryset(items: QuerySet) -> QuerySet:
+    """`items` (public items, already filtered) in DIP order, flagged `files_online`."""
+    from lentera.documents.selectors import public_versions
+
+    online = public_versions().filter(document__item=OuterRef("pk"))
+    return (
+        items.select_related(None)
+        .select_related("holding_unit__body")
+        .annotate(files_online=Exists(online))
+        .order_by(*DIP_ORDER)
+    )
+
+
+def row_of(item) -> dict:
+    """One item as a row of plain values (what an edition freezes)."""
+    made = indonesian_date(item.made_on) if item.made_on else str(item.year)
+    if item.made_place:
+        made += f", {item.made_place}"
+    forms = []
+    if item.files_online:
+        forms.append(ONLINE)
+    elif item.form_softcopy:
+        forms.append(ON_REQUEST)
+    if item.form_hardcopy:
+        forms.append(HARDCOPY)
+    return {
+        "id": item.pk,
+        "title": item.title,
+        "summary": item.summary,
+        "unit": item.holding_unit.name,
+        "body": item.holding_unit.body.name,
+        "responsible": item.responsible_official,
+        "made": made,
+        "forms": "; ".join(forms) or "-",
+        "retention": item.retention_period,
+        "category": item.category,
+        "year": item.year,
+    }
+
+
+def rows(items: QuerySet, *, chunk_size: int = 2000) -> Iterator[dict]:
+    """The rows of `items` in DIP order, read in chunks (constant memory)."""
+    for item in dip_queryset(items).iterator(chunk_size=chunk_size):
+        yield row_of(item)
+
+
+def holder(row: dict, *, with_body: bool) -> str:
+    return f"{row['unit']}, {row['body']}" if with_body else row["unit"]
+
+
+def cells(row: dict, number: int, *, with_body: bool) -> list:
+    """The seven columns of one row as an official table shows them."""
+    return [
+        number,
+        f"{row['title']}\n{row['summary']}",
+        holder(row, with_body=with_body),
+        row["responsible"],
+        row["made"],
+        row["forms"],
+        row["retention"],
+    ]
+
+
+def item_path(item_id: int) -> str:
+    from django.urls import reverse
+
+    return reverse("portal:item", args=[item_id])
+
+
+def grouped(rows: Iterable[dict]) -> list[dict]:
+    """Rows (already in DIP order) numbered and grouped under their category heading."""
+    groups: list[dict] = []
+    for number, row in enumerate(rows, start=1):
+        if not groups or groups[-1]["category"] != row["category"]:
+            category = row["category"]
+            groups.append(
+                {
+                    "category": category,
+                    "heading": CATEGORY_HEADINGS.get(category, category),
+                    "rows": [],
+                }
+            )
+        groups[-1]["rows"].append({"number": number, **row})
+    return groups
+
+
+PDF_TEMPLATE = "portal/dip_pdf.html"
+
+
+def render_pdf(
+    rows: Iterable[dict],
+    *,
+    body=None,
+    unit=None,
+    filters: str = "",
+    edition=None,
+    site: str = "",
+    today: datetime.date | None = None,
+) -> bytes:
+    """The official DIP table (A4 landscape) as PDF bytes; `edition` adds its decree."""
+    from django.template.loader import render_to_string
+    from django.utils import timezone
+    from weasyprint import HTML
+
+    today = today or timezone.localdate()
+    name = body.name if body else "Seluruh Badan Publik"
+    if edition is not None:
+        footer = f"Penetapan DIP {name} · Keputusan Nomor {edition.decree_number}"
+    else:
+        footer = f"Daftar Informasi Publik {name} · keadaan per {indonesian_date(today)}"
+    html = render_to_string(
+        PDF_TEMPLATE,
+        {
+            "headings": HEADINGS,
+            "groups": grouped(rows),
+            "body": body,
+            "unit": unit,
+            "with_body": body is None,
+            "filters": filters,
+            "edition": edition,
+            "decided_on": indonesian_date(edition.decided_on) if edition else "",
+            "today": indonesian_date(today),
+            "footer": footer,
+            "site": site.rstrip("/"),
+        },
+    )
+    return HTML(string=html).write_pdf()

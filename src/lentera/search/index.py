@@ -1,0 +1,142 @@
+"""What goes into the search index: only what the public DIP shows.
+
+An entry is rebuilt from the database after the commit that changes an item, a
+document or a version (signals.py), so the index never runs ahead of the register."""
+
+import threading
+from collections.abc import Iterable, Iterator
+
+from django.db import transaction
+
+from lentera.documents.models import DocumentVersion
+from lentera.register.models import InformationItem
+from lentera.register.selectors import public_items
+
+from . import engine
+from .models import SearchEntry
+from .text import file_type_bit, file_type_of
+
+# Characters of a file's text that are indexed: enough for every real document's
+# words, and within PostgreSQL's 1 MB tsvector limit.
+MAX_FILE_TEXT = 200_000
+CHUNK = 500
+
+_pending = threading.local()
+
+
+def schedule(item_id: int) -> None:
+    """Refresh the entry of `item_id` once the current transaction commits."""
+    ids = getattr(_pending, "ids", None)
+    if ids is None:
+        ids = _pending.ids = set()
+    ids.add(item_id)
+    # Every call registers a flush; the first to run takes all the ids, the rest find
+    # none. Ids of a rolled-back transaction are refreshed later, which is harmless.
+    transaction.on_commit(_flush, robust=True)
+
+
+def _flush() -> None:
+    ids, _pending.ids = getattr(_pending, "ids", None) or set(), set()
+    if ids:
+        refresh(ids)
+
+
+def refresh(item_ids: Iterable[int]) -> None:
+    """Bring the entries of these items in line with what the public sees now."""
+    item_ids = sorted(set(item_ids))
+    with transaction.atomic():
+        entries = list(_build(public_items().filter(pk__in=item_ids)))
+        _remove(item_ids)
+        _write(entries)
+
+
+def rebuild(progress=None) -> int:
+    """Empty the index and fill it from every public item; returns the count.
+
+    `progress` is called with the number of items written after each chunk."""
+    queryset = public_items().order_by("pk")
+    written = 0
+    with transaction.atomic():
+        SearchEntry.objects.all().delete()
+        engine.backend().clear()
+        ids = list(queryset.values_list("pk", flat=True))
+        for start in range(0, len(ids), CHUNK):
+            entries = list(_build(queryset.filter(pk__in=ids[start : start + CHUNK])))
+            _write(entries)
+            written += len(entries)
+            if progress:
+                progress(len(entries))
+    return written
+
+
+def _remove(item_ids: list[int]) -> None:
+    entries = SearchEntry.objects.filter(item_id__in=item_ids)
+    keys = list(entries.values_list("sort_key", flat=True))
+    entries.delete()
+    engine.backend().delete(keys)
+
+
+def _write(entries: list[SearchEntry]) -> None:
+    if entries:
+        SearchEntry.objects.bulk_create(entries)
+        engine.backend().write(entries)
+
+
+def _build(items) -> Iterator[SearchEntry]:
+    items = list(items.select_related("holding_unit__body"))
+    files = _public_files([item.pk for item in items])
+    for item in items:
+        yield _entry(item, files.get(item.pk, []))
+
+
+def _public_files(item_ids: list[int]) -> dict[int, list[tuple]]:
+    """item id -> [(document title, file name, text)] of each document's newest public version."""
+    # The items are public already (from public_items()); the published-version rules
+    # are public_versions()'s own, without its subquery over every public item.
+    rows = (
+        DocumentVersion.objects.filter(
+            published_at__isnull=False,
+            document__deleted_at__isnull=True,
+            document__item_id__in=item_ids,
+        )
+        .order_by("document_id", "-number")
+        .values_list("document__item_id", "document_id", "document__title", "original_name", "text")
+    )
+    files, seen = {}, set()
+    for item_id, document_id, title, name, text in rows:  # newest version first
+        if document_id not in seen:
+            seen.add(document_id)
+            files.setdefault(item_id, []).append((title, name, text))
+    return files
+
+
+def _entry(item: InformationItem, files: list[tuple]) -> SearchEntry:
+    unit = item.holding_unit
+    meta = [unit.name, unit.short_name, unit.body.name, item.responsible_official]
+    meta += [item.made_place, item.legal_basis] + [title for title, _, _ in files]
+    file_text, file_types = [], 0
+    for _, name, text in files:
+        file_types |= file_type_bit(file_type_of(name))
+        if text:
+            file_text.append(text)
+    listed_at = item.listed_at or item.published_at or item.updated_at
+    return SearchEntry(
+        item=item,
+        sort_key=sort_key(listed_at, item.pk),
+        body_id=unit.body_id,
+        unit_id=unit.pk,
+        category=item.category,
+        year=item.year,
+        listed_at=listed_at,
+        title=item.title,
+        summary=item.summary,
+        meta="\n".join(part for part in meta if part),
+        file_text="\n\n".join(file_text)[:MAX_FILE_TEXT],
+        file_types=file_types,
+    )
+
+
+def sort_key(listed_at, item_id: int) -> int:
+    """Orders entries like listed_at (to the second), then by item id: an integer an
+    engine can walk backwards to read the newest entries first."""
+    return (int(listed_at.timestamp()) << 24) | (item_id & 0xFFFFFF)

@@ -1,0 +1,136 @@
+"""Search finds public entries by their Indonesian words, ranked, faceted, highlighted."""
+
+import pytest
+from django.core.management import call_command
+
+from lentera.register.constants import Category
+from lentera.register.models import InformationItem
+from lentera.search import SearchQuery, engine, index, search
+from lentera.search.models import SearchEntry
+from lentera.search.parse import parse
+
+pytestmark = pytest.mark.django_db
+
+
+def titles(result) -> list[str]:
+    return [hit.title for hit in result.hits]
+
+
+def test_finds_an_entry_by_another_form_of_its_words(listed):
+    listed(title="Daftar Permohonan Informasi Publik 2024", summary="Rekap permohonan.")
+    for words in ("dimohonkan", "permohonan", "MOHON", "informasi publik"):
+        assert titles(search(SearchQuery(text=words))) == [
+            "Daftar Permohonan Informasi Publik 2024"
+        ]
+
+
+def test_stop_words_do_not_narrow_or_widen_a_search(listed):
+    listed(title="Rencana Kerja Dinas Sosial", summary="Program dan kegiatan tahun depan.")
+    listed(title="Laporan Keuangan", summary="Neraca yang diaudit.")
+    assert titles(search(SearchQuery(text="rencana yang dan untuk"))) == [
+        "Rencana Kerja Dinas Sosial"
+    ]
+    assert not parse("yang dan untuk dari")  # only stop words: nothing to look for
+
+
+def test_finds_words_of_the_published_file_and_highlights_them(listed):
+    listed(
+        title="Laporan Realisasi Anggaran",
+        summary="Realisasi belanja daerah.",
+        file_text="Halaman 1. Belanja hibah untuk rumah ibadah meningkat tajam pada triwulan III.",
+    )
+    result = search(SearchQuery(text="ibadah"))
+    assert titles(result) == ["Laporan Realisasi Anggaran"]
+    assert "<mark>ibadah</mark>" in result.hits[0].snippet
+
+
+def test_snippet_marks_every_form_of_a_word_and_escapes_the_rest(listed):
+    listed(title="Pengumuman <Penting>", summary="Pengumuman seleksi: diumumkan & umumkan segera.")
+    hit = search(SearchQuery(text="umum")).hits[0]
+    assert hit.title_html == "<mark>Pengumuman</mark> &lt;Penting&gt;"
+    assert "<mark>diumumkan</mark> &amp; <mark>umumkan</mark>" in hit.snippet
+
+
+def test_ranks_title_above_summary_above_file_text(listed):
+    listed(
+        title="Laporan Tahunan Dinas",
+        summary="Ringkasan kegiatan.",
+        file_text="sanitasi " * 40 + "air bersih dan sanitasi lingkungan",
+    )
+    listed(title="Profil Dinas Kesehatan", summary="Program sanitasi total berbasis masyarakat.")
+    listed(title="Sanitasi Lingkungan Permukiman", summary="Data desa.")
+    assert titles(search(SearchQuery(text="sanitasi"))) == [
+        "Sanitasi Lingkungan Permukiman",
+        "Profil Dinas Kesehatan",
+        "Laporan Tahunan Dinas",
+    ]
+
+
+def test_phrase_needs_the_words_together(listed):
+    listed(title="Laporan Keuangan Daerah", summary="Neraca.")
+    listed(title="Keuangan Desa", summary="Laporan dana desa.")
+    assert titles(search(SearchQuery(text='"laporan keuangan"'))) == ["Laporan Keuangan Daerah"]
+    assert len(search(SearchQuery(text="laporan keuangan")).hits) == 2
+
+
+def test_facets_count_and_filters_narrow(world, listed):
+    listed(title="Data Stunting 2023", year=2023, category=Category.PERIODIC)
+    listed(
+        title="Data Stunting 2024",
+        year=2024,
+        category=Category.ON_DEMAND,
+        file_text="Prevalensi stunting per kecamatan.",
+        file_name="stunting.csv",
+    )
+    moved = listed(title="Data Stunting Dinkes", year=2024)
+    InformationItem.objects.filter(pk=moved.pk).update(holding_unit=world.other_unit)
+    index.refresh([moved.pk])
+    result = search(SearchQuery(text="stunting"))
+    assert result.total == 3
+    assert dict(result.facets["category"]) == {Category.PERIODIC: 2, Category.ON_DEMAND: 1}
+    assert dict(result.facets["year"]) == {2024: 2, 2023: 1}
+    assert dict(result.facets["body"]) == {world.body.pk: 3}
+    in_body = search(SearchQuery(text="stunting", body_id=world.body.pk))
+    assert dict(in_body.facets["unit"]) == {world.unit.pk: 2, world.other_unit.pk: 1}
+    assert dict(result.facets["file_type"]) == {"txt": 2, "csv": 1}
+    assert titles(search(SearchQuery(text="stunting", year=2023))) == ["Data Stunting 2023"]
+    assert titles(search(SearchQuery(text="stunting", file_type="csv"))) == ["Data Stunting 2024"]
+    narrowed = search(SearchQuery(text="stunting", unit_id=world.other_unit.pk))
+    assert titles(narrowed) == ["Data Stunting Dinkes"] and narrowed.total == 1
+
+
+def test_sort_by_date_puts_the_newest_first(listed):
+    first = listed(title="Pengumuman Seleksi Tahap 1")
+    listed(title="Pengumuman Seleksi Tahap 2")
+    newest = search(SearchQuery(text="seleksi", sort="date"))
+    assert titles(newest) == ["Pengumuman Seleksi Tahap 2", "Pengumuman Seleksi Tahap 1"]
+    assert newest.hits[1].item_id == first.pk
+
+
+def test_no_words_lists_the_register_newest_first(listed):
+    listed(title="Satu")
+    listed(title="Dua")
+    result = search(SearchQuery(text=""))
+    assert titles(result) == ["Dua", "Satu"] and result.total == 2
+
+
+@pytest.mark.parametrize(
+    "text",
+    ['"', "NEAR(a b)", "a* OR b -c", "kolom:nilai", "^awal", "'; DROP TABLE x; --", "(((", "\x00"],
+)
+def test_search_syntax_in_the_words_is_just_text(listed, text):
+    listed(title="Laporan Kinerja")
+    result = search(SearchQuery(text=text))
+    assert result.total in (0, 1)
+
+
+def test_reindex_rebuilds_the_same_entries(listed):
+    listed(title="Rencana Strategis", file_text="Visi dan misi dinas lima tahun.")
+    listed(title="Rencana Kerja", summary="Tahunan.")
+    before = sorted(SearchEntry.objects.values_list("item_id", "title", "file_text"))
+    SearchEntry.objects.all().delete()
+    engine.backend().clear()
+    assert search(SearchQuery(text="visi")).total == 0
+    call_command("reindex", no_progress=True, verbosity=0)
+    assert sorted(SearchEntry.objects.values_list("item_id", "title", "file_text")) == before
+    assert titles(search(SearchQuery(text="visi misi"))) == ["Rencana Strategis"]
