@@ -6,7 +6,7 @@ import io
 
 import pytest
 from django.core.files.storage import FileSystemStorage, default_storage
-from django.utils import timezone
+from django.utils import timezone, translation
 from pypdf import PdfReader
 
 from lentera.documents.services import add_document
@@ -33,6 +33,13 @@ def published(world, **fields):
     item = new_item(world, **fields)
     add_document(item, world.officer, pdf_upload(f"{item.pk}.pdf", item.title))
     return publish_item(world, item)
+
+
+@pytest.fixture(autouse=True)
+def _english():
+    """The refusals are checked by their English text."""
+    with translation.override("en"):
+        yield
 
 
 @pytest.fixture
