@@ -22,7 +22,7 @@ from django.utils.text import slugify
 from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
 
-from lentera.documents.selectors import public_versions
+from lentera.documents.selectors import latest_public_versions, latest_public_versions_of
 from lentera.organizations.models import PublicBody, Unit
 from lentera.register.constants import Category
 from lentera.register.selectors import filter_register, public_items
@@ -239,19 +239,8 @@ def _package(request: HttpRequest, item, files: list) -> dict:
     }
 
 
-def _public_files(items: list) -> dict[int, list]:
-    """The newest published version of each document, for many items in one query."""
-    files: dict[int, list] = {}
-    seen: set[int] = set()
-    for version in public_versions().filter(document__item__in=[item.pk for item in items]):
-        if version.document_id not in seen:  # versions come newest first per document
-            seen.add(version.document_id)
-            files.setdefault(version.document.item_id, []).append(version)
-    return files
-
-
 def _packages(request: HttpRequest, items: list) -> list[dict]:
-    files = _public_files(items)
+    files = latest_public_versions_of(item.pk for item in items)
     return [_package(request, item, files.get(item.pk, [])) for item in items]
 
 
@@ -312,7 +301,7 @@ def package_show(request: HttpRequest, params: Params) -> dict:
     item = _items().filter(pk=pk).first() if pk is not None else None
     if item is None:
         raise not_found()
-    return _package(request, item, _public_files([item]).get(item.pk, []))
+    return _package(request, item, latest_public_versions(item))
 
 
 @action

@@ -1,6 +1,7 @@
 """Which stored files a person may download."""
 
-from django.db.models import QuerySet
+from django.db.models import Count, IntegerField, OuterRef, QuerySet, Subquery
+from django.db.models.functions import Coalesce
 
 from lentera.organizations.selectors import office_items_q
 from lentera.register.selectors import public_q
@@ -20,12 +21,34 @@ def public_versions(item=None) -> QuerySet[DocumentVersion]:
 
 def latest_public_versions(item) -> list[DocumentVersion]:
     """The newest published version of each document of `item`."""
-    seen, latest = set(), []
-    for version in public_versions(item):
+    return latest_public_versions_of([item.pk]).get(item.pk, [])
+
+
+def latest_public_versions_of(item_ids, *, with_text: bool = False) -> dict[int, list]:
+    """item id -> the newest published version of each of its documents, in one query."""
+    versions = public_versions().filter(document__item_id__in=list(item_ids))
+    if with_text:
+        versions = versions.defer(None)
+    latest: dict[int, list] = {}
+    seen: set[int] = set()
+    for version in versions:  # newest first per document
         if version.document_id not in seen:
             seen.add(version.document_id)
-            latest.append(version)
+            latest.setdefault(version.document.item_id, []).append(version)
     return latest
+
+
+def with_files_online(items: QuerySet) -> QuerySet:
+    """Annotate items with `files_online`: how many of their documents have a public version."""
+    online = (
+        public_versions()
+        .filter(document__item=OuterRef("pk"))
+        .order_by()
+        .values("document__item")
+        .annotate(n=Count("document", distinct=True))
+        .values("n")
+    )
+    return items.annotate(files_online=Coalesce(Subquery(online, output_field=IntegerField()), 0))
 
 
 def office_versions(user) -> QuerySet[DocumentVersion]:

@@ -7,10 +7,9 @@ from django.db.models import Count, Exists, F, IntegerField, OuterRef, Prefetch,
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
-from lentera.documents.selectors import public_versions
 from lentera.organizations.models import PublicBody, Unit
 from lentera.register.constants import Category
-from lentera.register.dip_table import DIP_ORDER
+from lentera.register.dip_table import dip_queryset
 from lentera.register.models import ClassificationDecision, InformationItem
 from lentera.register.selectors import exempt_items, public_items
 from lentera.sop.constants import Verb
@@ -27,25 +26,10 @@ RECENT_LIMIT = 8
 DIK_ORDER = ("holding_unit__body__name", "holding_unit__name", "-year", "title", "id")
 
 
-def with_files_online(items: QuerySet[InformationItem]) -> QuerySet[InformationItem]:
-    """Annotate `files_online`: how many of an item's documents have a published version."""
-    online = (
-        public_versions()
-        .filter(document__item=OuterRef("pk"))
-        .order_by()
-        .values("document__item")
-        .annotate(n=Count("document", distinct=True))
-        .values("n")
-    )
-    return items.annotate(files_online=Coalesce(Subquery(online, output_field=IntegerField()), 0))
-
-
 def dip_items(register_filter: RegisterFilter) -> QuerySet[InformationItem]:
     """The DIP rows a filter selects, in the published order, with `files_online`."""
     # Only the unit and body are shown: the SOP joins of public_items() would slow the sort.
-    items = register_filter.apply(public_items()).select_related(None)
-    items = items.select_related("holding_unit__body").defer("pending_changes")
-    return with_files_online(items).order_by(*DIP_ORDER)
+    return dip_queryset(register_filter.apply(public_items())).defer("pending_changes")
 
 
 def dik_items(register_filter: RegisterFilter) -> QuerySet[InformationItem]:

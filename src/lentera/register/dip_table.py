@@ -9,7 +9,7 @@ does not depend on the language of whoever issued it.
 import datetime
 from collections.abc import Iterable, Iterator
 
-from django.db.models import Exists, OuterRef, QuerySet
+from django.db.models import QuerySet
 
 from .constants import Category
 
@@ -83,15 +83,10 @@ def indonesian_date(day: datetime.date) -> str:
 
 def dip_queryset(items: QuerySet) -> QuerySet:
     """`items` (public items, already filtered) in DIP order, flagged `files_online`."""
-    from lentera.documents.selectors import public_versions
+    from lentera.documents.selectors import with_files_online
 
-    online = public_versions().filter(document__item=OuterRef("pk"))
-    return (
-        items.select_related(None)
-        .select_related("holding_unit__body")
-        .annotate(files_online=Exists(online))
-        .order_by(*DIP_ORDER)
-    )
+    items = items.select_related(None).select_related("holding_unit__body")
+    return with_files_online(items).order_by(*DIP_ORDER)
 
 
 def row_of(item) -> dict:

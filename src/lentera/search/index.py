@@ -8,7 +8,7 @@ from collections.abc import Iterable, Iterator
 
 from django.db import transaction
 
-from lentera.documents.models import DocumentVersion
+from lentera.documents.selectors import latest_public_versions_of
 from lentera.register.models import InformationItem
 from lentera.register.selectors import public_items
 
@@ -91,23 +91,11 @@ def _build(items) -> Iterator[SearchEntry]:
 
 def _public_files(item_ids: list[int]) -> dict[int, list[tuple]]:
     """item id -> [(document title, file name, text)] of each document's newest public version."""
-    # The items are public already (from public_items()); the published-version rules
-    # are public_versions()'s own, without its subquery over every public item.
-    rows = (
-        DocumentVersion.objects.filter(
-            published_at__isnull=False,
-            document__deleted_at__isnull=True,
-            document__item_id__in=item_ids,
-        )
-        .order_by("document_id", "-number")
-        .values_list("document__item_id", "document_id", "document__title", "original_name", "text")
-    )
-    files, seen = {}, set()
-    for item_id, document_id, title, name, text in rows:  # newest version first
-        if document_id not in seen:
-            seen.add(document_id)
-            files.setdefault(item_id, []).append((title, name, text))
-    return files
+    latest = latest_public_versions_of(item_ids, with_text=True)
+    return {
+        item_id: [(v.document.title, v.original_name, v.text) for v in versions]
+        for item_id, versions in latest.items()
+    }
 
 
 def _entry(item: InformationItem, files: list[tuple]) -> SearchEntry:
