@@ -9,6 +9,9 @@ with `lentera reindex`'s code and times a fixed mix of searches through
     .venv/bin/python bench/search.py                          # SQLite, 100,000 items
     .venv/bin/python bench/search.py --postgres postgres://postgres@127.0.0.1:5432/postgres
     .venv/bin/python bench/search.py --items 10000
+    .venv/bin/python bench/search.py --keep                   # keep the database, print where
+    .venv/bin/python bench/search.py --reuse /tmp/lentera-bench-xyz   # measure a kept one again
+    .venv/bin/python bench/search.py --reuse postgres://postgres@127.0.0.1:5432/lentera_bench_123
 """
 
 import argparse
@@ -118,9 +121,9 @@ QUERIES = [
 ]
 
 
-def setup_django(database_url: str | None) -> None:
+def setup_django(database_url: str | None, data_dir: str | None = None) -> None:
     sys.path.insert(0, os.path.join(os.path.dirname(__file__), "..", "src"))
-    os.environ["LENTERA_DATA_DIR"] = tempfile.mkdtemp(prefix="lentera-bench-")
+    os.environ["LENTERA_DATA_DIR"] = data_dir or tempfile.mkdtemp(prefix="lentera-bench-")
     if database_url:
         os.environ["DATABASE_URL"] = database_url
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "lentera.settings")
@@ -249,12 +252,16 @@ def measure(rounds: int) -> dict:
         search(case)
     timings = []
     totals = []
+    by_case = {}
     for _ in range(rounds):
         for case in cases:
             started = time.perf_counter()
             result = search(case)
-            timings.append((time.perf_counter() - started) * 1000)
+            elapsed = (time.perf_counter() - started) * 1000
+            timings.append(elapsed)
             totals.append(result.total)
+            label = describe(case)
+            by_case[label] = max(by_case.get(label, 0), elapsed)
     client = Client()
     page_timings = []
     for text in QUERIES:
@@ -270,7 +277,19 @@ def measure(rounds: int) -> dict:
         "page_p50": statistics.median(page_timings),
         "page_p95": percentile(page_timings, 95),
         "median_hits": statistics.median(totals),
+        "by_case": by_case,
     }
+
+
+def describe(case) -> str:
+    parts = [repr(case.text)]
+    if case.sort == "date":
+        parts.append("by date")
+    if case.category:
+        parts.append(f"{case.category} {case.year}")
+    if case.offset:
+        parts.append(f"from {case.offset}")
+    return " ".join(parts)
 
 
 def main() -> None:
@@ -280,7 +299,17 @@ def main() -> None:
     parser.add_argument(
         "--postgres", metavar="URL", help="a PostgreSQL server's maintenance database URL"
     )
+    parser.add_argument("--keep", action="store_true", help="keep the generated database")
+    parser.add_argument(
+        "--reuse", metavar="DIR_OR_URL", help="measure a database kept by --keep (no generation)"
+    )
     args = parser.parse_args()
+
+    if args.reuse:
+        url = args.reuse if "://" in args.reuse else None
+        setup_django(url, None if url else args.reuse)
+        report(measure(args.rounds), "reused database")
+        return
 
     database_url, drop = None, None
     if args.postgres:
@@ -309,27 +338,36 @@ def main() -> None:
         started = time.perf_counter()
         indexed = index.rebuild()
         rebuild = time.perf_counter() - started
-        if connection.vendor == "postgresql":
-            with connection.cursor() as cursor:
-                cursor.execute("VACUUM ANALYZE")
-        else:
-            with connection.cursor() as cursor:
-                cursor.execute("ANALYZE")
+        with connection.cursor() as cursor:
+            cursor.execute("VACUUM ANALYZE" if connection.vendor == "postgresql" else "ANALYZE")
         print(f"  generated in {generated:.0f} s, indexed in {rebuild:.0f} s", file=sys.stderr)
-        figures = measure(args.rounds)
-        print(
-            f"{connection.vendor}: {indexed} items (generated in {generated:.0f} s, "
-            f"indexed in {rebuild:.0f} s); {figures['searches']} searches: "
-            f"p50 {figures['p50']:.1f} ms, p95 {figures['p95']:.1f} ms, "
-            f"max {figures['max']:.1f} ms; median matches {figures['median_hits']:.0f}; "
-            f"/cari/ page p50 {figures['page_p50']:.1f} ms, p95 {figures['page_p95']:.1f} ms"
+        report(
+            measure(args.rounds),
+            f"{indexed} items (generated in {generated:.0f} s, indexed in {rebuild:.0f} s)",
         )
+        if args.keep:
+            where = database_url or os.environ["LENTERA_DATA_DIR"]
+            print(f"  kept: --reuse {where}", file=sys.stderr)
+            drop = None
     finally:
         if drop:
             from django.db import connections
 
             connections.close_all()
             drop()
+
+
+def report(figures: dict, what: str) -> None:
+    from django.db import connection
+
+    print(
+        f"{connection.vendor}: {what}; {figures['searches']} searches: "
+        f"p50 {figures['p50']:.1f} ms, p95 {figures['p95']:.1f} ms, "
+        f"max {figures['max']:.1f} ms; median matches {figures['median_hits']:.0f}; "
+        f"/cari/ page p50 {figures['page_p50']:.1f} ms, p95 {figures['page_p95']:.1f} ms"
+    )
+    slowest = sorted(figures["by_case"].items(), key=lambda pair: -pair[1])[:5]
+    print("  slowest: " + "; ".join(f"{case} {ms:.0f} ms" for case, ms in slowest))
 
 
 if __name__ == "__main__":

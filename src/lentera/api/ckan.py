@@ -367,6 +367,7 @@ def package_search(request: HttpRequest, params: Params) -> dict:
                 offset=start,
                 limit=rows,
                 facets=False,
+                exact_total=True,  # clients page with start up to count
             )
         )
         ids = [hit.item_id for hit in answer.hits]

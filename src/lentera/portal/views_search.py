@@ -8,8 +8,7 @@ from lentera.organizations.models import PublicBody, Unit
 from lentera.register.constants import Category
 from lentera.search import SearchQuery
 from lentera.search import search as run_search
-from lentera.search.engine import MAX_OFFSET
-from lentera.search.facets import FACET_SAMPLE
+from lentera.search.engine import COUNT_LIMIT
 from lentera.search.text import FILE_TYPES
 
 from .filters import RegisterFilter
@@ -25,7 +24,7 @@ def search(request):
     file_type = file_type if file_type in FILE_TYPES else ""
     number = request.GET.get("halaman", "1")
     number = int(number) if number.isdigit() and 0 < int(number) < 10_000 else 1
-    offset = min((number - 1) * PAGE_SIZE, MAX_OFFSET)
+    offset = min((number - 1) * PAGE_SIZE, COUNT_LIMIT)
     result = run_search(
         SearchQuery(
             text=text,
@@ -39,7 +38,7 @@ def search(request):
             limit=PAGE_SIZE,
         )
     )
-    page = Paginator(range(min(result.total, MAX_OFFSET + PAGE_SIZE)), PAGE_SIZE).get_page(number)
+    page = Paginator(range(result.total), PAGE_SIZE).get_page(number)
     units = Unit.objects.select_related("body").in_bulk(
         [unit_id for unit_id, _count in result.facets.get("unit", [])]
         + [hit.unit_id for hit in result.hits]
@@ -60,7 +59,7 @@ def search(request):
             "page": page,
             "base": base,
             "facets": _facets(result.facets, bodies, units, labels, base),
-            "sample": FACET_SAMPLE,
+            "limit": COUNT_LIMIT,
             "title": _("Search: %(q)s") % {"q": text} if text else _("Search"),
         },
     )

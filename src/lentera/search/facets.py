@@ -1,32 +1,51 @@
-"""Facet counts (category, body or unit, year, file type) from grouped entries."""
+"""Filters and facets: a token per filter value, which both engines index beside the
+words, and the facet counts (category, body or unit, year, file type) of the matches.
+
+A token starts with an underscore, which no word holds (text.WORD_RE), so no word
+typed into the search box can match one."""
 
 from collections import Counter
-
-from django.db import connection
 
 from .query import SearchQuery
 from .text import FILE_TYPES, file_type_bit
 
-# Facets are counted over at most this many of the newest matches, so a word found in
-# most of a large register costs no more than a rarer one; the total stays exact.
-FACET_SAMPLE = 2000
+
+def facet_tokens(entry) -> list[str]:
+    """The tokens of an entry's category, body, unit, year and file types."""
+    tokens = [
+        category_token(entry.category),
+        f"_b{entry.body_id}",
+        f"_u{entry.unit_id}",
+        f"_y{entry.year}",
+    ]
+    return tokens + [f"_t{t}" for t in FILE_TYPES if entry.file_types & file_type_bit(t)]
 
 
-def group_rows(from_where: str, params: list) -> list[tuple]:
-    """(category, body, unit, year, file_types, count) of the entries `from_where` selects."""
-    sql = (
-        "SELECT e.category, e.body_id, e.unit_id, e.year, e.file_types, count(*) "
-        f"{from_where} GROUP BY e.category, e.body_id, e.unit_id, e.year, e.file_types"
-    )
-    with connection.cursor() as cursor:
-        cursor.execute(sql, params)
-        return cursor.fetchall()
+def category_token(category: str) -> str:
+    return "_c" + category
 
 
-def facet_counts(groups: list[tuple], query: SearchQuery) -> dict[str, list[tuple]]:
+def filter_tokens(query: SearchQuery) -> list[str]:
+    """The tokens an entry must hold to pass the query's filters."""
+    tokens = []
+    if query.category:
+        tokens.append(category_token(query.category))
+    if query.body_id:
+        tokens.append(f"_b{int(query.body_id)}")
+    if query.unit_id:
+        tokens.append(f"_u{int(query.unit_id)}")
+    if query.year:
+        tokens.append(f"_y{int(query.year)}")
+    if query.file_type in FILE_TYPES:
+        tokens.append(f"_t{query.file_type}")
+    return tokens
+
+
+def facet_counts(rows: list[tuple], query: SearchQuery) -> dict[str, list[tuple]]:
+    """`rows` are (category, body, unit, year, file_types) of the matches counted."""
     names = ("category", "body", "unit", "year", "file_type")
     counters = {name: Counter() for name in names}
-    for category, body_id, unit_id, year, file_types, n in groups:
+    for (category, body_id, unit_id, year, file_types), n in Counter(rows).items():
         for name, value in zip(names[:4], (category, body_id, unit_id, year), strict=True):
             counters[name][value] += n
         for file_type in FILE_TYPES:

@@ -66,6 +66,7 @@ def rebuild(progress=None) -> int:
             written += len(entries)
             if progress:
                 progress(len(entries))
+        engine.backend().optimize()
     return written
 
 

@@ -18,6 +18,8 @@ class SearchQuery:
     offset: int = 0
     limit: int = 20
     facets: bool = True
+    # Count every match (an API's paging needs it); else up to engine.COUNT_LIMIT.
+    exact_total: bool = False
 
 
 @dataclass(frozen=True)
@@ -39,5 +41,6 @@ class SearchResult:
     total: int
     # facet name ("category", "unit", "year", "file_type") -> [(value, count)], biggest first
     facets: dict[str, list[tuple]] = field(default_factory=dict)
-    # True when the facets were counted over the newest matches only (facets.FACET_SAMPLE)
-    facets_sampled: bool = False
+    # True when there are more matches than `total` (engine.COUNT_LIMIT); the facets
+    # then count the newest COUNT_LIMIT of them.
+    more: bool = False

@@ -1,22 +1,27 @@
 """Highlighted snippets, cut from the public text a SearchEntry holds."""
 
 import re
+from functools import lru_cache
 
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 
-from .text import WORD_RE, fold, stem
+from .text import fold, stem
 
 BEFORE, AFTER = 80, 220  # characters of context around the first match
 SCAN_LIMIT = 300_000  # characters of file text searched for a snippet
 
 
+@lru_cache(maxsize=256)
 def _candidates(stems: frozenset[str]) -> re.Pattern:
     # The Indonesian stemmer only strips affixes and may change a stem's first letter
     # (meN- + pukul = memukul), so every form of a word contains its stem minus the
     # first letter: a cheap regular expression finds the words worth stemming.
     parts = sorted({re.escape(s if len(s) <= 3 else s[1:]) for s in stems}, key=len)
-    return re.compile(r"\b\w*?(?:" + "|".join(parts) + r")\w*", re.IGNORECASE)
+    letters = r"[^\W_]"  # as text.WORD_RE
+    return re.compile(
+        rf"(?<!{letters}){letters}*?(?:" + "|".join(parts) + rf"){letters}*", re.IGNORECASE
+    )
 
 
 def _matches(word: str, stems: frozenset[str]) -> bool:
@@ -28,7 +33,7 @@ def mark(text: str, stems: frozenset[str]) -> SafeString:
     if not stems:
         return escape(text)
     out, last = [], 0
-    for match in WORD_RE.finditer(text):
+    for match in _candidates(stems).finditer(text):
         if _matches(match.group(), stems):
             out.append(escape(text[last : match.start()]))
             out.append("<mark>" + escape(match.group()) + "</mark>")

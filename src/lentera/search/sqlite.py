@@ -1,157 +1,142 @@
-"""SQLite FTS5: stemmed words, plus a token per filter value, in a virtual table whose
-rowid is the entry's sort_key.
+"""SQLite FTS5: stemmed words, plus a token per filter value, in two virtual tables
+whose rowid is the entry's sort_key.
+
+`search_fts` holds every searchable column; `search_head` holds title and summary
+only, so the ranking tiers (the words in the title, then in title and summary) read
+short posting lists instead of those of whole files.
 
 Every read is a MATCH that FTS5 answers from its own index: filters are tokens of
 the `facets` column, newest-first is a backwards walk over rowids that stops after
-a page, and relevance is the same walk over three tiers (the words in the title,
-then in title and summary, then anywhere). Counts are FTS5 counts. No read joins
-the entries table for more than the page it shows."""
+a page, and counts are FTS5 counts. Filter tokens (facets.facet_tokens) hold an
+underscore, which no word does, so a search for words needs no column filter. The
+facet columns of the newest matches come from an index that covers them."""
 
 from django.db import connection
 
-from .facets import FACET_SAMPLE, facet_counts, group_rows
+from .facets import facet_tokens, filter_tokens
 from .parse import Terms
 from .query import SearchQuery
-from .text import FILE_TYPES, file_type_bit, stem, stems
+from .text import stem, stems
 
-TEXT_COLUMNS = "{title summary meta file_text}"
-TIERS = ("{title}", "{title summary}", TEXT_COLUMNS)
+TOKENIZER = "unicode61 remove_diacritics 2 tokenchars '_'"
+TABLES = {
+    "search_fts": "title, summary, meta, file_text, facets",
+    "search_head": "title, summary, facets",
+}
 
 
-def facet_tokens(entry) -> str:
-    tokens = [
-        category_token(entry.category),
-        f"b{entry.body_id}",
-        f"u{entry.unit_id}",
-        f"y{entry.year}",
+def create_tables() -> list[str]:
+    return [
+        f'CREATE VIRTUAL TABLE {name} USING fts5({columns}, tokenize="{TOKENIZER}")'
+        for name, columns in TABLES.items()
     ]
-    tokens += [f"t{t}" for t in FILE_TYPES if entry.file_types & file_type_bit(t)]
-    return " ".join(tokens)
-
-
-def category_token(category: str) -> str:
-    return "c" + category.replace("_", "")  # the tokenizer splits at underscores
 
 
 def write(entries) -> None:
-    rows = [
-        (
-            e.sort_key,
-            " ".join(stems(e.title)),
-            " ".join(stems(e.summary)),
-            " ".join(stems(e.meta)),
-            " ".join(stems(e.file_text)),
-            facet_tokens(e),
-        )
-        for e in entries
-    ]
+    full, head = [], []
+    for e in entries:
+        title, summary = " ".join(stems(e.title)), " ".join(stems(e.summary))
+        facets = " ".join(facet_tokens(e))
+        meta, file_text = " ".join(stems(e.meta)), " ".join(stems(e.file_text))
+        full.append((e.sort_key, title, summary, meta, file_text, facets))
+        head.append((e.sort_key, title, summary, facets))
     with connection.cursor() as cursor:
         cursor.executemany(
             "INSERT INTO search_fts(rowid, title, summary, meta, file_text, facets) "
             "VALUES (%s, %s, %s, %s, %s, %s)",
-            rows,
+            full,
+        )
+        cursor.executemany(
+            "INSERT INTO search_head(rowid, title, summary, facets) VALUES (%s, %s, %s, %s)", head
         )
 
 
 def delete(sort_keys) -> None:
+    rows = [(k,) for k in sort_keys]
     with connection.cursor() as cursor:
-        cursor.executemany("DELETE FROM search_fts WHERE rowid = %s", [(k,) for k in sort_keys])
+        for table in TABLES:
+            cursor.executemany(f"DELETE FROM {table} WHERE rowid = %s", rows)
 
 
 def clear() -> None:
     with connection.cursor() as cursor:
-        cursor.execute("DELETE FROM search_fts")
+        for table in TABLES:
+            cursor.execute(f"DELETE FROM {table}")
+
+
+def optimize() -> None:
+    """Merge each index into one segment: after a rebuild, reads walk one b-tree."""
+    with connection.cursor() as cursor:
+        for table in TABLES:
+            cursor.execute(f"INSERT INTO {table}({table}) VALUES ('optimize')")
 
 
 def text_expression(terms: Terms) -> str:
-    # Stems are \w+ only, so quoting them cannot break the FTS5 syntax.
+    # Stems are letters and digits only, so quoting them cannot break the FTS5 syntax.
     parts = [f'"{stem(w)}"' for w in terms.words]
     parts += ['"' + " ".join(stem(w) for w in phrase) + '"' for phrase in terms.phrases]
     return "(" + " AND ".join(parts) + ")"
 
 
-def filter_tokens(query: SearchQuery) -> list[str]:
-    tokens = []
-    if query.category:
-        tokens.append(category_token(query.category))
-    if query.body_id:
-        tokens.append(f"b{int(query.body_id)}")
-    if query.unit_id:
-        tokens.append(f"u{int(query.unit_id)}")
-    if query.year:
-        tokens.append(f"y{int(query.year)}")
-    if query.file_type in FILE_TYPES:
-        tokens.append(f"t{query.file_type}")
-    return tokens
-
-
 def _match(text: str | None, tokens: list[str]) -> str | None:
     """The MATCH expression; None when there is nothing to match (every row)."""
-    parts = ([f"{{facets}} : ({' AND '.join(tokens)})"] if tokens else []) + (
-        [text] if text else []
-    )
+    quoted = " AND ".join(f'"{token}"' for token in tokens)
+    parts = ([f"{{facets}} : ({quoted})"] if tokens else []) + ([text] if text else [])
     return " AND ".join(parts) or None
 
 
-def _where(expression: str | None) -> tuple[str, list]:
-    return ("WHERE search_fts MATCH %s", [expression]) if expression else ("", [])
+class _Read:
+    """The entries of `table` matching `expression`, without those of search_head
+    matching `exclude`."""
+
+    def __init__(self, table: str, expression: str | None, exclude: str | None = None):
+        where, self.params = [], []
+        if expression:
+            where.append(f"{table} MATCH %s")
+            self.params.append(expression)
+        if exclude:
+            where.append("rowid NOT IN (SELECT rowid FROM search_head WHERE search_head MATCH %s)")
+            self.params.append(exclude)
+        self.sql = f"SELECT rowid FROM {table}" + (" WHERE " + " AND ".join(where) if where else "")
+
+    def newest(self, limit: int, offset: int = 0) -> list[int]:
+        with connection.cursor() as cursor:
+            cursor.execute(
+                f"{self.sql} ORDER BY rowid DESC LIMIT %s OFFSET %s", self.params + [limit, offset]
+            )
+            return [row[0] for row in cursor.fetchall()]
+
+    def count(self) -> int:
+        with connection.cursor() as cursor:
+            cursor.execute(f"SELECT count(*) FROM ({self.sql})", self.params)
+            return cursor.fetchone()[0]
+
+    def facet_rows(self, limit: int) -> list[tuple]:
+        newest = f"{self.sql} ORDER BY rowid DESC LIMIT {int(limit)}"
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "SELECT m.rowid, e.category, e.body_id, e.unit_id, e.year, e.file_types "
+                f"FROM ({newest}) m JOIN search_searchentry e INDEXED BY search_facets "
+                "ON e.sort_key = m.rowid",
+                self.params,
+            )
+            return cursor.fetchall()
 
 
-def _count(expression: str | None) -> int:
-    where, params = _where(expression)
-    with connection.cursor() as cursor:
-        cursor.execute(f"SELECT count(*) FROM search_fts {where}", params)
-        return cursor.fetchone()[0]
+def matches(terms: Terms, query: SearchQuery) -> _Read:
+    text = text_expression(terms) if terms else None
+    return _Read("search_fts", _match(text, filter_tokens(query)))
 
 
-def _newest(expression: str | None, limit: int, offset: int) -> list[int]:
-    where, params = _where(expression)
-    with connection.cursor() as cursor:
-        cursor.execute(
-            f"SELECT rowid FROM search_fts {where} ORDER BY rowid DESC LIMIT %s OFFSET %s",
-            params + [limit, offset],
-        )
-        return [row[0] for row in cursor.fetchall()]
-
-
-def _text(terms: Terms) -> str | None:
-    return f"{TEXT_COLUMNS} : {text_expression(terms)}" if terms else None
-
-
-def ranked_keys(terms: Terms, query: SearchQuery, limit: int, offset: int) -> list[int]:
-    """Sort keys of the page: newest first, or by tier and then newest first."""
+def tiers(terms: Terms, query: SearchQuery, within: list[int] | None) -> tuple[_Read, ...]:
+    """The words in the title; in title and summary; anywhere else. (`within`, the
+    keys of every match when the engine knows them, is not needed: FTS5 finds a rare
+    word as fast.)"""
     text, tokens = text_expression(terms), filter_tokens(query)
-    if query.sort == "date" or not terms:
-        return _newest(_match(_text(terms), tokens), limit, offset)
-    keys, previous = [], None
-    for columns in TIERS:
-        tier = f"{columns} : {text}"
-        expression = _match(tier, tokens)
-        if previous:
-            expression = f"({expression}) NOT ({previous})"
-        previous = tier
-        if offset >= (size := _count(expression)):
-            offset -= size
-            continue
-        keys += _newest(expression, limit - len(keys), offset)
-        offset = 0
-        if len(keys) >= limit:
-            break
-    return keys
-
-
-def count(terms: Terms, query: SearchQuery) -> int:
-    return _count(_match(_text(terms), filter_tokens(query)))
-
-
-def facets(terms: Terms, query: SearchQuery) -> tuple[int, dict[str, list[tuple]], bool]:
-    """The exact total, and the facets counted over the FACET_SAMPLE newest matches
-    (all of them when there are no more; the third value says whether they were cut)."""
-    expression = _match(_text(terms), filter_tokens(query))
-    total = _count(expression)
-    where, params = _where(expression)
-    sample = f"SELECT rowid FROM search_fts {where} ORDER BY rowid DESC LIMIT {FACET_SAMPLE}"
-    groups = group_rows(
-        f"FROM ({sample}) sample JOIN search_searchentry e ON e.sort_key = sample.rowid", params
+    title = _match(f"{{title}} : {text}", tokens)
+    head = _match(f"{{title summary}} : {text}", tokens)
+    return (
+        _Read("search_head", title),
+        _Read("search_head", f"({head}) NOT ({title})"),
+        _Read("search_fts", _match(text, tokens), exclude=head),
     )
-    return total, facet_counts(groups, query), total > FACET_SAMPLE

@@ -6,7 +6,9 @@ from functools import lru_cache
 
 import snowballstemmer
 
-WORD_RE = re.compile(r"\w+")
+# Letters and digits; an underscore separates words, so no word can look like an
+# engine's filter token (sqlite.facet_tokens).
+WORD_RE = re.compile(r"[^\W_]+")
 
 # Function words too common in Indonesian public records to say anything about an
 # entry. PostgreSQL's `indonesian` configuration ships no stop-word list, so this one

@@ -134,3 +134,73 @@ def test_reindex_rebuilds_the_same_entries(listed):
     call_command("reindex", no_progress=True, verbosity=0)
     assert sorted(SearchEntry.objects.values_list("item_id", "title", "file_text")) == before
     assert titles(search(SearchQuery(text="visi misi"))) == ["Rencana Strategis"]
+
+
+@pytest.fixture
+def tiers_of_sanitasi(listed):
+    """Six entries with "sanitasi" in the title, the summary or the file only, each
+    place twice; returns the titles in the order relevance must give them."""
+    for place in ("file", "summary", "title"):
+        for n in (1, 2):
+            listed(
+                title=f"Sanitasi {place} {n}" if place == "title" else f"Dokumen {place} {n}",
+                summary="Program sanitasi desa." if place == "summary" else "Data desa.",
+                file_text="Cakupan sanitasi layak." if place == "file" else "Lampiran.",
+            )
+    return [
+        "Sanitasi title 2",
+        "Sanitasi title 1",
+        "Dokumen summary 2",
+        "Dokumen summary 1",
+        "Dokumen file 2",
+        "Dokumen file 1",
+    ]
+
+
+@pytest.mark.parametrize("count_limit", [1000, 3], ids=["every match known", "more matches"])
+def test_pages_follow_the_tiers_from_any_offset(monkeypatch, tiers_of_sanitasi, count_limit):
+    monkeypatch.setattr(engine, "COUNT_LIMIT", count_limit)
+    assert titles(search(SearchQuery(text="sanitasi", limit=10))) == tiers_of_sanitasi
+    for offset in range(len(tiers_of_sanitasi)):
+        page = search(SearchQuery(text="sanitasi", offset=offset, limit=2))
+        assert titles(page) == tiers_of_sanitasi[offset : offset + 2], offset
+    by_date = search(SearchQuery(text="sanitasi", sort="date", offset=1, limit=2))
+    assert titles(by_date) == ["Sanitasi title 1", "Dokumen summary 2"]
+
+
+def test_above_the_count_limit_the_total_says_more(monkeypatch, tiers_of_sanitasi):
+    monkeypatch.setattr(engine, "COUNT_LIMIT", 4)
+    result = search(SearchQuery(text="sanitasi"))
+    assert result.more and result.total == 4
+    assert sum(n for _, n in result.facets["category"]) == 4  # the 4 newest
+    exact = search(SearchQuery(text="sanitasi", exact_total=True, facets=False))
+    assert exact.total == 6 and exact.facets == {}
+    within = search(SearchQuery(text="sanitasi", year=2099))
+    assert not within.more and within.total == 0
+
+
+def test_filter_tokens_are_not_words(world, listed):
+    item = listed(title="Laporan Kinerja", summary="Capaian.")
+    entry = SearchEntry.objects.get(item=item)
+    for text in (
+        f"b{entry.body_id}",
+        f"_b{entry.body_id}",
+        f"u{entry.unit_id}",
+        f"y{entry.year}",
+        f"c{entry.category}",
+        f"_c{entry.category}",
+        "ttxt",
+        "_ttxt",
+    ):
+        assert search(SearchQuery(text=text)).total == 0, text
+    assert search(SearchQuery(text="laporan_kinerja")).total == 1  # two words
+
+
+def test_a_phrase_in_the_file_text_needs_its_words_side_by_side(listed):
+    listed(title="Berita Acara", file_text="Rapat membahas tindak lanjut hasil pemeriksaan.")
+    listed(title="Notulen", file_text="Tindak tegas; rencana lanjut dibahas kemudian.")
+    listed(title="Rekomendasi", summary="Tindak lanjut hasil pemeriksaan BPK tahun lalu.")
+    assert titles(search(SearchQuery(text='"tindak lanjut"'))) == ["Rekomendasi", "Berita Acara"]
+    three = search(SearchQuery(text='"tindak lanjut hasil pemeriksaan"'))
+    assert sorted(titles(three)) == ["Berita Acara", "Rekomendasi"]
+    assert titles(search(SearchQuery(text='"lanjut tindak"'))) == []

@@ -60,3 +60,19 @@ def test_junk_parameters_give_a_page_not_an_error(client, listed, params):
 def test_an_unknown_body_or_unit_is_not_found(client, db):
     assert client.get(reverse("portal:search"), {"badan": "tidak-ada"}).status_code == 404
     assert client.get(reverse("portal:search"), {"unit": "tidak-ada"}).status_code == 404
+
+
+def test_more_matches_than_are_counted_are_said_so(client, monkeypatch, listed):
+    from lentera.portal import views_search
+    from lentera.search import engine
+
+    monkeypatch.setattr(engine, "COUNT_LIMIT", 2)
+    monkeypatch.setattr(views_search, "COUNT_LIMIT", 2)
+    for n in range(3):
+        listed(title=f"Pengumuman Lelang Nomor {n}")
+    page = get(client, q="lelang")
+    assert "More than 2 results for “lelang”" in page
+    assert "Counted among the 2 newest results." in page
+    assert "add a word or choose a filter" in page
+    assert "More than 2 entries, newest first" in get(client)
+    assert "1 result for “lelang 1”" in get(client, q="lelang 1")  # exact below the limit
