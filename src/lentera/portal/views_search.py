@@ -24,7 +24,8 @@ def search(request):
     file_type = file_type if file_type in FILE_TYPES else ""
     number = request.GET.get("halaman", "1")
     number = int(number) if number.isdigit() and 0 < int(number) < 10_000 else 1
-    offset = min((number - 1) * PAGE_SIZE, COUNT_LIMIT)
+    number = max(1, min(number, COUNT_LIMIT // PAGE_SIZE))  # the results listed stop there
+    offset = (number - 1) * PAGE_SIZE
     result = run_search(
         SearchQuery(
             text=text,

@@ -6,6 +6,8 @@ typed into the search box can match one."""
 
 from collections import Counter
 
+from lentera.register.constants import Category
+
 from .query import SearchQuery
 from .text import FILE_TYPES, file_type_bit
 
@@ -29,6 +31,8 @@ def filter_tokens(query: SearchQuery) -> list[str]:
     """The tokens an entry must hold to pass the query's filters."""
     tokens = []
     if query.category:
+        if query.category not in Category.values:
+            return ["_none"]  # no entry holds it: nothing matches
         tokens.append(category_token(query.category))
     if query.body_id:
         tokens.append(f"_b{int(query.body_id)}")

@@ -32,21 +32,6 @@ _DOCUMENT = " || ".join(
     f"setweight({_VECTOR}, '{weight}')" for weight in "ABCD"
 )  # title, summary, meta, file text
 
-COLUMNS = ("head_title", "head", "pairs")
-HEAD_UP = [
-    statement
-    for column in COLUMNS
-    for statement in (
-        f"ALTER TABLE search_searchentry ADD COLUMN {column} tsvector",
-        f"CREATE INDEX search_{column}_gin ON search_searchentry USING gin ({column})",
-    )
-] + [
-    # A longer list of each column's most common words: the rest count as rare.
-    f"ALTER TABLE search_searchentry ALTER COLUMN {column} SET STATISTICS 1000"
-    for column in ("document", *COLUMNS)
-]
-HEAD_DOWN = [f"ALTER TABLE search_searchentry DROP COLUMN IF EXISTS {column}" for column in COLUMNS]
-
 
 def _clean(text: str) -> str:
     # Our stop words go before PostgreSQL sees the text: its configuration has none.
@@ -62,8 +47,17 @@ def pairs(*texts: str) -> list[str]:
     return sorted(found)
 
 
+# A lexeme holds at most 2,047 bytes; array_to_tsvector does not check. No word is
+# this long: a longer run of letters (an encoded blob, OCR noise) pairs with nothing.
+MAX_WORD = 100
+
+
 def _neighbours(sequence):
-    return zip(sequence, sequence[1:], strict=False)
+    return (
+        (a, b)
+        for a, b in zip(sequence, sequence[1:], strict=False)
+        if len(a) <= MAX_WORD and len(b) <= MAX_WORD
+    )
 
 
 def write(entries) -> None:
@@ -99,7 +93,10 @@ def clear() -> None:
 
 
 def optimize() -> None:
-    """Nothing to do: autovacuum keeps the indexes and their statistics."""
+    """Fresh statistics after a rebuild: the plans depend on how rare each word is.
+    (The columns keep 1,000-entry statistics, set by migration 0003.)"""
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE search_searchentry")
 
 
 class _Read:
@@ -204,17 +201,23 @@ def matches(terms: Terms, query: SearchQuery) -> _Read:
 def tiers(terms: Terms, query: SearchQuery, within: list[int] | None) -> tuple[_Read, ...]:
     """The words in the title; in title and summary; anywhere else. `within`: the
     keys of every match, when the engine knows them all."""
-    tsquery = _tsquery(terms)
-    if tsquery is None:
-        return ()
-    scope, scope_params = (["e.sort_key = ANY(%s)"], [within]) if within is not None else ([], [])
-    wanted = _all(tsquery, _lexemes(filter_tokens(query)))
     rest = matches(terms, query)
+    tsquery = _tsquery(terms)
+    if tsquery is None:  # PostgreSQL dropped every word; the pairs may still match
+        return (rest,)
+    scope, scope_params = (["e.sort_key = ANY(%s)"], [within]) if within is not None else ([], [])
+    head, head_params = list(scope), list(scope_params)
+    if pairs_query := _pairs_query(terms):
+        # A phrase must be a match's phrase: in `head`, the summary's first word
+        # follows the title's last, a pair no entry holds.
+        head.append("e.pairs @@ %s::tsquery")
+        head_params.append(pairs_query)
+    wanted = _all(tsquery, _lexemes(filter_tokens(query)))
     return (
-        _Read([*scope, "e.head_title @@ %s::tsquery"], [*scope_params, wanted]),
+        _Read([*head, "e.head_title @@ %s::tsquery"], [*head_params, wanted]),
         _Read(
-            [*scope, "e.head @@ %s::tsquery", "NOT e.head_title @@ %s::tsquery"],
-            [*scope_params, wanted, tsquery],
+            [*head, "e.head @@ %s::tsquery", "NOT e.head_title @@ %s::tsquery"],
+            [*head_params, wanted, tsquery],
         ),
         _Read(
             [*scope, rest.where, "NOT e.head @@ %s::tsquery"],

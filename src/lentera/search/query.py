@@ -41,6 +41,6 @@ class SearchResult:
     total: int
     # facet name ("category", "unit", "year", "file_type") -> [(value, count)], biggest first
     facets: dict[str, list[tuple]] = field(default_factory=dict)
-    # True when there are more matches than `total` (engine.COUNT_LIMIT); the facets
-    # then count the newest COUNT_LIMIT of them.
+    # True when there are more than engine.COUNT_LIMIT matches: the facets count the
+    # newest COUNT_LIMIT, and `total` is that limit unless the query asked exact_total.
     more: bool = False

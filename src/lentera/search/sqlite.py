@@ -18,18 +18,11 @@ from .parse import Terms
 from .query import SearchQuery
 from .text import stem, stems
 
-TOKENIZER = "unicode61 remove_diacritics 2 tokenchars '_'"
+# Made by migration 0003 with tokenize="unicode61 remove_diacritics 2 tokenchars '_'".
 TABLES = {
     "search_fts": "title, summary, meta, file_text, facets",
     "search_head": "title, summary, facets",
 }
-
-
-def create_tables() -> list[str]:
-    return [
-        f'CREATE VIRTUAL TABLE {name} USING fts5({columns}, tokenize="{TOKENIZER}")'
-        for name, columns in TABLES.items()
-    ]
 
 
 def write(entries) -> None:
@@ -117,7 +110,7 @@ class _Read:
             cursor.execute(
                 "SELECT m.rowid, e.category, e.body_id, e.unit_id, e.year, e.file_types "
                 f"FROM ({newest}) m JOIN search_searchentry e INDEXED BY search_facets "
-                "ON e.sort_key = m.rowid",
+                "ON e.sort_key = m.rowid ORDER BY m.rowid DESC",
                 self.params,
             )
             return cursor.fetchall()

@@ -179,6 +179,13 @@ def test_above_the_count_limit_the_total_says_more(monkeypatch, tiers_of_sanitas
     assert not within.more and within.total == 0
 
 
+def test_an_unknown_category_matches_nothing(listed):
+    listed(title="Laporan Kinerja")
+    for category in ("dikecualikan", 'x" OR "y', "_b1"):
+        assert search(SearchQuery(text="laporan", category=category)).total == 0
+        assert search(SearchQuery(category=category)).total == 0
+
+
 def test_filter_tokens_are_not_words(world, listed):
     item = listed(title="Laporan Kinerja", summary="Capaian.")
     entry = SearchEntry.objects.get(item=item)

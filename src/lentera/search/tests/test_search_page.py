@@ -76,3 +76,6 @@ def test_more_matches_than_are_counted_are_said_so(client, monkeypatch, listed):
     assert "add a word or choose a filter" in page
     assert "More than 2 entries, newest first" in get(client)
     assert "1 result for “lelang 1”" in get(client, q="lelang 1")  # exact below the limit
+    monkeypatch.setattr(views_search, "PAGE_SIZE", 1)
+    last = get(client, q="lelang", halaman=3)  # only 2 can be listed: page 2 at most
+    assert last.count('class="hit"') == 1 and 'start="2"' in last
