@@ -50,6 +50,20 @@ def refresh(item_ids: Iterable[int]) -> None:
         _write(entries)
 
 
+def refresh_held_by(*, unit_id: int | None = None, body_id: int | None = None) -> int:
+    """Refresh every entry of a unit's or a body's items, a chunk at a time."""
+    if unit_id:
+        entries = SearchEntry.objects.filter(unit_id=unit_id)
+    elif body_id:
+        entries = SearchEntry.objects.filter(body_id=body_id)
+    else:
+        return 0
+    ids = sorted(entries.values_list("item_id", flat=True))
+    for start in range(0, len(ids), CHUNK):
+        refresh(ids[start : start + CHUNK])
+    return len(ids)
+
+
 def rebuild(progress=None) -> int:
     """Empty the index and fill it from every public item; returns the count.
 
