@@ -45,7 +45,9 @@ def backend():
 def run(query: SearchQuery) -> SearchResult:
     terms = parse(query.text)
     limit = max(0, min(query.limit, 100))
-    offset = max(0, min(query.offset, MAX_OFFSET))
+    offset = max(0, query.offset)
+    if offset > MAX_OFFSET:  # deeper than anyone may page: no hits, the counts still
+        limit = 0
     engine = backend()
     matches = engine.matches(terms, query)
     # The newest matches, one more than are counted: fewer means these are all of them.

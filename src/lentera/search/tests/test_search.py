@@ -179,6 +179,12 @@ def test_above_the_count_limit_the_total_says_more(monkeypatch, tiers_of_sanitas
     assert not within.more and within.total == 0
 
 
+def test_no_hits_deeper_than_the_deepest_page(listed):
+    listed(title="Laporan Kinerja")
+    deep = search(SearchQuery(text="laporan", offset=engine.MAX_OFFSET + 1))
+    assert deep.hits == [] and deep.total == 1
+
+
 def test_an_unknown_category_matches_nothing(listed):
     listed(title="Laporan Kinerja")
     for category in ("dikecualikan", 'x" OR "y', "_b1"):
