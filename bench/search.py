@@ -18,6 +18,7 @@ import argparse
 import datetime
 import os
 import random
+import shutil
 import statistics
 import sys
 import tempfile
@@ -169,7 +170,7 @@ def generate(count: int, rng: random.Random) -> None:
     batch = 5000
     for start in range(0, count, batch):
         items, texts = [], []
-        for n in range(start, min(count, start + batch)):
+        for _ in range(start, min(count, start + batch)):
             topic = " ".join(rng.sample(TOPICS, rng.choice((1, 2, 2, 3))))
             year = rng.randint(2015, 2026)
             title = f"{rng.choice(DOC_TYPES)} {topic.title()} Tahun {year}"
@@ -350,11 +351,13 @@ def main() -> None:
             print(f"  kept: --reuse {where}", file=sys.stderr)
             drop = None
     finally:
-        if drop:
-            from django.db import connections
+        from django.db import connections
 
-            connections.close_all()
+        connections.close_all()
+        if drop:
             drop()
+        elif not args.keep and not args.postgres:  # the SQLite data directory
+            shutil.rmtree(os.environ["LENTERA_DATA_DIR"], ignore_errors=True)
 
 
 def report(figures: dict, what: str) -> None:
