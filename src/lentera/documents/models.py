@@ -84,6 +84,9 @@ class DocumentVersion(models.Model):
     uploaded_at = models.DateTimeField(_("uploaded at"), auto_now_add=True)
     # Set when the item's publish step completes with this version current.
     published_at = models.DateTimeField(_("published at"), null=True, blank=True)
+    # Taken offline: by a withdrawal, or by a publication that no longer holds its
+    # document. A withdrawn version comes back only if a later approval covers it.
+    withdrawn_at = models.DateTimeField(_("taken offline at"), null=True, blank=True)
 
     # Text extraction (background job): the text is kept for search.
     text_status = models.CharField(

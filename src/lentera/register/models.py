@@ -95,6 +95,13 @@ class InformationItem(models.Model):
     # seeing the columns above until the update passes the publish (or last) step.
     in_update = models.BooleanField(_("update in progress"), default=False)
     pending_changes = models.JSONField(_("proposed changes"), default=dict, blank=True)
+    # The fingerprint of the content the last review or approval of this pass covered
+    # (sop.fingerprint); while it is set the content is frozen, and a publish or store
+    # step refuses unless the content still has it. Cleared when the item next stands
+    # at a collect or input step, and when a pass starts or ends.
+    approved_fingerprint = models.CharField(
+        _("fingerprint of the approved content"), max_length=64, blank=True, editable=False
+    )
 
     class Meta:
         ordering = ["-updated_at", "-id"]
