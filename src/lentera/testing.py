@@ -13,6 +13,7 @@ from lentera.register.constants import Category, ExemptionGround
 from lentera.register.services import can_edit, create_item, record_classification
 from lentera.sop.constants import Check, PerformerRole, PerformerScope
 from lentera.sop.models import Sop, SopStep
+from lentera.sop.policy import is_checking
 from lentera.sop.presets import PRESET_DIR, load_preset
 from lentera.sop.services import complete_step, required_checks
 
@@ -297,7 +298,13 @@ def meet_requirements(world: PresetWorld, item, step: SopStep) -> None:
     """Do what the Kelengkapan of `step` asks before its performer completes it:
     attach a soft copy, record the hard copy's location, classify an exempt item."""
     performer = world.performer(step)
-    doer = performer if performer is not None and can_edit(performer, item) else world.officer
+    # The unit's officer provides what a checking step needs: whoever changes the
+    # content of a pass may not approve it (four eyes).
+    doer = (
+        performer
+        if performer is not None and can_edit(performer, item) and not is_checking(step)
+        else world.officer
+    )
     proposed = item.working_copy()
     checks = required_checks(item, step)
     if Check.SOFTCOPY in checks and proposed.form_softcopy and not item.documents.exists():

@@ -19,7 +19,7 @@ from lentera.documents.services import (
 from lentera.organizations.models import Unit
 from lentera.register.constants import Category, Status
 from lentera.register.selectors import visible_items
-from lentera.register.services import create_item
+from lentera.register.services import create_item, update_item
 from lentera.sop.services import complete_step, reopen, return_to_step, withdraw
 
 from .access import detail, office_item, visible_item
@@ -33,6 +33,7 @@ from .schemas import (
     ItemDetailOut,
     ItemIn,
     ItemListOut,
+    ItemPatchIn,
     MovementIn,
     MovementOut,
     MovementReturnIn,
@@ -121,6 +122,30 @@ def create(request: HttpRequest, payload: ItemIn):
     fields["holding_unit"] = _unit(fields["holding_unit"])
     item = create_item(request.auth, **fields)
     return ninja.Status(201, detail(request, visible_item(request, item.pk)))
+
+
+@router.patch(
+    "/items/{item_id}",
+    response={200: ItemDetailOut, **WRITE_ERRORS},
+    auth=AUTHENTICATED,
+    summary="Change an item's DIP columns",
+    description=(
+        "While the item is in its SOP, by its unit's officers and the current step's "
+        "performer; send only the columns to change, with the `lock_version` you read. "
+        "For a listed item being updated the change is proposed: the public keeps the "
+        "published columns until the update is approved and published. Once a review or "
+        "approval of the current pass has covered the content it is frozen: the answer is "
+        "409 until the item is returned for correction to an earlier step. A stale "
+        "`lock_version` is 409 too. The answer is the item as `GET` shows it."
+    ),
+)
+def patch(request: HttpRequest, item_id: int, payload: ItemPatchIn):
+    item = visible_item(request, item_id)
+    fields = payload.dict(exclude_unset=True, exclude={"lock_version"})
+    if "holding_unit" in fields:
+        fields["holding_unit"] = _unit(fields["holding_unit"])
+    update_item(item, request.auth, expected_version=payload.lock_version, **fields)
+    return detail(request, visible_item(request, item_id))
 
 
 @router.post(

@@ -146,6 +146,27 @@ class ItemIn(Schema):
     )
 
 
+class ItemPatchIn(Schema):
+    """Any of the columns a person fills in; what is not sent stays as it is."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    lock_version: int = Field(..., description="The item's lock_version as read; stale: 409.")
+    title: str = None
+    summary: str = None
+    holding_unit: str = Field(None, description="Slug of another unit of yours, same body.")
+    responsible_official: str = None
+    made_on: datetime.date | None = None
+    made_place: str = None
+    form_softcopy: bool = None
+    form_hardcopy: bool = None
+    retention_period: str = None
+    category: Category = None
+    legal_basis: str = None
+    year: int = None
+    update_interval_months: int = Field(None, ge=0, le=120)
+
+
 class LockedIn(Schema):
     model_config = ConfigDict(extra="forbid")
 

@@ -6,7 +6,7 @@ over the past weeks with plausible durations, deterministically: most steps fini
 on time, some late, and a few items wait past their due time now. A couple of
 published berkala items get an older publication, so they are due for an update.
 
-Only step timings and the items' step and publication times move; the activity
+Only step timings and the items' step, publication and listing times move; the activity
 log keeps the moments the actions were really recorded (it is hash-chained).
 """
 
@@ -86,7 +86,12 @@ def _rewrite(item, timings, end, calendar: WorkCalendar, rng: random.Random) -> 
     item.step_due_at = last.due_at if last.left_at is None else None
     fields = ["step_entered_at", "step_due_at"]
     if item.published_at is not None:
-        item.published_at = _published_at(timings) or item.published_at
+        published_at = _published_at(timings) or item.published_at
+        if item.listed_at == item.published_at:
+            # Published, it entered the DIP then: the berkala reminder counts from there.
+            item.listed_at = published_at
+            fields.append("listed_at")
+        item.published_at = published_at
         fields.append("published_at")
     # update() leaves updated_at alone: it keeps the moment the item was really saved.
     type(item).objects.filter(pk=item.pk).update(**{name: getattr(item, name) for name in fields})

@@ -15,6 +15,7 @@ from django.contrib.auth import get_user_model
 from django.core import mail
 from django.db import transaction
 from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.db.models.functions import Coalesce
 from django.urls import reverse
 from django.utils import dateformat, timezone, translation
 from django.utils.translation import gettext as _
@@ -23,7 +24,7 @@ from lentera.errors import ActionRefused
 from lentera.organizations.constants import Role
 from lentera.organizations.models import PublicBody
 from lentera.organizations.selectors import office_items_q
-from lentera.register.constants import Category, Status
+from lentera.register.constants import LISTED_STATUSES, Category
 from lentera.register.models import InformationItem
 from lentera.sop import services as engine
 from lentera.sop.constants import PerformerRole
@@ -50,8 +51,8 @@ def add_months(day: datetime.date, months: int) -> datetime.date:
     return day.replace(year=year, month=month + 1, day=min(day.day, last))
 
 
-def _last_day_published_before_due(today: datetime.date, months: int) -> datetime.date:
-    """The latest publication day whose update is due by `today` after `months` months."""
+def _last_day_listed_before_due(today: datetime.date, months: int) -> datetime.date:
+    """The latest listing day whose update is due by `today` after `months` months."""
     earlier = add_months(today, -months)
     if today.day == month_calendar.monthrange(today.year, today.month)[1]:
         # Today ends its month: every later day of that earlier month is due today too.
@@ -203,9 +204,12 @@ def _notify(users, kind: str, key: str, item, timing=None, calendar=None, **fact
 # Occasions
 
 
-def notify_arrival(timing: StepTiming) -> int:
-    """Tell the performers of the timing's step that work has arrived (mailed after commit)."""
-    created = _notify(performers(timing), Kind.ARRIVED, f"arrived:{timing.pk}", timing.item, timing)
+def notify_arrival(timing: StepTiming, *, actor=None) -> int:
+    """Tell the performers of the timing's step that work has arrived (mailed after commit).
+
+    `actor`, who moved the item there, is not told: they passed the work to themselves."""
+    people = [user for user in performers(timing) if actor is None or user.pk != actor.pk]
+    created = _notify(people, Kind.ARRIVED, f"arrived:{timing.pk}", timing.item, timing)
     if created:
         transaction.on_commit(_enqueue_sending)
     return created
@@ -272,35 +276,42 @@ def escalate_overdue(now: datetime.datetime) -> int:
 # Berkala refresh (UU 14/2008 Pasal 9 ayat 3)
 
 
+def last_listed(item: InformationItem) -> datetime.datetime | None:
+    """When a listed item's current period began: when it was last listed in the DIP
+    (documented or published); `published_at` where `listed_at` is empty."""
+    return item.listed_at or item.published_at
+
+
 def refresh_due_on(item: InformationItem, tz=None) -> datetime.date:
-    """The day a published berkala item is due for its next update."""
-    published = timezone.localdate(item.published_at, tz)
-    return add_months(published, item.update_interval_months)
+    """The day a listed berkala item is due for its next update."""
+    listed = timezone.localdate(last_listed(item), tz)
+    return add_months(listed, item.update_interval_months)
 
 
 def stale_berkala_items(user_or_body, today: datetime.date) -> QuerySet[InformationItem]:
-    """Published berkala items, not in an SOP pass, whose update interval has run out by
-    `today`: of a body, or of the units a user sees in the office. Oldest first."""
+    """Listed (documented or published) berkala items, not in an SOP pass, whose update
+    interval has run out by `today`: of a body, or of the units a user sees in the office.
+    Oldest first; each carries `last_listed_at`, the start of its period."""
     if isinstance(user_or_body, PublicBody):
         items = InformationItem.objects.filter(holding_unit__body=user_or_body)
         tz = calendar_for(user_or_body).tz
     else:
         items = InformationItem.objects.filter(office_items_q(user_or_body))
         tz = timezone.get_current_timezone()
-    items = items.filter(
+    items = items.annotate(last_listed_at=Coalesce("listed_at", "published_at")).filter(
         category=Category.PERIODIC,
-        status=Status.PUBLISHED,
+        status__in=LISTED_STATUSES,
         current_step__isnull=True,
-        published_at__isnull=False,
-        update_interval_months__gt=0,  # 0: the unit set no interval
+        last_listed_at__isnull=False,
+        update_interval_months__gt=0,  # 0: no interval (older items; now refused for berkala)
     )
     due = Q(pk__in=[])
     intervals = items.order_by().values_list("update_interval_months", flat=True).distinct()
     for months in intervals:
-        day_after = _last_day_published_before_due(today, months) + datetime.timedelta(days=1)
+        day_after = _last_day_listed_before_due(today, months) + datetime.timedelta(days=1)
         cutoff = datetime.datetime.combine(day_after, datetime.time.min, tzinfo=tz)
-        due |= Q(update_interval_months=months, published_at__lt=cutoff)
-    return items.filter(due).select_related("holding_unit__body").order_by("published_at", "pk")
+        due |= Q(update_interval_months=months, last_listed_at__lt=cutoff)
+    return items.filter(due).select_related("holding_unit__body").order_by("last_listed_at", "pk")
 
 
 def remind_berkala(now: datetime.datetime) -> int:
@@ -309,7 +320,7 @@ def remind_berkala(now: datetime.datetime) -> int:
     for body in PublicBody.objects.all():
         tz = calendar_for(body).tz
         reminded = Notification.objects.filter(
-            item=OuterRef("pk"), kind=Kind.BERKALA, created_at__gte=OuterRef("published_at")
+            item=OuterRef("pk"), kind=Kind.BERKALA, created_at__gte=OuterRef("last_listed_at")
         )
         items = stale_berkala_items(body, timezone.localdate(now, tz)).exclude(Exists(reminded))
         for item in items:
@@ -317,7 +328,7 @@ def remind_berkala(now: datetime.datetime) -> int:
             with translation.override(settings.LANGUAGE_CODE):
                 facts = {
                     "months": item.update_interval_months,
-                    "updated": _day(timezone.localdate(item.published_at, tz)),
+                    "updated": _day(timezone.localdate(last_listed(item), tz)),
                     "due": _day(due),
                 }
             officers = _users([item.holding_unit_id], [Role.OFFICER])

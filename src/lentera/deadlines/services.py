@@ -32,8 +32,9 @@ def calendar_for(body: PublicBody | int) -> WorkCalendar:
     )
 
 
-def record_step_change(item, step, at: datetime.datetime, outcome: str):
-    """Close the item's open step timing with `outcome`; open one for `step` (if any).
+def record_step_change(item, step, at: datetime.datetime, outcome: str, *, actor=None):
+    """Close the item's open step timing with `outcome`; open one for `step` (if any)
+    and tell its performers, except `actor`, who moved the item there.
 
     Returns the new step's due time (None for no step or a tentative one). Called by
     the SOP engine inside the transaction that moves the item."""
@@ -57,7 +58,7 @@ def record_step_change(item, step, at: datetime.datetime, outcome: str):
         entered_at=at,
         due_at=due_at,
     )
-    notify_arrival(timing)
+    notify_arrival(timing, actor=actor)
     return due_at
 
 

@@ -10,9 +10,11 @@ from .models import DocumentVersion
 
 
 def public_versions(item=None) -> QuerySet[DocumentVersion]:
-    """Versions the public may download: published, of a listed, non-exempt item."""
+    """Versions the public may download: published and not taken offline, of a listed,
+    non-exempt item. A document deleted during an update stays online until the
+    update is published (or the item withdrawn)."""
     qs = DocumentVersion.objects.filter(
-        published_at__isnull=False, document__deleted_at__isnull=True
+        published_at__isnull=False, withdrawn_at__isnull=True
     ).filter(document__item__in=_public_item_ids())
     if item is not None:
         qs = qs.filter(document__item=item)

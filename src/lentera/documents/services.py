@@ -14,7 +14,7 @@ from django.utils.translation import gettext as _
 
 from lentera.errors import ActionRefused, NotAllowed
 from lentera.register.services import can_edit
-from lentera.sop import activity
+from lentera.sop import activity, policy
 from lentera.sop.constants import Verb
 from lentera.sop.services import is_approver_for, lock_item
 
@@ -64,6 +64,7 @@ def _check_may_add(item, actor, document: Document | None) -> None:
         raise ActionRefused(_("Files can only be added while the item is in its SOP."))
     if not can_edit(actor, item):
         raise NotAllowed(_("You cannot add files to this item."))
+    policy.refuse_if_frozen(item)
     if document is not None and document.item_id != item.pk:
         raise ActionRefused(_("That document belongs to another item."))
     if document is not None and document.deleted_at is not None:
@@ -165,6 +166,7 @@ def record_hardcopy(item, actor, *, expected_version: int | None = None, **field
             raise ActionRefused(_("A hard copy can only be recorded while the item is in its SOP."))
         if not can_edit(actor, item):
             raise NotAllowed(_("You cannot record a hard copy for this item."))
+        policy.refuse_if_frozen(item)
         hardcopy.item = item
         hardcopy.save()
         item.lock_version += 1
@@ -198,6 +200,7 @@ def delete_document(document: Document, actor, *, reason: str) -> Document:
             raise ActionRefused(_("Files can only be deleted while the item is in its SOP."))
         if not can_edit(actor, item):
             raise NotAllowed(_("You cannot delete files of this item."))
+        policy.refuse_if_frozen(item)
         record_deletion(document, actor, item, reason)
         item.lock_version += 1
         item.save(update_fields=["lock_version", "updated_at"])
@@ -236,6 +239,13 @@ def dispose_document(document: Document, actor, *, reason: str) -> Document:
             raise NotAllowed(_("Only an approver can dispose of a file's bytes."))
         if document.deleted_at is None:
             raise ActionRefused(_("Only a deleted file can be disposed of."))
+        if document.versions.filter(published_at__isnull=False, withdrawn_at__isnull=True).exists():
+            raise ActionRefused(
+                _(
+                    "This file is still online until the item's update is published; "
+                    "withdraw the item to take it offline first."
+                )
+            )
         if document.disposed_at is not None:
             raise ActionRefused(_("This file was already disposed of."))
         document.disposed_at = timezone.now()

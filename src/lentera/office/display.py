@@ -14,7 +14,7 @@ from django.utils.translation import gettext_lazy
 from lentera.documents.models import HardCopy, HardCopyMovement
 from lentera.register.models import ClassificationDecision, InformationItem, field_value
 from lentera.register.services import EDITABLE_FIELDS
-from lentera.sop.constants import Verb
+from lentera.sop.constants import StepKind, Verb
 
 # What the keys of an event's changes mean when they are not a column of its model.
 KEY_LABELS = {
@@ -26,6 +26,13 @@ KEY_LABELS = {
     "decision": gettext_lazy("decision"),
     "hardcopy": gettext_lazy("hard copy"),
     "document": gettext_lazy("document"),
+    "fingerprint": gettext_lazy("content with fingerprint"),
+    "files": gettext_lazy("files covered"),
+}
+# How the history names the completion of a review or approve step.
+CHECK_VERBS = {
+    StepKind.APPROVE: gettext_lazy("approved"),
+    StepKind.REVIEW: gettext_lazy("reviewed"),
 }
 # The model whose columns an event's changes name.
 VERB_MODELS = {
@@ -77,6 +84,8 @@ class Reader:
         if value in (None, "", []):
             return "—"
         field = _field(model, name)
+        if name == "files" and isinstance(value, list):
+            return "; ".join(f"{f['name']} (SHA-256 {f['sha256']})" for f in value) or "—"
         if isinstance(value, list):
             return "; ".join(str(v) for v in value)
         if field is None and name == "hardcopy":  # a hard copy's id: show its location
@@ -124,6 +133,9 @@ def annotate_changes(events: list) -> list:
         reader.preload(model, ids)
     for event in events:
         model = VERB_MODELS.get(event.verb, InformationItem)
+        event.action = event.get_verb_display()
+        if event.verb == Verb.COMPLETE and event.step is not None:
+            event.action = CHECK_VERBS.get(event.step.kind, event.action)
         rows = []
         for name, value in (event.changes or {}).items():
             label = reader.label(model, name)

@@ -27,7 +27,7 @@ from lentera.register.services import (
     recording_units,
     update_item,
 )
-from lentera.sop import activity
+from lentera.sop import activity, policy
 from lentera.sop import services as engine
 from lentera.sop.constants import Check, StepKind, Verb
 
@@ -110,6 +110,11 @@ def item_edit(request, pk):
     if not can_edit(request.user, item):
         messages.error(request, _("You cannot edit this item now."))
         return redirect("office:item", pk=pk)
+    try:
+        policy.refuse_if_frozen(item)
+    except ActionRefused as exc:
+        messages.error(request, exc.message)
+        return redirect("office:item", pk=pk)
     # During an update the form edits the proposed version, not the published one.
     target = item.working_copy()
     units = _officer_units(request.user) | Unit.objects.filter(
@@ -156,7 +161,8 @@ def detail_context(request, item, **forms) -> dict:
     user = request.user
     step = item.current_step
     can_act = engine.can_perform(user, item, step)
-    may_edit = can_edit(user, item)
+    frozen = policy.is_frozen(item)
+    may_edit = can_edit(user, item) and not frozen
     proposed = item.working_copy()
     lock = {"lock_version": item.lock_version}
     earlier = list(item.sop.steps.filter(number__lt=step.number)) if step else []
@@ -171,7 +177,9 @@ def detail_context(request, item, **forms) -> dict:
         "due": with_due([item])[0].due,
         "steps": item.sop.steps.all(),
         "can_act": can_act,
-        "separated": step is not None and engine.is_separated(user, item, step),
+        "four_eyes": policy.four_eyes_refusal(user, item, step) if can_act else None,
+        "frozen": frozen,
+        "may_propose_edit": frozen and can_edit(user, item),
         "missing": _missing_beyond_form(item, step) if can_act else [],
         "check_labels": step.check_labels() if step else [],
         "note_required": step is not None and Check.REVIEW_NOTE in (step.checks or []),
@@ -186,7 +194,7 @@ def detail_context(request, item, **forms) -> dict:
         "update_applies_at": _update_applies_at(item) if item.in_update else None,
         "show_classification": proposed.category == Category.EXEMPT or classification is not None,
         "classification": classification,
-        "can_classify": can_classify(user, item),
+        "can_classify": can_classify(user, item) and not frozen,
         "hardcopy_form": HardCopyForm(initial=lock)
         if proposed.form_hardcopy and may_edit
         else None,

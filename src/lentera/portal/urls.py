@@ -15,6 +15,11 @@ urlpatterns = [
     path("penetapan-dip/<int:pk>/", views_editions.edition_detail, name="edition"),
     path("penetapan-dip/<int:pk>/dip.pdf", views_editions.edition_pdf, name="edition-pdf"),
     path(
+        "penetapan-dip/<int:pk>/asli.pdf",
+        views_editions.edition_original_pdf,
+        name="edition-original-pdf",
+    ),
+    path(
         "penetapan-dip/<int:pk>/banding/<int:other>/",
         views_editions.edition_diff,
         name="edition-diff",

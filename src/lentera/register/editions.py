@@ -9,8 +9,9 @@ from django.conf import settings
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.db import IntegrityError, transaction
-from django.db.models import Q, QuerySet
+from django.db.models import Max, Q, QuerySet
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
@@ -22,7 +23,8 @@ from lentera.sop import activity
 from lentera.sop.constants import Verb
 
 from . import dip_table
-from .models import DipEdition
+from .constants import Category
+from .models import DipEdition, InformationItem
 from .selectors import filter_register, public_items
 
 logger = logging.getLogger(__name__)
@@ -196,3 +198,230 @@ def _shown(column: str, value):
     if column == "category":
         return dip_table.CATEGORY_NAMES.get(value, value)
     return value
+
+
+# Items made exempt after an edition was issued (UU 14/2008 Pasal 17): the public no
+# longer reads their summaries there, neither on the pages nor in the PDF.
+
+
+@dataclass(frozen=True)
+class ExemptSince:
+    """Shown in place of the summary of an entry whose item is exempt now."""
+
+    date: datetime.date | None  # of the newest classification decision, if any
+
+    def __str__(self) -> str:
+        if self.date is None:
+            return _("exempt")
+        return _("exempt since %(date)s") % {"date": date_format(self.date, "j F Y")}
+
+    @property
+    def official(self) -> str:
+        """The fixed Indonesian wording of the redacted PDF (an official document)."""
+        if self.date is None:
+            return "dikecualikan"
+        return f"dikecualikan sejak {dip_table.indonesian_date(self.date)}"
+
+
+def exempt_entries(*editions: DipEdition) -> dict[int, ExemptSince]:
+    """The items listed by `editions` that are exempt now, in one query; each dated by
+    its newest classification decision (the one in force)."""
+    ids = {entry["id"] for edition in editions for entry in edition.entries}
+    if not ids:
+        return {}
+    # A range, not a list of ids: an edition may list more entries than one query may
+    # carry parameters (SQLite), while exempt items are few.
+    found = (
+        InformationItem.objects.filter(category=Category.EXEMPT, pk__range=(min(ids), max(ids)))
+        .annotate(since=Max("classifications__decided_on"))
+        .values_list("pk", "since")
+    )
+    return {pk: ExemptSince(since) for pk, since in found if pk in ids}
+
+
+def _hidden(entry: dict, since: ExemptSince | None, summary: str = "") -> dict:
+    return entry if since is None else {**entry, "summary": summary, "exempt": since}
+
+
+def public_entries(edition: DipEdition, exempt: dict | None = None) -> list[dict]:
+    """The entries as the public may read them: an exempt item's summary is replaced by
+    `entry["exempt"]` (an ExemptSince)."""
+    exempt = exempt_entries(edition) if exempt is None else exempt
+    return [_hidden(entry, exempt.get(entry["id"])) for entry in edition.entries]
+
+
+def public_diff(old: DipEdition, new: DipEdition) -> EditionDiff:
+    """diff_editions() as the public may read it: entries of exempt items carry
+    `exempt`, and a change of their summary shows it in place of both values."""
+    exempt = exempt_entries(old, new)
+    diff = diff_editions(old, new)
+    summary = dip_table.COMPARED["summary"]
+    diff.added = [_hidden(entry, exempt.get(entry["id"])) for entry in diff.added]
+    diff.removed = [_hidden(entry, exempt.get(entry["id"])) for entry in diff.removed]
+    for change in diff.changed:
+        if since := exempt.get(change.entry["id"]):
+            change.entry = _hidden(change.entry, since)
+            change.columns = [
+                (name, since, since) if name == summary else (name, before, after)
+                for name, before, after in change.columns
+            ]
+    return diff
+
+
+@dataclass(frozen=True)
+class PublicPdf:
+    """The file the public downloads for an edition."""
+
+    name: str
+    storage: object
+    sha256: str
+    size: int
+    modified: datetime.datetime
+    redacted: bool
+
+
+class RedactionInProgress(Exception):
+    """Another process is rendering the edition's redacted copy; ask again shortly."""
+
+
+# How long a process may take to render a redacted copy before another may take over.
+REDACTION_LEASE = datetime.timedelta(minutes=15)
+
+
+def can_read_original(user, edition: DipEdition) -> bool:
+    """Members of the body's PPID Utama (who see all its items in the office) and
+    superusers may download the original PDF, whatever became exempt since."""
+    if getattr(user, "is_superuser", False):
+        return True
+    return any(
+        m.unit.body_id == edition.body_id and m.unit.ppid_role == PpidRole.MAIN
+        for m in memberships_of(user)
+    )
+
+
+def public_pdf(edition: DipEdition, exempt: dict | None = None) -> PublicPdf:
+    """The edition's PDF as the public may read it: the original while none of its
+    items is exempt, otherwise a redacted copy, rendered once per set of exempt entries
+    (lazily, by the first request that needs it) and stored beside the original."""
+    exempt = exempt_entries(edition) if exempt is None else exempt
+    if not exempt:
+        if edition.redacted_pdf:  # its items are public again
+            _drop_redacted(edition)
+        return PublicPdf(
+            edition.pdf.name,
+            edition.pdf.storage,
+            edition.pdf_sha256,
+            edition.pdf_size,
+            edition.issued_at,
+            redacted=False,
+        )
+    wanted = {str(pk): since.date and since.date.isoformat() for pk, since in exempt.items()}
+    if edition.redacted_for != wanted or not edition.redacted_pdf:
+        edition = _redact(edition, exempt, wanted)
+    return PublicPdf(
+        edition.redacted_pdf.name,
+        edition.redacted_pdf.storage,
+        edition.redacted_sha256,
+        edition.redacted_size,
+        edition.redacted_at,
+        redacted=True,
+    )
+
+
+def redacted_path(edition: DipEdition, sha256: str) -> str:
+    """editions/<body>/<decree>-<id>-disamarkan-<sha256 prefix>.pdf"""
+    return edition_path(edition).removesuffix(".pdf") + f"-disamarkan-{sha256[:12]}.pdf"
+
+
+def _redact(edition: DipEdition, exempt: dict, wanted: dict) -> DipEdition:
+    # The lease is one UPDATE, not a row lock held while rendering: on SQLite a write
+    # transaction that long would block every other writer.
+    started = timezone.now()
+    stale = started - REDACTION_LEASE
+    claimed = (
+        DipEdition.objects.filter(pk=edition.pk)
+        .filter(Q(redacting_since__isnull=True) | Q(redacting_since__lt=stale))
+        .update(redacting_since=started)
+    )
+    ours = DipEdition.objects.filter(pk=edition.pk, redacting_since=started)
+    fresh = DipEdition.objects.select_related("body").get(pk=edition.pk)
+    if fresh.redacted_for == wanted and fresh.redacted_pdf:  # built meanwhile
+        ours.update(redacting_since=None)
+        return fresh
+    if not claimed:
+        raise RedactionInProgress
+    stored = None
+    try:
+        pdf = _render_redacted(fresh, exempt)
+        sha256 = hashlib.sha256(pdf).hexdigest()
+        stored = default_storage.save(redacted_path(fresh, sha256), ContentFile(pdf))
+        done = ours.update(
+            redacted_pdf=stored,
+            redacted_sha256=sha256,
+            redacted_size=len(pdf),
+            redacted_at=timezone.now(),
+            redacted_for=wanted,
+            redacting_since=None,
+        )
+    except BaseException:
+        ours.update(redacting_since=None)
+        if stored:
+            _remove(stored)
+        raise
+    if not done:  # took longer than the lease and another process took over
+        _remove(stored)
+        raise RedactionInProgress
+    if fresh.redacted_pdf and fresh.redacted_pdf.name != stored:
+        _remove(fresh.redacted_pdf.name)  # the copy for an earlier set of exempt entries
+    return DipEdition.objects.get(pk=edition.pk)
+
+
+def _drop_redacted(edition: DipEdition) -> None:
+    name = edition.redacted_pdf.name
+    dropped = DipEdition.objects.filter(
+        pk=edition.pk, redacted_pdf=name, redacting_since__isnull=True
+    ).update(
+        redacted_pdf="", redacted_sha256="", redacted_size=0, redacted_at=None, redacted_for={}
+    )
+    if dropped:
+        _remove(name)
+
+
+@dataclass(frozen=True)
+class _RedactedDecree:
+    """What the PDF template reads of an edition, plus the original's SHA-256."""
+
+    decree_number: str
+    decided_on: datetime.date
+    signer: str
+    original_sha256: str
+
+
+def _render_redacted(edition: DipEdition, exempt: dict) -> bytes:
+    entries = [
+        _hidden(entry, since, since.official) if (since := exempt.get(entry["id"])) else entry
+        for entry in edition.entries
+    ]
+    decree = _RedactedDecree(
+        edition.decree_number, edition.decided_on, edition.signer, edition.pdf_sha256
+    )
+    return dip_table.render_pdf(
+        entries, body=edition.body, edition=decree, site=settings.LENTERA_SITE_URL
+    )
+
+
+def record_original_download(edition: DipEdition, user, exempt: dict) -> None:
+    """Log a download of the original while it lists summaries no longer public."""
+    if not exempt:
+        return
+    with transaction.atomic():
+        activity.record(
+            Verb.DOWNLOAD,
+            actor=user,
+            unit=edition.body.main_unit,
+            changes={
+                "edition": edition.pk,
+                "pdf_sha256": edition.pdf_sha256,
+                "exempt_items": sorted(exempt),
+            },
+        )

@@ -1,4 +1,5 @@
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
@@ -115,6 +116,17 @@ class InformationItem(models.Model):
 
     def __str__(self) -> str:
         return self.title
+
+    def clean(self) -> None:
+        """Berkala information is updated at least every six months (UU 14/2008 Pasal 9(3))."""
+        months = self.update_interval_months
+        if self.category == Category.PERIODIC and months is not None and not 1 <= months <= 6:
+            message = _(
+                "Periodic (berkala) information must be updated at least every six months "
+                "(UU 14/2008 Pasal 9 ayat 3): enter 1 to 6 months."
+            )
+            error = ValidationError(message, code="berkala_interval")
+            raise ValidationError({"update_interval_months": error})
 
     @property
     def available_forms(self) -> str:
@@ -331,7 +343,9 @@ class DipEdition(models.Model):
     """Penetapan DIP: the register of a body as decided on a date, frozen.
 
     `entries` holds the rows as they stood when the edition was issued; the PDF is
-    rendered from them once and kept with its SHA-256, so the edition never changes."""
+    rendered from them once and kept with its SHA-256, so the edition never changes.
+    When items it lists are made exempt later, the public gets a redacted copy instead
+    (`redacted_*`, built by `register.editions.public_pdf`); the original stays as is."""
 
     body = models.ForeignKey(
         "organizations.PublicBody",
@@ -354,6 +368,20 @@ class DipEdition(models.Model):
     pdf = models.FileField(_("PDF"), max_length=300, blank=True)
     pdf_sha256 = models.CharField(_("SHA-256 of the PDF"), max_length=64, blank=True)
     pdf_size = models.PositiveBigIntegerField(_("size of the PDF in bytes"), default=0)
+    redacted_pdf = models.FileField(_("redacted PDF"), max_length=300, blank=True)
+    redacted_sha256 = models.CharField(_("SHA-256 of the redacted PDF"), max_length=64, blank=True)
+    redacted_size = models.PositiveBigIntegerField(
+        _("size of the redacted PDF in bytes"), default=0
+    )
+    redacted_at = models.DateTimeField(_("redacted at"), null=True, blank=True)
+    # {item id: date it became exempt or null}: the entries the redacted copy hides.
+    # The copy is rebuilt when the exempt entries (or their dates) differ from these.
+    redacted_for = models.JSONField(
+        _("exempt entries of the redacted PDF"), default=dict, blank=True
+    )
+    # A lease: while set (and younger than editions.REDACTION_LEASE), one process is
+    # rendering the redacted copy and nobody else starts.
+    redacting_since = models.DateTimeField(null=True, blank=True, editable=False)
 
     class Meta:
         ordering = ["-decided_on", "-id"]

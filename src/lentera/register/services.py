@@ -6,7 +6,7 @@ from django.utils.translation import gettext as _
 from lentera.errors import NotAllowed
 from lentera.organizations.constants import Role
 from lentera.organizations.selectors import has_role, memberships_of
-from lentera.sop import activity
+from lentera.sop import activity, policy
 from lentera.sop import services as engine
 from lentera.sop.constants import Verb
 
@@ -73,6 +73,7 @@ def update_item(item: InformationItem, actor, *, expected_version: int | None = 
         item = engine.lock_item(item, expected_version)
         if not can_edit(actor, item):
             raise NotAllowed(_("You cannot edit this item now."))
+        policy.refuse_if_frozen(item)
         new_unit = fields.get("holding_unit")
         if new_unit is not None and new_unit != item.holding_unit:
             if (
@@ -151,6 +152,7 @@ def record_classification(
         item = engine.lock_item(item, expected_version)
         if not can_classify(actor, item):  # the item may have moved to another unit
             raise refusal
+        policy.refuse_if_frozen(item)
         decision.item = item
         decision.save()
         item.lock_version += 1  # a decision changes what the next step will accept

@@ -1,17 +1,18 @@
 """The SOP engine: move an item through the steps of its SOP version."""
 
 from django.db import transaction
-from django.db.models import OuterRef, Subquery
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from lentera.documents.models import DocumentVersion
 from lentera.errors import ActionRefused, Conflict, NotAllowed
 from lentera.organizations.constants import PpidRole, Role
 from lentera.organizations.selectors import has_role, memberships_of
 from lentera.register.constants import Category, Status
 from lentera.register.models import apply_changes, field_value
 
-from . import activity
+from . import activity, fingerprint, policy
 from .constants import (
     CHECKING_KINDS,
     SUBMITTING_KINDS,
@@ -66,9 +67,7 @@ def can_perform(user, item, step: SopStep | None) -> bool:
 
 def is_separated(user, item, step: SopStep) -> bool:
     """False when separation of duties forbids `user` from performing `step`."""
-    if step.separation_required:
-        return user.pk not in {item.submitted_by_id, item.created_by_id}
-    return True
+    return policy.four_eyes_refusal(user, item, step) is None
 
 
 _DIP_COLUMNS = (
@@ -95,9 +94,13 @@ def _dip_gaps(item) -> list[str]:
 def required_checks(item, step: SopStep) -> set[str]:
     """The step's own checks plus those the engine always applies."""
     checks = set(step.checks or [])
-    if step.kind == StepKind.PUBLISH:
-        checks.add(Check.SOFTCOPY)  # files go online here
-    if step.kind in CHECKING_KINDS or not item.sop.steps.filter(number__gt=step.number).exists():
+    later = [s for s in item.sop.steps.all() if s.number > step.number]
+    if step.kind == StepKind.PUBLISH or (
+        policy.is_checking(step) and policy.approves_publication(step, later)
+    ):
+        # Files go online at a publish step, and only as the last approval saw them.
+        checks.add(Check.SOFTCOPY)
+    if step.kind in CHECKING_KINDS or not later:
         # An exempt item passes no review, and ends no SOP, without a classification decision.
         checks.add(Check.CLASSIFICATION)
     return checks
@@ -135,6 +138,8 @@ def missing_requirements(
         and not item.classifications.filter(exempt_until__gt=timezone.localdate()).exists()
     ):
         missing.append(str(Check.CLASSIFICATION.label))
+    if gap := policy.approval_gap(item, step):
+        missing.append(gap)
     if not with_form:
         return missing
     if Check.REVIEW_NOTE in checks and not note.strip():
@@ -183,14 +188,8 @@ def complete_step(item, actor, *, expected_version: int | None = None, note: str
                 _("Step %(number)s is performed by %(performer)s; you cannot complete it.")
                 % {"number": step.number, "performer": step.performer_label}
             )
-        if not is_separated(actor, item, step):
-            raise NotAllowed(
-                _("You submitted this item, so someone else must perform step %(number)s.")
-                % {"number": step.number}
-            )
-        if missing := missing_requirements(item, step, note=note, ticked=ticked):
-            raise ActionRefused(_("This step cannot be completed yet."), missing=missing)
-        ticked = [t for t in step.checklist_items if t in set(ticked)]
+        if refusal := policy.four_eyes_refusal(actor, item, step):
+            raise NotAllowed(refusal)
         _complete(item, step, actor, note=note.strip(), ticked=ticked)
         return item
 
@@ -221,7 +220,7 @@ def return_to_step(
             to_step=target,
             note=note,
         )
-        _move(item, target, outcome="returned")
+        _move(item, target, outcome="returned", actor=actor)
         return item
 
 
@@ -291,6 +290,7 @@ def withdraw(item, actor, note: str, *, expected_version: int | None = None):
         )
         item.status = Status.WITHDRAWN
         item.in_update = False
+        _take_offline(item, timezone.now())  # they stay offline; a new approval decides
         item.pending_changes = {}
         _move(item, None, outcome="withdrawn")
         return item
@@ -332,7 +332,27 @@ def send_through_again(item, actor, verb: str, note: str) -> None:
 
 
 def _complete(item, step: SopStep, actor, note: str = "", ticked=()) -> None:
-    actor = actor if step.performer_role != PerformerRole.SYSTEM else None
+    """Complete `step` once its checks pass (steps the application performs included)."""
+    system = step.performer_role == PerformerRole.SYSTEM
+    if missing := missing_requirements(item, step, note=note, ticked=ticked):
+        if system:
+            raise ActionRefused(
+                _("Step %(number)s, which the application performs, cannot be completed yet.")
+                % {"number": step.number},
+                missing=missing,
+            )
+        raise ActionRefused(_("This step cannot be completed yet."), missing=missing)
+    actor = None if system else actor
+    changes = {}
+    if ticked := [t for t in step.checklist_items if t in set(ticked)]:
+        changes["ticked"] = ticked
+    if policy.is_checking(step):
+        # What this approval covers: the publish and store steps hold the item to it.
+        covered = fingerprint.content(item)
+        item.approved_fingerprint = fingerprint.digest(covered)
+        changes["fingerprint"] = item.approved_fingerprint
+        changes["columns"] = fingerprint.digest(covered["columns"])
+        changes["files"] = [{"name": f["name"], "sha256": f["sha256"]} for f in covered["files"]]
     next_step = item.sop.steps.filter(number__gt=step.number).order_by("number").first()
     activity.record(
         Verb.COMPLETE,
@@ -342,7 +362,7 @@ def _complete(item, step: SopStep, actor, note: str = "", ticked=()) -> None:
         step=step,
         to_step=next_step,
         note=note,
-        changes={"ticked": list(ticked)} if ticked else None,
+        changes=changes,
     )
     if step.kind in SUBMITTING_KINDS and actor is not None:
         item.submitted_by = actor
@@ -356,21 +376,24 @@ def _complete(item, step: SopStep, actor, note: str = "", ticked=()) -> None:
 
 
 def _enter(item, step: SopStep, actor) -> None:
-    _move(item, step)
+    _move(item, step, actor=actor)
     if step.performer_role == PerformerRole.SYSTEM:
         # The application performs this step itself as soon as the item arrives.
         _complete(item, step, actor)
 
 
-def _move(item, step: SopStep | None, outcome: str = "completed") -> None:
+def _move(item, step: SopStep | None, outcome: str = "completed", *, actor=None) -> None:
     """Put the item on `step` (None: out of its SOP); the step it leaves ends with
-    `outcome` in its timing, and the new step's due time is computed."""
+    `outcome` in its timing, and the new step's due time is computed. `actor`, who
+    moved it, is not told that the work arrived."""
     from lentera.deadlines.services import record_step_change
 
     now = timezone.now()
+    if policy.opens_content(step):
+        item.approved_fingerprint = ""  # worked on again: the next approval covers it anew
     item.current_step = step
     item.step_entered_at = now
-    item.step_due_at = record_step_change(item, step, now, outcome)
+    item.step_due_at = record_step_change(item, step, now, outcome, actor=actor)
     item.lock_version += 1
     item.save()
 
@@ -388,23 +411,27 @@ def _apply_update(item) -> dict:
 
 
 def _publish(item, actor) -> None:
-    from lentera.documents.models import Document, DocumentVersion
-
+    """Put online exactly what the last approval covered: the current version of each
+    live document. Earlier public versions stay online as history unless withdrawn; a
+    document deleted during an update goes offline now."""
     now = timezone.now()
     changes = _apply_update(item)
     item.status = Status.PUBLISHED
     item.published_at = now
     item.listed_at = now
-    # Only the current (newest) version of each live document goes public; older
-    # versions stay public only if they were published before.
-    newest = DocumentVersion.objects.filter(document=OuterRef("pk")).order_by("-number")
-    current = Document.objects.filter(item=item, deleted_at__isnull=True).annotate(
-        current=Subquery(newest.values("pk")[:1])
-    )
-    DocumentVersion.objects.filter(
-        pk__in=list(current.values_list("current", flat=True)), published_at__isnull=True
-    ).update(published_at=now)
+    covered = [v.pk for v in fingerprint.current_versions(item)]
+    DocumentVersion.objects.filter(pk__in=covered).filter(
+        Q(published_at__isnull=True) | Q(withdrawn_at__isnull=False)
+    ).update(published_at=now, withdrawn_at=None)
+    _take_offline(item, now, document__deleted_at__isnull=False)
     activity.record(Verb.PUBLISH, actor=actor, item=item, unit=item.holding_unit, changes=changes)
+
+
+def _take_offline(item, now, **only) -> None:
+    """Take the item's online versions (or those matching `only`) offline for good."""
+    DocumentVersion.objects.filter(
+        document__item=item, published_at__isnull=False, withdrawn_at__isnull=True, **only
+    ).update(withdrawn_at=now)
 
 
 def _finish(item, actor) -> None:
@@ -415,6 +442,7 @@ def _finish(item, actor) -> None:
         if item.status != Status.PUBLISHED or item.category == Category.EXEMPT:
             item.status = Status.DOCUMENTED
             item.listed_at = timezone.now()
+        _take_offline(item, timezone.now(), document__deleted_at__isnull=False)
         activity.record(
             Verb.DOCUMENT, actor=actor, item=item, unit=item.holding_unit, changes=changes
         )

@@ -184,7 +184,7 @@ def test_openapi_document_lists_every_path(client):
     assert schema["info"]["version"] == "1"
     paths = schema["paths"]
     assert set(paths["/api/v1/items"]) == {"get", "post"}
-    assert set(paths["/api/v1/items/{item_id}"]) == {"get"}
+    assert set(paths["/api/v1/items/{item_id}"]) == {"get", "patch"}
     for action in ("documents", "complete", "return", "withdraw", "reopen", "hardcopies"):
         assert set(paths[f"/api/v1/items/{{item_id}}/{action}"]) == {"post"}
     assert set(paths["/api/v1/items/{item_id}/classifications"]) == {"get", "post"}

@@ -3,12 +3,13 @@
 import pytest
 from django.test import Client
 
+from lentera.documents.services import add_document
 from lentera.register.constants import Category
 from lentera.register.models import ClassificationDecision
 from lentera.register.services import create_item
 from lentera.sop.constants import Verb
 from lentera.sop.services import complete_step, return_to_step
-from lentera.testing import classify, item_fields
+from lentera.testing import classify, item_fields, pdf_upload
 
 from .helpers import ITEMS, anonymous, client_for, finished_item, post_json, walk_to_approval
 
@@ -29,6 +30,7 @@ DECISION = {
 def exempt_item_at_approval(world):
     """An exempt item without a decision, waiting at the approver's step of seed 003."""
     item = create_item(world.officer, **item_fields(world.unit, category=Category.EXEMPT))
+    add_document(item, world.officer, pdf_upload())
     complete_step(item, world.officer)
     complete_step(item, world.officer)
     item.refresh_from_db()

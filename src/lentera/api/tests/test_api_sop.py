@@ -189,12 +189,11 @@ def test_stale_lock_version_gets_409(world):
     assert item.current_step.number == 3
 
 
-def test_publishing_without_a_soft_copy_lists_what_is_missing(world):
+def test_approving_for_publication_without_a_soft_copy_lists_what_is_missing(world):
     item = new_item(world)
     complete_step(item, world.officer)
     complete_step(item, world.officer)
-    complete_step(item, world.approver)
-    response = post_json(client_for(world.main_officer), f"{ITEMS}/{item.pk}/complete")
+    response = post_json(client_for(world.approver), f"{ITEMS}/{item.pk}/complete")
     assert response.status_code == 400
     assert response.json()["missing"] == ["a soft copy is attached"]
     item.refresh_from_db()

@@ -39,14 +39,13 @@ def test_office_detail_shows_the_steps_checks_checklist_and_what_is_missing(worl
     assert body["office"] == {"in_update": False, "pending_changes": {}, "hardcopies": []}
 
 
-def test_office_detail_of_seed_003_lists_a_missing_soft_copy_at_the_publish_step(world):
+def test_office_detail_of_seed_003_lists_a_missing_soft_copy_at_the_approval(world):
     item = new_item(world)
     complete_step(item, world.officer)
     complete_step(item, world.officer)
-    complete_step(item, world.approver)
-    body = client_for(world.main_officer).get(f"{ITEMS}/{item.pk}").json()
-    assert body["current_step"]["number"] == 4
-    assert body["current_step"]["checks"] == ["softcopy"]
+    body = client_for(world.approver).get(f"{ITEMS}/{item.pk}").json()
+    assert body["current_step"]["number"] == 3
+    assert body["current_step"]["checks"] == ["classification"]
     assert body["current_step"]["checklist"] == []
     assert body["current_step"]["missing"] == ["a soft copy is attached"]
 

@@ -58,5 +58,7 @@ def test_compiled_catalog_matches_the_po_file():
             continue
         if entry["msgid_plural"]:
             assert catalog.ngettext(entry["msgid"], entry["msgid_plural"], 1) == entry["msgstr"][0]
+        elif entry.get("msgctxt"):  # {% translate "Approve" context "button" %}
+            assert catalog.pgettext(entry["msgctxt"], entry["msgid"]) == entry["msgstr"][0]
         else:
             assert catalog.gettext(entry["msgid"]) == entry["msgstr"][0], entry["msgid"]

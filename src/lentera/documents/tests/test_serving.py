@@ -8,7 +8,7 @@ import pytest
 from django.urls import reverse
 from PIL import Image
 
-from lentera.documents.models import Document
+from lentera.documents.models import DocumentVersion
 from lentera.documents.services import add_document, delete_document
 from lentera.sop.constants import Verb
 from lentera.sop.models import ActivityEvent
@@ -133,9 +133,9 @@ def test_item_page_shows_the_whole_sha256(client, published):
     assert version.sha256 in page
 
 
-def test_deleted_document_is_not_downloadable_publicly(client, published):
+def test_a_version_taken_offline_is_not_downloadable_publicly(client, published):
     item, version = published
-    Document.objects.filter(pk=version.document_id).update(deleted_at=version.uploaded_at)
+    DocumentVersion.objects.filter(pk=version.pk).update(withdrawn_at=version.uploaded_at)
     assert client.get(download_url(item, version)).status_code == 404
     page = client.get(reverse("portal:item", args=[item.pk])).content.decode()
     assert download_url(item, version) not in page

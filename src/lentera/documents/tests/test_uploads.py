@@ -19,7 +19,7 @@ from lentera.documents.models import Document, DocumentVersion
 from lentera.documents.services import add_document, delete_document, dispose_document
 from lentera.errors import ActionRefused, NotAllowed
 from lentera.sop.constants import Check, Verb
-from lentera.sop.services import reopen
+from lentera.sop.services import complete_step, reopen
 from lentera.testing import new_item, pdf_upload
 
 PNG_HEAD = b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR"
@@ -306,7 +306,9 @@ def test_delete_is_soft_and_disposal_needs_an_approver(
 
 
 @pytest.mark.django_db
-def test_a_deleted_file_leaves_the_public_site_and_the_softcopy_check(world, client, publish):
+def test_a_file_deleted_during_an_update_stays_online_until_the_update_is_published(
+    world, client, publish
+):
     item = new_item(world)
     version = add_document(item, world.officer, pdf_upload("renstra.pdf"))
     item = publish(item)
@@ -314,10 +316,16 @@ def test_a_deleted_file_leaves_the_public_site_and_the_softcopy_check(world, cli
     assert client.get(url).status_code == 200
     item = reopen(item, world.officer, note="Ganti berkas")
     delete_document(version.document, world.officer, reason="Berkas lama keliru")
-    assert client.get(url).status_code == 404
+    # Nothing public changes before the update is approved and published.
+    assert client.get(url).status_code == 200
     with pytest.raises(ActionRefused) as refused:
-        publish(item)
+        publish(item)  # and it cannot pass its approval without a soft copy
     assert str(Check.SOFTCOPY.label) in refused.value.missing
+    new = add_document(item, world.officer, pdf_upload("renstra-2025.pdf", "Renstra 2025"))
+    complete_step(item, world.approver)
+    item = complete_step(item, world.main_officer)
+    assert client.get(url).status_code == 404
+    assert client.get(reverse("portal:download", args=[item.pk, new.pk])).status_code == 200
 
 
 @pytest.mark.django_db

@@ -4,15 +4,19 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('register', '0007_dip_editions_and_listed_at'),
+        ("register", "0007_dip_editions_and_listed_at"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='informationitem',
-            name='approved_fingerprint',
-            field=models.CharField(blank=True, editable=False, max_length=64, verbose_name='fingerprint of the approved content'),
+            model_name="informationitem",
+            name="approved_fingerprint",
+            field=models.CharField(
+                blank=True,
+                editable=False,
+                max_length=64,
+                verbose_name="fingerprint of the approved content",
+            ),
         ),
     ]

@@ -74,12 +74,18 @@ def test_withdrawing_an_item_takes_it_out_after_the_commit(world, client, commit
     assert_nowhere(client, SECRETS[1])
 
 
-def test_a_deleted_document_leaves_the_index(world, client, committed, listed):
+def test_a_document_deleted_during_an_update_leaves_the_index_with_the_withdrawal(
+    world, client, committed, listed
+):
     item = listed(title="Laporan Kegiatan", file_text=f"Lampiran {SECRETS[3]}")
     assert search(SearchQuery(text=SECRETS[3])).total == 1
     with committed():
         reopen(item, world.officer, "Hapus lampiran yang salah")
         delete_document(item.documents.get(), world.officer, reason="Salah berkas")
+    # Nothing public changes before the update is published: the file is still online.
+    assert search(SearchQuery(text=SECRETS[3])).total == 1
+    with committed():
+        withdraw(item, world.approver, "Lampiran memuat data yang salah.")
     assert_nowhere(client, SECRETS[3])
 
 

@@ -121,16 +121,15 @@ def test_only_the_current_performer_can_return(world):
         return_to_step(item, world.other_officer, 1, "catatan")
 
 
-def test_publish_step_refused_without_soft_copy(world):
+def test_approval_before_publication_refused_without_soft_copy(world):
     item = new_item(world)
     complete_step(item, world.officer)
     complete_step(item, world.officer)
-    complete_step(item, world.approver)
     with pytest.raises(ActionRefused) as refused:
-        complete_step(item, world.main_officer)
+        complete_step(item, world.approver)
     assert refused.value.missing
     item.refresh_from_db()
-    assert item.status == Status.IN_PROGRESS and item.current_step.number == 4
+    assert item.status == Status.IN_PROGRESS and item.current_step.number == 3
 
 
 def test_stale_version_is_refused(world):

@@ -28,6 +28,7 @@ from lentera.sop.services import (
     complete_step,
     is_separated,
     reopen,
+    required_checks,
     return_to_step,
     withdraw,
 )
@@ -320,7 +321,10 @@ def test_pontianak_steps_refuse_what_is_missing_until_it_is_there(pontianak):
     # Step 2 checks every DIP column.
     missing = refused(ActionRefused, complete_step, item, w.main_reviewer).missing
     assert len(missing) == 1 and place_made() in missing[0]
-    update_item(item, w.main_reviewer, made_place="Pontianak")  # the PPID Utama corrects
+    # The PPID Utama sends it back for correction: who corrects may not review (four eyes).
+    return_to_step(item, w.main_reviewer, 1, "Lengkapi tempat pembuatan.")
+    update_item(item, w.main_officer, made_place="Pontianak")
+    complete_step(item, w.main_officer)
     complete_step(item, w.main_reviewer)
     # Step 3 needs the soft copy.
     missing = refused(ActionRefused, complete_step, item, w.officer).missing
@@ -439,6 +443,7 @@ def test_diskominfo_refuses_the_wrong_people(diskominfo):
         refused(NotAllowed, complete_step, item, person)
     complete_step(item, w.officer)
     complete_step(item, w.officer)
+    add_document(item, w.officer, pdf_upload())  # the approval sees the file it puts online
     # Step 3 is the unit's Kepala PPID's: not an officer, not the PPID Utama's approver.
     for person in (w.officer, w.reviewer, w.main_approver, w.main_officer):
         refused(NotAllowed, complete_step, item, person)
@@ -446,7 +451,6 @@ def test_diskominfo_refuses_the_wrong_people(diskominfo):
     Membership.objects.create(user=w.officer, unit=w.unit, role=Role.APPROVER)
     refused(NotAllowed, complete_step, item, fresh(w.officer))  # the submitter
     complete_step(item, w.approver)
-    add_document(item, w.officer, pdf_upload())
     # Step 4 is the PPID Utama's officer's.
     for person in (w.officer, w.approver, w.main_reviewer, w.other_officer):
         refused(NotAllowed, complete_step, item, person)
@@ -462,12 +466,13 @@ def test_diskominfo_steps_refuse_what_is_missing(diskominfo):
     assert len(missing) == 1 and place_made() in missing[0]
     update_item(item, w.officer, made_place="Pontianak")
     complete_step(item, w.officer)
-    complete_step(item, w.approver)
-    # Nothing goes online without its soft copy.
-    missing = refused(ActionRefused, complete_step, item, w.main_officer).missing
+    # Nothing goes online without its soft copy, and the approval must see it.
+    missing = refused(ActionRefused, complete_step, item, w.approver).missing
     assert missing == [str(Check.SOFTCOPY.label)]
-    item.refresh_from_db()  # the publishing officer may add files while the item waits for them
-    add_document(item, w.main_officer, pdf_upload())
+    add_document(item, w.officer, pdf_upload())
+    complete_step(item, w.approver)
+    # After the approval nobody adds a file: the publishing officer would publish it unseen.
+    refused(Conflict, add_document, item, w.main_officer, pdf_upload("lain.pdf", "lain"))
     complete_step(item, w.main_officer)
     assert InformationItem.objects.get(pk=item.pk).status == Status.PUBLISHED
 
@@ -629,6 +634,8 @@ def test_exempt_item_cannot_pass_review_or_approval_without_a_classification(
     item = walk_item(w, create_item(w.officer, **fields), until=checking_step)
     step = item.current_step
     assert step.kind in (StepKind.REVIEW, StepKind.APPROVE)
+    if Check.SOFTCOPY in required_checks(item, step) and not item.documents.exists():
+        add_document(item, w.officer, pdf_upload())  # the approval sees the file
     missing = refused(
         ActionRefused, complete_step, item, w.performer(step), note=REVIEW_NOTE
     ).missing

@@ -1,0 +1,91 @@
+"""What a review or approval covers: the item's content, reduced to one SHA-256.
+
+The content is the item as it will read once its proposed changes apply: every DIP
+column, the category, the classification decision in force, the SHA-256 of the
+current version of every live document, and the hard-copy records. A publish or
+store step puts the item online only while this digest equals the one its last
+approval recorded."""
+
+import hashlib
+import json
+
+from django.db.models import OuterRef, Subquery
+from django.utils import timezone
+
+from lentera.documents.models import Document, DocumentVersion
+from lentera.register.models import field_value
+
+# The columns a person fills in (register.services.EDITABLE_FIELDS); every one of
+# them is content the approver sees.
+COLUMNS = (
+    "title",
+    "summary",
+    "holding_unit",
+    "responsible_official",
+    "made_on",
+    "made_place",
+    "form_softcopy",
+    "form_hardcopy",
+    "retention_period",
+    "category",
+    "legal_basis",
+    "year",
+    "update_interval_months",
+)
+_DECISION_FIELDS = ("ground", "statute", "decree_number", "decided_on", "exempt_until")
+
+
+def current_versions(item) -> list[DocumentVersion]:
+    """The current (newest) version of each live document of `item`, by document."""
+    newest = DocumentVersion.objects.filter(document=OuterRef("pk")).order_by("-number")
+    ids = (
+        Document.objects.filter(item=item, deleted_at__isnull=True)
+        .annotate(current=Subquery(newest.values("pk")[:1]))
+        .values_list("current", flat=True)
+    )
+    return list(
+        DocumentVersion.objects.filter(pk__in=[pk for pk in ids if pk is not None])
+        .select_related("document")
+        .defer("text")
+        .order_by("document_id")
+    )
+
+
+def content(item) -> dict:
+    """The approvable content of `item`, as plain JSON-ready values."""
+    proposed = item.working_copy()
+    decision = (
+        item.classifications.filter(exempt_until__gt=timezone.localdate())
+        .order_by("-decided_on", "-id")
+        .first()
+    )
+    return {
+        "columns": {name: field_value(proposed, name) for name in COLUMNS},
+        "classification": (
+            {"id": decision.pk} | {name: field_value(decision, name) for name in _DECISION_FIELDS}
+            if decision is not None
+            else None
+        ),
+        "files": [
+            {
+                "document": v.document_id,
+                "title": v.document.title,
+                "version": v.number,
+                "name": v.original_name,
+                "sha256": v.sha256,
+            }
+            for v in current_versions(item)
+        ],
+        "hardcopies": sorted(item.hardcopies.values_list("pk", flat=True)),
+    }
+
+
+def digest(values: dict) -> str:
+    """SHA-256 of the canonical JSON of `values`."""
+    text = json.dumps(values, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
+    return hashlib.sha256(text.encode()).hexdigest()
+
+
+def of(item) -> str:
+    """The fingerprint of `item`'s content as it stands now."""
+    return digest(content(item))
