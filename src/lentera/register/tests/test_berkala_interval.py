@@ -8,6 +8,7 @@ import pytest
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.urls import reverse
+from django.utils import translation
 
 from lentera.api.tests.helpers import ITEMS, client_for, finished_item, payload, post_json
 from lentera.register.constants import Category
@@ -24,6 +25,13 @@ MESSAGE = (
     "Periodic (berkala) information must be updated at least every six months "
     "(UU 14/2008 Pasal 9 ayat 3): enter 1 to 6 months."
 )
+
+
+@pytest.fixture(autouse=True)
+def english():
+    """The services' refusals are read in English here (requests choose their own)."""
+    with translation.override("en"):
+        yield
 
 
 def refusal(call) -> list[str]:
