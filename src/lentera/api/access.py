@@ -7,6 +7,7 @@ from django.urls import reverse
 from lentera.documents.selectors import latest_public_versions, office_versions
 from lentera.register.models import InformationItem
 from lentera.register.selectors import office_items, visible_items
+from lentera.sop import policy
 from lentera.sop.services import missing_requirements
 
 
@@ -58,4 +59,6 @@ def _office_state(item: InformationItem) -> dict:
         "in_update": item.in_update,
         "pending_changes": item.pending_changes,
         "hardcopies": list(item.hardcopies.select_related("recorded_by")),
+        "content_frozen": policy.is_frozen(item),
+        "approved_fingerprint": item.approved_fingerprint or None,
     }

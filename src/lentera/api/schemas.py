@@ -98,6 +98,15 @@ class OfficeOut(Schema):
         description="Columns changed during the update; the public sees them once it is published.",
     )
     hardcopies: list[HardCopyOut]
+    content_frozen: bool = Field(
+        ...,
+        description="An approval of this pass covers the content: it cannot change until the "
+        "item is returned for correction to a collect or input step.",
+    )
+    approved_fingerprint: str | None = Field(
+        ...,
+        description="SHA-256 fingerprint of the content the last approval of this pass covered.",
+    )
 
 
 class ItemDetailOut(ItemListOut):

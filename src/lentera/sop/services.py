@@ -328,6 +328,7 @@ def send_through_again(item, actor, verb: str, note: str) -> None:
         item.in_update = True
     item.sop = sop
     item.submitted_by = actor  # who asked for the update may not approve it
+    item.approved_fingerprint = ""  # a new pass: no approval covers it yet
     _enter(item, sop.first_step(), actor)
 
 

@@ -44,6 +44,9 @@ def test_after_the_approval_a_patch_is_409_with_the_rule(world):
         )
         assert response.status_code == 409, response.content
         assert "return" in response.json()["detail"]
+    office = client_for(world.officer).get(f"{ITEMS}/{item.pk}").json()["office"]
+    assert office["content_frozen"] is True
+    assert office["approved_fingerprint"] == item.approved_fingerprint
     upload = client_for(world.officer).post(
         f"{ITEMS}/{item.pk}/documents", {"file": pdf_upload("baru.pdf", "baru")}
     )

@@ -36,7 +36,13 @@ def test_office_detail_shows_the_steps_checks_checklist_and_what_is_missing(worl
         "the hard copy's location is recorded",
         f"ticked: {KESRA_CHECKLIST}",
     ]
-    assert body["office"] == {"in_update": False, "pending_changes": {}, "hardcopies": []}
+    assert body["office"] == {
+        "in_update": False,
+        "pending_changes": {},
+        "hardcopies": [],
+        "content_frozen": False,
+        "approved_fingerprint": None,
+    }
 
 
 def test_office_detail_of_seed_003_lists_a_missing_soft_copy_at_the_approval(world):
