@@ -1,10 +1,11 @@
 """Builders shared by the tests of every app: a body with units, people and an SOP."""
 
 import datetime
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from django.contrib.auth import get_user_model
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.utils.text import slugify
 
 from lentera.documents.services import add_document, record_hardcopy
 from lentera.organizations.constants import PpidRole, Role
@@ -141,6 +142,9 @@ class PresetWorld:
     main_approver: object  # approver of the PPID Utama
     other_officer: object  # officer of `other_unit`
     outsider: object  # logged in, no membership
+    # Position (jabatan) -> the officer of `unit` holding it, where the SOP's steps
+    # name positions (seed 002: PPID Pelaksana is `officer`, Petugas Dokumentasi another).
+    positions: dict = field(default_factory=dict)
 
     def member(self, role: str, scope: str):
         """The user holding `role` in the item's unit or in the PPID Utama."""
@@ -151,6 +155,8 @@ class PresetWorld:
         """Who performs `step` for items of `unit`; None for the application's own steps."""
         if step.performer_role == PerformerRole.SYSTEM:
             return None
+        if step.performer_position in self.positions:
+            return self.positions[step.performer_position]
         return self.member(step.performer_role, step.performer_scope)
 
 
@@ -202,13 +208,24 @@ def build_preset_world(preset_file: str, prefix: str = "") -> PresetWorld:
         return make_user(f"{prefix}{kind}.{where}.{layout.tag}", at, *roles)
 
     short = layout.unit[1]
+    officer = person("petugas", short, held, Role.OFFICER)
+    positions = {}
+    for position in _officer_positions(held.sop_in_use()):
+        # The unit's officer takes the first position the SOP names; each other
+        # position is another officer of the unit.
+        holder = officer if not positions else person(slugify(position), short, held)
+        Membership.objects.update_or_create(
+            user=holder, unit=held, role=Role.OFFICER, defaults={"position": position}
+        )
+        positions[position] = holder
     return PresetWorld(
+        positions=positions,
         body=body,
         main=main,
         unit=held,
         other_unit=other,
         sop=held.sop_in_use(),
-        officer=person("petugas", short, held, Role.OFFICER),
+        officer=officer,
         reviewer=person("penelaah", short, held, Role.REVIEWER),
         approver=person("kepala", short, held, Role.APPROVER),
         main_officer=person("petugas", "ppid", main, Role.OFFICER),
@@ -217,6 +234,32 @@ def build_preset_world(preset_file: str, prefix: str = "") -> PresetWorld:
         other_officer=person("petugas", layout.other[1], other, Role.OFFICER),
         outsider=make_user(f"{prefix}warga.{layout.tag}"),
     )
+
+
+def use_preset(world: "World", preset_file: str) -> Sop:
+    """The world's body follows `preset_file` for new items; the unit's officer holds
+    the first position its officer steps name (seed 002: PPID Pelaksana)."""
+    sop, _ = load_preset(PRESET_DIR / preset_file)
+    world.body.sop = sop
+    world.body.save()
+    take_first_position(world, sop)
+    return sop
+
+
+def take_first_position(world: "World", sop: Sop) -> None:
+    """The world's unit officer holds the first position `sop`'s officer steps name."""
+    for position in _officer_positions(sop)[:1]:
+        Membership.objects.filter(user=world.officer, unit=world.unit, role=Role.OFFICER).update(
+            position=position
+        )
+
+
+def _officer_positions(sop: Sop) -> list[str]:
+    """The positions the officer steps of the holding unit name, in step order."""
+    steps = sop.steps.filter(
+        performer_role=PerformerRole.OFFICER, performer_scope=PerformerScope.ITEM_UNIT
+    ).exclude(performer_position="")
+    return list(dict.fromkeys(s.performer_position for s in steps.order_by("number")))
 
 
 def item_fields(unit: Unit, **overrides) -> dict:

@@ -162,7 +162,10 @@ def _ensure_user(username: str, first_name: str, last_name: str, password: str, 
 def _ensure_person(person: DemoPerson, password: str):
     user = _ensure_user(person.username, person.first_name, person.last_name, password)
     unit = Unit.objects.get(slug=person.unit)
-    Membership.objects.get_or_create(user=user, unit=unit, role=person.role)
+    # The title is the SOP column the person works in: their position (jabatan).
+    Membership.objects.update_or_create(
+        user=user, unit=unit, role=person.role, defaults={"position": person.title}
+    )
     return user
 
 
@@ -296,7 +299,7 @@ def _performer(item, step):
         memberships__unit=unit, memberships__role=step.performer_role
     )
     for user in sorted(candidates, key=lambda u: (u.username not in named, u.username)):
-        if engine.is_separated(user, item, step):
+        if engine.can_perform(user, item, step) and engine.is_separated(user, item, step):
             return user
     raise RuntimeError(f"demo data: nobody in {unit} may perform step {step.number} of {item}")
 

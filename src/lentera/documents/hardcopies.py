@@ -177,7 +177,7 @@ def update_hardcopy_location(hardcopy: HardCopy, actor, **fields) -> HardCopy:
         hardcopy.save(update_fields=list(changes))
         item = hardcopy.item
         activity.record(
-            Verb.HARDCOPY,
+            Verb.HARDCOPY_MOVE,
             actor=actor,
             item=item,
             unit=item.holding_unit,

@@ -38,6 +38,7 @@ CHECK_VERBS = {
 VERB_MODELS = {
     Verb.CLASSIFY: ClassificationDecision,
     Verb.HARDCOPY: HardCopy,
+    Verb.HARDCOPY_MOVE: HardCopy,
     Verb.HARDCOPY_OUT: HardCopyMovement,
     Verb.HARDCOPY_BACK: HardCopyMovement,
 }

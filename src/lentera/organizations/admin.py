@@ -34,7 +34,7 @@ class UnitAdmin(admin.ModelAdmin):
 
 @admin.register(Membership)
 class MembershipAdmin(admin.ModelAdmin):
-    list_display = ["user", "unit", "role"]
+    list_display = ["user", "unit", "role", "position"]
     list_filter = ["role", "unit__body"]
     search_fields = ["user__username", "user__first_name", "user__last_name", "unit__name"]
     autocomplete_fields = ["user", "unit"]

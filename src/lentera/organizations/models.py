@@ -114,6 +114,15 @@ class Membership(models.Model):
         Unit, verbose_name=_("unit"), on_delete=models.CASCADE, related_name="memberships"
     )
     role = models.CharField(_("role"), max_length=20, choices=Role.choices)
+    # Where an SOP gives two columns of one unit to one role (seed 002: PPID Pelaksana
+    # and Petugas Dokumentasi are both officers of the bagian), a step names the
+    # position it needs and only its holders perform it.
+    position = models.CharField(
+        _("position (jabatan)"),
+        max_length=120,
+        blank=True,
+        help_text=_("As an SOP's performer column names it, e.g. “Petugas Dokumentasi”."),
+    )
 
     class Meta:
         ordering = ["unit__name", "role"]

@@ -63,7 +63,9 @@ def performer_units_q(user) -> Q:
     for m in memberships_of(user):
         if m.role == Role.ADMIN:
             continue
-        role_q = Q(current_step__performer_role=m.role)
+        role_q = Q(current_step__performer_role=m.role) & (
+            Q(current_step__performer_position="") | Q(current_step__performer_position=m.position)
+        )
         q |= role_q & Q(
             current_step__performer_scope=PerformerScope.ITEM_UNIT, holding_unit_id=m.unit_id
         )

@@ -33,7 +33,8 @@ class HeaderField:
 @dataclass
 class Row:
     step: SopStep
-    marks: list[tuple[str, bool]]  # (performer column, marked on this row)
+    # (performer column, marked on this row, the mark inferred from the activity text)
+    marks: list[tuple[str, bool, bool]]
     waiting: int | None  # items waiting at the step now; None for the public
 
 
@@ -67,7 +68,14 @@ def sop_detail(request, pk):
     rows = [
         Row(
             step,
-            [(c, c == step.performer_label or c in step.marked_also) for c in columns],
+            [
+                (
+                    c,
+                    c == step.performer_label or c in step.marked_also,
+                    c == step.performer_label and step.performer_inferred,
+                )
+                for c in columns
+            ],
             None if counts is None else counts.get(step.pk, 0),
         )
         for step in steps
@@ -84,6 +92,7 @@ def sop_detail(request, pk):
             "columns": columns,
             "rows": rows,
             "show_remarks": any(step.remarks for step in steps),
+            "any_inferred": any(step.performer_inferred for step in steps),
             "show_counts": counts is not None,
             "diagram": flow_svg(sop, steps),
             "print_view": "cetak" in request.GET,

@@ -233,14 +233,25 @@ def refresh_retention_texts(rule: RetentionRule, actor) -> int:
     """After a JRA line changed, re-derive the retention column of the items that follow
     it (and of their proposed changes), each change recorded. Returns how many changed."""
     text = retention_text(rule)
+    note = _("The retention schedule line %(code)s changed.") % {"code": rule.code}
     changed = 0
     with transaction.atomic():
-        for item in InformationItem.objects.select_for_update().filter(retention_rule=rule):
+        items = InformationItem.objects.select_for_update().select_related(
+            "current_step", "holding_unit__body"
+        )
+        for item in items.filter(retention_rule=rule):
             # During an update the rule's text is a proposed change; the published
             # column keeps the previous rule's text until the update is published.
             pending = item.pending_changes.get("retention_period")
             before = item.retention_period if pending is None else pending
             if before == text:
+                continue
+            if item.is_listed and item.current_step_id is None:
+                # A public column changes only as its SOP's approvers approve it: the new
+                # text is proposed and the item goes through its SOP again.
+                item.pending_changes = {"retention_period": text}
+                engine.send_through_again(item, actor, Verb.RETENTION_CHANGED, note)
+                changed += 1
                 continue
             if pending is None:
                 item.retention_period = text
@@ -255,7 +266,7 @@ def refresh_retention_texts(rule: RetentionRule, actor) -> int:
                 actor=actor,
                 item=item,
                 unit=item.holding_unit,
-                note=_("The retention schedule line %(code)s changed.") % {"code": rule.code},
+                note=note,
                 changes={"retention_period": [before, text]},
             )
             changed += 1

@@ -3,7 +3,7 @@
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from lentera.errors import NotAllowed
+from lentera.errors import ActionRefused, NotAllowed
 from lentera.organizations.constants import Role
 from lentera.organizations.selectors import has_role, memberships_of
 from lentera.sop import activity, policy
@@ -56,9 +56,12 @@ def can_edit(user, item: InformationItem) -> bool:
     """While the item is in its SOP, its unit's officers and the current performer edit it."""
     if item.current_step_id is None:
         return False
-    return has_role(user, item.holding_unit, Role.OFFICER) or engine.can_perform(
-        user, item, item.current_step
-    )
+    step = item.current_step
+    if has_role(user, item.holding_unit, Role.OFFICER):
+        return True
+    # Whoever checks returns the item for correction instead: an edit would bar them
+    # from their own step (four eyes).
+    return engine.can_perform(user, item, step) and not policy.is_checking(step)
 
 
 def update_item(item: InformationItem, actor, *, expected_version: int | None = None, **fields):
@@ -152,6 +155,15 @@ def record_classification(
         item = engine.lock_item(item, expected_version)
         if not can_classify(actor, item):  # the item may have moved to another unit
             raise refusal
+        if item.current_step_id is None:
+            # The DIK shows the decision in force: it changes only in a pass that the
+            # SOP's reviewers and approvers see through.
+            raise ActionRefused(
+                _(
+                    "A classification decision can only be recorded while the item is in "
+                    "its SOP; reopen it for an update first."
+                )
+            )
         policy.refuse_if_frozen(item)
         decision.item = item
         decision.save()

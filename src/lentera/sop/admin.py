@@ -26,6 +26,8 @@ class SopStepForm(forms.ModelForm):
             "performer_label",
             "performer_role",
             "performer_scope",
+            "performer_position",
+            "performer_inferred",
             "separate_from_submitter",
             "also_marked",
             "requirements",

@@ -63,6 +63,8 @@ class Verb(models.TextChoices):
     CALENDAR = "calendar", _("corrected the working calendar")
     EXEMPTION_ENDED = "exemption_ended", _("exemption period ended; back to review")
     ISSUE_DIP = "issue_dip", _("issued a DIP edition (Penetapan DIP)")
+    HARDCOPY_MOVE = "hardcopy_move", _("moved a hard copy to another place")
+    RETENTION_CHANGED = "retention_changed", _("retention schedule changed; back through the SOP")
 
 
 class Check(models.TextChoices):

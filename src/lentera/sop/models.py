@@ -119,6 +119,19 @@ class SopStep(models.Model):
         choices=PerformerScope.choices,
         default=PerformerScope.ITEM_UNIT,
     )
+    performer_position = models.CharField(
+        _("performer's position (jabatan)"),
+        max_length=120,
+        blank=True,
+        help_text=_(
+            "Only members holding this position in the performer's unit perform the step. "
+            "Empty: any member with the performer role."
+        ),
+    )
+    # The seed's performer cell was empty: the performer is read from the activity text.
+    performer_inferred = models.BooleanField(
+        _("performer inferred from the activity text"), default=False
+    )
     separate_from_submitter = models.BooleanField(
         _("not by the submitter"),
         null=True,

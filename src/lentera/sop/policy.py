@@ -20,7 +20,7 @@ from . import fingerprint
 from .constants import CHECKING_KINDS, SUBMITTING_KINDS, StepKind, Verb
 
 # Events that begin a pass of an item through its SOP.
-PASS_START_VERBS = (Verb.CREATE, Verb.REOPEN, Verb.EXEMPTION_ENDED)
+PASS_START_VERBS = (Verb.CREATE, Verb.REOPEN, Verb.EXEMPTION_ENDED, Verb.RETENTION_CHANGED)
 # Events that change what an approval covers. A classification decision is the
 # reviewer's own act (seed 004 step 4, seed 003 step 3 require it at the checking
 # step), covered by the fingerprint and frozen after approval like the rest, but it
@@ -101,10 +101,10 @@ def approval_gap(item, step) -> str | None:
 
 def four_eyes_refusal(user, item, step) -> str | None:
     """Why separation of duties bars `user` from performing `step`; None if it does not."""
-    if not step.separation_required:
+    if not is_checking(step):
         return None
     number = {"number": step.number}
-    if user.pk in (item.created_by_id, item.submitted_by_id):
+    if step.separation_required and user.pk in (item.created_by_id, item.submitted_by_id):
         return _("You submitted this item, so someone else must perform step %(number)s.") % number
     start = item.events.filter(verb__in=PASS_START_VERBS).order_by("-id").values("id")[:1]
     mine = item.events.filter(actor=user, id__gte=Subquery(start)).values_list(

@@ -61,7 +61,10 @@ def can_perform(user, item, step: SopStep | None) -> bool:
         return False
     unit = performer_unit(item, step)
     return unit is not None and any(
-        m.unit_id == unit.pk and m.role == step.performer_role for m in memberships_of(user)
+        m.unit_id == unit.pk
+        and m.role == step.performer_role
+        and (not step.performer_position or m.position == step.performer_position)
+        for m in memberships_of(user)
     )
 
 
@@ -443,7 +446,10 @@ def _finish(item, actor) -> None:
         if item.status != Status.PUBLISHED or item.category == Category.EXEMPT:
             item.status = Status.DOCUMENTED
             item.listed_at = timezone.now()
-        _take_offline(item, timezone.now(), document__deleted_at__isnull=False)
+        if item.category == Category.EXEMPT:
+            _take_offline(item, timezone.now())  # held back by the exemption, for good
+        else:
+            _take_offline(item, timezone.now(), document__deleted_at__isnull=False)
         activity.record(
             Verb.DOCUMENT, actor=actor, item=item, unit=item.holding_unit, changes=changes
         )

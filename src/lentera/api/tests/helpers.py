@@ -5,9 +5,8 @@ from django.test import Client
 from lentera.api.models import ApiToken
 from lentera.documents.services import add_document
 from lentera.register.models import InformationItem
-from lentera.sop.presets import PRESET_DIR, load_preset
 from lentera.sop.services import complete_step
-from lentera.testing import item_fields, new_item, pdf_upload
+from lentera.testing import BIRO_KESRA, item_fields, new_item, pdf_upload, use_preset
 
 ITEMS = "/api/v1/items"
 # Step 1 of seed 002 (Biro Kesra): the performer ticks this and records the hard copy.
@@ -45,9 +44,7 @@ def stored_files(files_dir) -> list:
 
 def use_biro_kesra_sop(world) -> None:
     """New items of the world's body follow seed 002: a checklist and a hard copy at step 1."""
-    sop, _ = load_preset(PRESET_DIR / "kalbar-biro-kesra-2021.toml")
-    world.body.sop = sop
-    world.body.save()
+    use_preset(world, BIRO_KESRA)
 
 
 def finished_item(world, **overrides) -> InformationItem:

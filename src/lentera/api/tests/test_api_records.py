@@ -9,7 +9,7 @@ from lentera.register.models import ClassificationDecision
 from lentera.register.services import create_item
 from lentera.sop.constants import Verb
 from lentera.sop.services import complete_step, return_to_step
-from lentera.testing import classify, item_fields, pdf_upload
+from lentera.testing import classify, item_fields, new_item, pdf_upload
 
 from .helpers import ITEMS, anonymous, client_for, finished_item, post_json, walk_to_approval
 
@@ -93,9 +93,20 @@ def test_only_a_reviewer_or_approver_records_a_decision(world):
     assert not item.events.filter(verb=Verb.CLASSIFY).exists()
 
 
-def test_decisions_are_office_records_even_for_a_public_item(world):
+def test_no_decision_is_recorded_for_an_item_out_of_its_sop(world):
     item = finished_item(world)
-    classify(item, world.approver)
+    response = post_json(client_for(world.approver), f"{ITEMS}/{item.pk}/classifications", DECISION)
+    assert response.status_code == 400
+    assert "reopen" in response.json()["detail"]
+    assert not ClassificationDecision.objects.exists()
+
+
+def test_decisions_are_office_records_even_for_a_public_item(world):
+    item = new_item(world)
+    classify(item, world.approver)  # recorded in its pass, then published
+    add_document(item, world.officer, pdf_upload())
+    for actor in (world.officer, world.officer, world.approver, world.main_officer):
+        complete_step(item, actor)
     url = f"{ITEMS}/{item.pk}/classifications"
     assert anonymous().get(f"{ITEMS}/{item.pk}").status_code == 200
     for client in (anonymous(), client_for(world.other_officer), client_for(world.outsider)):

@@ -195,7 +195,7 @@ def test_moving_a_copy_records_before_and_after(world, item, hardcopy):
         "Boks 7",
         "Lemari 2",
     )
-    event = item.events.filter(verb=Verb.HARDCOPY).latest("id")
+    event = item.events.filter(verb=Verb.HARDCOPY_MOVE).latest("id")
     assert event.actor == world.approver
     assert event.unit == world.unit
     assert event.changes == {

@@ -207,7 +207,7 @@ def test_moving_a_copy_records_its_new_place(client, world, item, hardcopy):
     assert response.status_code == 302
     hardcopy.refresh_from_db()
     assert (hardcopy.room, hardcopy.cabinet) == ("Depo Arsip Inaktif", "Rak 4")
-    event = item.events.filter(verb=Verb.HARDCOPY).latest("id")
+    event = item.events.filter(verb=Verb.HARDCOPY_MOVE).latest("id")
     assert event.actor == world.main_officer
     assert event.changes["room"] == ["Ruang Arsip", "Depo Arsip Inaktif"]
 

@@ -16,7 +16,7 @@ from lentera.register.services import create_item
 from lentera.sop.constants import Verb
 from lentera.sop.presets import PRESET_DIR, load_preset
 from lentera.sop.services import complete_step
-from lentera.testing import item_fields, new_item, pdf_upload
+from lentera.testing import item_fields, new_item, pdf_upload, take_first_position
 
 from .bangka import build_bangka
 
@@ -35,6 +35,7 @@ def kesra_sop(world):
     sop, _ = load_preset(PRESET_DIR / "kalbar-biro-kesra-2021.toml")
     world.unit.sop = sop
     world.unit.save()
+    take_first_position(world, sop)  # the PPID Pelaksana
     return sop
 
 

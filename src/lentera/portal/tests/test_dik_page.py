@@ -11,6 +11,7 @@ from django.urls import reverse
 from lentera.documents.services import add_document
 from lentera.portal import views_dip
 from lentera.register.constants import Category, ExemptionGround
+from lentera.sop.services import reopen
 from lentera.testing import build_world, classify, new_item, pdf_upload, publish_item
 
 EN = {"accept-language": "en"}
@@ -27,7 +28,8 @@ def exempt(world, title, *, year=2024, file_name="dtks.pdf"):
 def dik(world):
     other = build_world(prefix="bangka-")
     data, version = exempt(world, "Data Pribadi Penerima Bantuan")
-    # A later decision replaces the first: the DIK shows the latest one.
+    # A later decision, recorded in an update pass, replaces the first: the DIK shows it.
+    data = reopen(data, world.officer, "Penetapan klasifikasi baru")
     classify(
         data,
         world.approver,
@@ -37,6 +39,7 @@ def dik(world):
         decided_on=datetime.date(2026, 1, 5),
         exempt_until=datetime.date(2031, 1, 5),
     )
+    data = publish_item(world, data)
     audit, _ = exempt(world, "Laporan Hasil Audit Investigatif", year=2023, file_name="lhp.pdf")
     elsewhere, _ = exempt(other, "Dokumen Pengadaan Rahasia", year=2022, file_name="pbj.pdf")
     public = new_item(world, title="Renstra Biro Kesra", form_softcopy=False)

@@ -127,6 +127,20 @@ def test_bangka_review_row_marks_both_ppid_and_its_head(client, sops):
 
 
 @pytest.mark.parametrize("key", PRESETS)
+def test_inferred_performer_marks_are_shown_apart_from_printed_ones(client, sops, key):
+    """Seeds 000, 002 and 003 lost their performer marks in the source text: the presets
+    read them from the activity text, and the page says so; seed 004's are printed."""
+    sop = sops[key]
+    table = sop_table(detail(client, sop))
+    page = detail(client, sop)
+    inferred = key != "bangka-dinkominfotik-2024"
+    assert all(step.performer_inferred == inferred for step in sop.steps.all())
+    marks = [cell for row in table["tbody"] for cell in row if "✓" in cell]
+    assert marks and all(("(✓)" in cell) == inferred for cell in marks)
+    assert ("ditafsirkan dari uraian kegiatan" in page) == inferred
+
+
+@pytest.mark.parametrize("key", PRESETS)
 def test_header_block_shows_every_field_of_the_seed(client, sops, key):
     sop = sops[key]
     page = detail(client, sop)

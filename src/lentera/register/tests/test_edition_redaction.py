@@ -125,7 +125,10 @@ def test_exempt_entries_are_found_in_one_query_dated_by_the_newest_decision(
     world, head, items, edition, django_assert_num_queries
 ):
     make_exempt(world, items["bansos"], head)
-    classify(items["bansos"], head, decided_on=datetime.date(2025, 8, 1))
+    item = reopen(items["bansos"], world.officer, "Penetapan klasifikasi baru.")
+    classify(item, head, decided_on=datetime.date(2025, 8, 1))
+    for actor in (world.officer, world.officer, world.approver, world.main_officer):
+        item = complete_step(item, actor)
     edition.refresh_from_db()
     with django_assert_num_queries(1):
         exempt = exempt_entries(edition)

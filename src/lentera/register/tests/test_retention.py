@@ -448,7 +448,7 @@ def test_a_decision_is_refused_when_the_schedule_now_keeps_the_records_longer(wo
         decide_disposal(proposal, world.approver, approve=True, note="Setuju")
 
 
-def test_a_changed_schedule_line_rewrites_the_dip_column_of_its_items(world, tmp_path):
+def test_a_changed_schedule_line_goes_through_the_sop_before_the_dip_shows_it(world, tmp_path):
     item = walk_item(world, item_with_rule(world))
     assert item.retention_period.startswith("Aktif 2 tahun, inaktif 5 tahun")
     call_command(
@@ -464,10 +464,14 @@ def test_a_changed_schedule_line_rewrites_the_dip_column_of_its_items(world, tmp
         ),
     )
     item.refresh_from_db()
+    # The public column waits: the new text is proposed and the item goes through its SOP.
+    assert item.retention_period.startswith("Aktif 2 tahun, inaktif 5 tahun")
+    assert item.in_update and item.current_step.number == 1
+    assert item.pending_changes == {"retention_period": retention_text(item.retention_rule)}
+    assert item.events.filter(verb=Verb.RETENTION_CHANGED).exists()
+    item = walk_item(world, item)
     assert item.retention_period == retention_text(item.retention_rule)
     assert item.retention_period.startswith("Aktif 3 tahun, inaktif 7 tahun")
-    event = item.events.filter(verb=Verb.RETENTION).latest("id")
-    assert event.changes["retention_period"][1] == item.retention_period
 
 
 def test_a_destroyed_item_cannot_be_reopened(world, django_capture_on_commit_callbacks):

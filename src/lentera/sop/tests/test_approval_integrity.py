@@ -40,6 +40,11 @@ pytestmark = pytest.mark.django_db
 SUMMARY = "Capaian kinerja Biro Kesejahteraan Rakyat terhadap sasaran strategis tahun 2024."
 
 
+def fresh_user(user):
+    """The same person read again, without the memberships cached on the object."""
+    return type(user).objects.get(pk=user.pk)
+
+
 def fresh(item):
     return InformationItem.objects.get(pk=item.pk)
 
@@ -241,9 +246,11 @@ def test_an_approver_who_edited_the_item_in_this_pass_cannot_approve_it(diskomin
     item = create_item(w.officer, **item_fields(w.unit))
     add_document(item, w.officer, pdf_upload())
     item = walk_item(w, item, until=3)
-    update_item(item, w.approver, summary="Ringkasan yang ditulis ulang oleh Kepala PPID.")
+    Membership.objects.create(user=w.approver, unit=w.unit, role=Role.OFFICER)
+    approver = fresh_user(w.approver)  # also an officer of the unit: may edit, as such
+    update_item(item, approver, summary="Ringkasan yang ditulis ulang oleh Kepala PPID.")
     with pytest.raises(NotAllowed) as refused:
-        complete_step(item, w.approver)
+        complete_step(item, approver)
     assert "four eyes" in refused.value.message or "empat mata" in refused.value.message
 
 
@@ -350,3 +357,114 @@ def test_a_hard_copy_record_is_part_of_the_approved_content(db):
     )
     with pytest.raises(ActionRefused):  # out of its SOP: no change at all
         record_hardcopy(item, w.officer, building="Gedung B", custodian="Arsiparis")
+
+
+# Found by a hostile review ---------------------------------------------------------------
+
+
+def test_no_classification_decision_is_recorded_outside_a_pass(diskominfo, client):
+    """The DIK shows the decision in force: it changes only inside a pass."""
+    w = diskominfo
+    fields = item_fields(w.unit, title="Data Pribadi", category=Category.EXEMPT)
+    item = create_item(w.officer, **fields)
+    classify(item, w.main_reviewer)
+    add_document(item, w.officer, pdf_upload())
+    item = walk_item(w, item)
+    assert item.status == Status.DOCUMENTED and item.current_step_id is None
+    with pytest.raises(ActionRefused):
+        classify(item, w.main_reviewer, decree_number="SK TANPA PERSETUJUAN 99/2026")
+    assert "SK TANPA PERSETUJUAN" not in client.get(reverse("portal:dik")).content.decode()
+
+
+def test_a_changed_jra_line_sends_a_listed_item_through_its_sop_instead_of_rewriting_it(
+    diskominfo,
+):
+    w = diskominfo
+    rule = RetentionRule.objects.create(
+        body=w.body, code="000.5", record_type="LKjIP", active_years=2, inactive_years=3,
+        disposition="permanent",
+    )  # fmt: skip
+    item = create_item(w.officer, **item_fields(w.unit))
+    set_retention(item, w.officer, rule)
+    add_document(item, w.officer, pdf_upload())
+    item = walk_item(w, item)
+    approved = fresh(item).retention_period
+    rule.active_years = 9
+    rule.save()
+    assert refresh_retention_texts(rule, w.main_approver) == 1
+    item = fresh(item)
+    assert item.retention_period == approved  # the public column waits for the approval
+    assert item.in_update and "Aktif 9 tahun" in item.pending_changes["retention_period"]
+    item = walk_item(w, item)
+    assert "Aktif 9 tahun" in fresh(item).retention_period
+    assert_public_is_approved(item)
+
+
+def test_a_file_held_back_by_an_exemption_does_not_return_as_history(diskominfo, client):
+    w = diskominfo
+    item = create_item(w.officer, **item_fields(w.unit))
+    v1 = add_document(item, w.officer, pdf_upload("data.pdf", "berisi NIK penerima"))
+    item = walk_item(w, item)
+    item = reopen(item, w.officer, "Memuat data pribadi")
+    update_item(item, w.officer, category=Category.EXEMPT)
+    classify(item, w.approver)
+    item = walk_item(w, item)
+    assert not online(item)
+    item = reopen(item, w.officer, "Terbitkan versi tersamar")
+    update_item(item, w.officer, category=Category.PERIODIC)
+    v2 = add_document(
+        item, w.officer, pdf_upload("tersamar.pdf", "NIK disamarkan"), document=v1.document
+    )
+    item = walk_item(w, item)
+    assert online(item) == {v2.sha256}
+    assert client.get(reverse("portal:download", args=[item.pk, v1.pk])).status_code == 404
+    assert_public_is_approved(item)
+
+
+def test_an_approve_step_not_marked_separate_still_applies_four_eyes(diskominfo):
+    from lentera.sop import versions
+    from lentera.testing import make_user
+
+    w = diskominfo
+    new = versions.revise(w.sop, w.main_approver)
+    new.steps.filter(number=3).update(separate_from_submitter=False)
+    versions.put_in_use(new, w.main_approver)
+    both = make_user("petugas.kepala", w.unit, Role.OFFICER, Role.APPROVER)
+    w.unit.refresh_from_db()
+    w.unit.body.refresh_from_db()
+    item = create_item(w.officer, **item_fields(w.unit))
+    assert item.sop_id == new.pk
+    complete_step(item, both)
+    add_document(item, both, pdf_upload())
+    complete_step(item, both)
+    with pytest.raises(NotAllowed):
+        complete_step(item, both)
+
+
+def test_the_kepala_ppid_returns_for_correction_instead_of_editing(diskominfo):
+    """Editing would bar them from their own step: the office and the API do not offer it."""
+    from lentera.register.services import can_edit
+
+    w = diskominfo
+    item = create_item(w.officer, **item_fields(w.unit))
+    add_document(item, w.officer, pdf_upload())
+    item = walk_item(w, item, until=3)
+    assert not can_edit(w.approver, fresh(item))
+    with pytest.raises(NotAllowed):
+        update_item(item, w.approver, summary="Salah ketik diperbaiki sendiri.")
+    return_to_step(item, w.approver, 2, "Perbaiki salah ketik pada ringkasan.")
+    update_item(item, w.officer, summary="Ringkasan tanpa salah ketik.")
+    item = walk_item(w, item)
+    assert_public_is_approved(item)
+
+
+def test_moving_a_hard_copy_does_not_bar_the_store_step(db):
+    from lentera.documents.hardcopies import update_hardcopy_location
+    from lentera.testing import BIRO_KESRA
+
+    w = build_preset_world(BIRO_KESRA)
+    item = create_item(w.officer, **item_fields(w.unit, form_hardcopy=True))
+    item = walk_item(w, item, until=3)
+    update_hardcopy_location(item.hardcopies.get(), w.main_officer, room="Ruang Arsip Baru")
+    complete_step(item, w.main_officer)
+    assert fresh(item).status == Status.DOCUMENTED

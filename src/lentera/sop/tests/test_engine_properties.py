@@ -68,9 +68,15 @@ DUAL_ROLES = {
     "dual": [("a", Role.OFFICER), ("a", Role.APPROVER), *[("main", r) for r in ROLES]],
     "dual.a1": [("a1", Role.OFFICER), ("main", Role.OFFICER)],
 }
+# Seed 002 gives two columns of the bagian to officers: positions tell them apart.
+POSITIONS = {
+    ("a1", "a1.officer"): "PPID Pelaksana",
+    ("a1", "a1.dokumentasi"): "Petugas Dokumentasi",
+    ("a1", "dual.a1"): "Petugas Dokumentasi",
+}
 USERNAMES = sorted(
     [f"{unit}.{role}" for unit in UNIT_SOPS for role in ROLES]
-    + ["main.admin", "warga", *DUAL_ROLES]
+    + ["main.admin", "warga", "a1.dokumentasi", *DUAL_ROLES]
 )
 STEPS_RUN = 6
 _COUNTED = [
@@ -90,6 +96,7 @@ class World:
     users: dict[str, object]
     steps: dict[int, SopStep]
     members: dict[tuple[int, str], list[str]]  # (unit id, role) -> usernames
+    positions: dict[tuple[int, str], str]  # (unit id, username) -> position (jabatan)
 
     def holds(self, user_id, unit_id, role) -> bool:
         return any(self.users[n].pk == user_id for n in self.members.get((unit_id, role), []))
@@ -124,11 +131,17 @@ def build_property_world() -> World:
         for key, role in roles:
             Membership.objects.create(user=users[name], unit=units[key], role=role)
     users["warga"] = make_user("warga")  # logged in, no membership
-    members = {}
+    users["a1.dokumentasi"] = make_user("a1.dokumentasi", units["a1"], Role.OFFICER)
+    for (key, name), position in POSITIONS.items():
+        Membership.objects.filter(user=users[name], unit=units[key], role=Role.OFFICER).update(
+            position=position
+        )
+    members, positions = {}, {}
     for m in Membership.objects.select_related("user").order_by("user__username"):
         members.setdefault((m.unit_id, m.role), []).append(m.user.username)
+        positions[(m.unit_id, m.user.username)] = m.position
     steps = {s.pk: s for s in SopStep.objects.select_related("sop")}
-    return World(main, units, users, steps, members)
+    return World(main, units, users, steps, members, positions)
 
 
 @functools.cache
@@ -193,7 +206,15 @@ class EngineMachine(RuleBasedStateMachine):
     def actor(self, who, slots):
         """`who` is ("anyone", i) or ("fitting", i): the i-th holder of one of `slots`."""
         kind, index = who
-        names = sorted({n for slot in slots for n in self.world.members.get(slot, [])})
+        names = sorted(
+            {
+                n
+                for unit, role, *position in slots
+                for n in self.world.members.get((unit, role), [])
+                if not position or not position[0]
+                or self.world.positions.get((unit, n)) == position[0]
+            }
+        )  # fmt: skip
         if kind == "anyone" or not names:
             names = USERNAMES
         self.acting = names[index % len(names)]
@@ -204,7 +225,7 @@ class EngineMachine(RuleBasedStateMachine):
             return []
         scope = step.performer_scope
         unit = item.holding_unit_id if scope == PerformerScope.ITEM_UNIT else self.world.main.pk
-        return [(unit, step.performer_role)]
+        return [(unit, step.performer_role, step.performer_position)]
 
     def item(self, index, among=()):
         if isinstance(index, InformationItem):
@@ -499,7 +520,7 @@ def check_public(items: dict, histories: dict) -> None:
         assert {Verb.PUBLISH, Verb.DOCUMENT} & set(verbs[last_withdraw + 1 :])
 
 
-PASS_STARTS = (Verb.CREATE, Verb.REOPEN, Verb.EXEMPTION_ENDED)
+PASS_STARTS = (Verb.CREATE, Verb.REOPEN, Verb.EXEMPTION_ENDED, Verb.RETENTION_CHANGED)
 CONTENT_CHANGES = (Verb.EDIT, Verb.UPLOAD, Verb.DELETE_FILE, Verb.HARDCOPY)
 
 
@@ -571,6 +592,11 @@ def check_performer(world: World, e: dict, state: dict) -> None:
     unit = state["holding"] if step.performer_scope == PerformerScope.ITEM_UNIT else world.main.pk
     assert e["unit_id"] == unit, f"{name}: recorded in another unit than {unit}"
     assert world.holds(e["actor_id"], unit, step.performer_role), f"{name}: not its performer"
+    if step.performer_position:
+        holder = next(n for n, u in world.users.items() if u.pk == e["actor_id"])
+        assert world.positions.get((unit, holder)) == step.performer_position, (
+            f"{name}: not the {step.performer_position}"
+        )
     if e["verb"] == Verb.COMPLETE and step.separation_required:
         assert e["actor_id"] != state["submitter"], f"{name}: by the item's submitter"
 

@@ -346,9 +346,12 @@ def test_biro_kesra_item_is_documented_and_its_files_stay_available_on_request(b
     # 1. The PPID Pelaksana makes and keeps the hard copy, and ticks that the data is verified.
     keep_hardcopy(item, w.officer)
     complete_step(item, w.officer, ticked=[KESRA_CHECK])
-    # 2. The Petugas Dokumentasi hands the soft copy to the PPID.
-    add_document(item, w.officer, pdf_upload())
-    complete_step(item, w.officer)
+    # 2. The Petugas Dokumentasi, another officer of the bagian, hands the soft copy over;
+    #    the PPID Pelaksana may not, though both are officers there.
+    documenter = w.positions["Petugas Dokumentasi"]
+    add_document(item, documenter, pdf_upload())
+    refused(NotAllowed, complete_step, item, w.officer)
+    complete_step(item, documenter)
     # 3. The PPID stores it in its internal storage; the SOP ends there.
     complete_step(item, w.main_officer)
 
@@ -361,7 +364,7 @@ def test_biro_kesra_item_is_documented_and_its_files_stay_available_on_request(b
     verbs = set(item.events.values_list("verb", flat=True))
     assert Verb.DOCUMENT in verbs and Verb.PUBLISH not in verbs
     assert item.events.get(verb=Verb.COMPLETE, step__number=1).changes == {"ticked": [KESRA_CHECK]}
-    assert completed_by(item) == [(1, w.officer.pk), (2, w.officer.pk), (3, w.main_officer.pk)]
+    assert completed_by(item) == [(1, w.officer.pk), (2, documenter.pk), (3, w.main_officer.pk)]
     # The rest of the province keeps seed 003.
     other = create_item(w.other_officer, **item_fields(w.other_unit, title="Profil Kesehatan"))
     assert other.sop.preset_key == "kalbar-diskominfo-2024"
@@ -375,13 +378,14 @@ def test_biro_kesra_refuses_the_wrong_people(biro_kesra):
     for person in (w.main_officer, w.approver, w.other_officer, w.outsider):
         refused(NotAllowed, complete_step, item, person, ticked=[KESRA_CHECK])
     complete_step(item, w.officer, ticked=[KESRA_CHECK])
-    add_document(item, w.officer, pdf_upload())
-    complete_step(item, w.officer)
+    documenter = w.positions["Petugas Dokumentasi"]
+    add_document(item, documenter, pdf_upload())
+    complete_step(item, documenter)
     # Step 3 belongs to the PPID's officer, and never to the one who handed the file over.
-    for person in (w.officer, w.main_reviewer, w.main_approver, w.other_officer):
+    for person in (w.officer, documenter, w.main_reviewer, w.main_approver, w.other_officer):
         refused(NotAllowed, complete_step, item, person)
-    Membership.objects.create(user=w.officer, unit=w.main, role=Role.OFFICER)
-    submitter = fresh(w.officer)
+    Membership.objects.create(user=documenter, unit=w.main, role=Role.OFFICER)
+    submitter = fresh(documenter)
     step = InformationItem.objects.get(pk=item.pk).current_step
     assert can_perform(submitter, item, step) and not is_separated(submitter, item, step)
     refused(NotAllowed, complete_step, item, submitter)
@@ -400,7 +404,9 @@ def test_biro_kesra_step_1_needs_the_hard_copy_location_and_the_tick(biro_kesra)
     assert len(missing) == 1 and KESRA_CHECK in missing[0]
     complete_step(item, w.officer, ticked=[KESRA_CHECK])
     # Step 2 needs the soft copy.
-    missing = refused(ActionRefused, complete_step, item, w.officer).missing
+    missing = refused(
+        ActionRefused, complete_step, item, w.positions["Petugas Dokumentasi"]
+    ).missing
     assert missing == [str(Check.SOFTCOPY.label)]
     assert at(item) == 2
 
