@@ -44,3 +44,22 @@ class ExemptionGround(models.TextChoices):
         ),
     )
     STATUTE = "j", _("j. may not be disclosed under a statute")
+
+
+# The columns of an item a person fills in; the rest belong to the engine. They are
+# also what an approval covers (sop.fingerprint).
+EDITABLE_FIELDS = (
+    "title",
+    "summary",
+    "holding_unit",
+    "responsible_official",
+    "made_on",
+    "made_place",
+    "form_softcopy",
+    "form_hardcopy",
+    "retention_period",
+    "category",
+    "legal_basis",
+    "year",
+    "update_interval_months",
+)

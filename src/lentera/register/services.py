@@ -10,24 +10,9 @@ from lentera.sop import activity, policy
 from lentera.sop import services as engine
 from lentera.sop.constants import Verb
 
+from .constants import EDITABLE_FIELDS
 from .models import ClassificationDecision, InformationItem, copy_item, field_value
 
-# Fields a person fills in; the rest belong to the engine.
-EDITABLE_FIELDS = (
-    "title",
-    "summary",
-    "holding_unit",
-    "responsible_official",
-    "made_on",
-    "made_place",
-    "form_softcopy",
-    "form_hardcopy",
-    "retention_period",
-    "category",
-    "legal_basis",
-    "year",
-    "update_interval_months",
-)
 _ENGINE_FIELDS = ("sop", "current_step", "created_by", "submitted_by", "status", "lock_version")
 
 

@@ -13,25 +13,11 @@ from django.db.models import OuterRef, Subquery
 from django.utils import timezone
 
 from lentera.documents.models import Document, DocumentVersion
+from lentera.register.constants import EDITABLE_FIELDS
 from lentera.register.models import field_value
 
-# The columns a person fills in (register.services.EDITABLE_FIELDS); every one of
-# them is content the approver sees.
-COLUMNS = (
-    "title",
-    "summary",
-    "holding_unit",
-    "responsible_official",
-    "made_on",
-    "made_place",
-    "form_softcopy",
-    "form_hardcopy",
-    "retention_period",
-    "category",
-    "legal_basis",
-    "year",
-    "update_interval_months",
-)
+# Every column a person fills in is content the approver sees.
+COLUMNS = EDITABLE_FIELDS
 _DECISION_FIELDS = ("ground", "statute", "decree_number", "decided_on", "exempt_until")
 
 
