@@ -236,7 +236,7 @@ def refresh_retention_texts(rule: RetentionRule, actor) -> int:
     note = _("The retention schedule line %(code)s changed.") % {"code": rule.code}
     changed = 0
     with transaction.atomic():
-        items = InformationItem.objects.select_for_update().select_related(
+        items = InformationItem.objects.select_for_update(of=("self",)).select_related(
             "current_step", "holding_unit__body"
         )
         for item in items.filter(retention_rule=rule):
