@@ -17,9 +17,9 @@ from itertools import pairwise
 
 from django.utils import timezone
 
-from lentera.deadlines.calendar import WorkCalendar
+from lentera.deadlines.calendar import WorkCalendar, is_handling_standard
 from lentera.deadlines.models import Outcome, StepTiming
-from lentera.deadlines.services import calendar_for
+from lentera.deadlines.services import calendar_for, due_of
 from lentera.register.constants import Category, Status
 from lentera.sop.constants import PerformerRole, StepKind, TimeUnit
 
@@ -47,7 +47,7 @@ def backdate_history(now: datetime.datetime, items) -> int:
         open_timing = timings[-1] if timings[-1].left_at is None else None
         if open_timing is not None:
             overdue = False
-            if open_timing.due_at is not None:
+            if _standard_minutes(calendar, open_timing.step) is not None:
                 overdue = waiting_with_standard % OVERDUE_EVERY == OVERDUE_EVERY - 1
                 waiting_with_standard += 1
             end = _before(calendar, now, _open_age(calendar, open_timing.step, overdue, rng))
@@ -57,30 +57,36 @@ def backdate_history(now: datetime.datetime, items) -> int:
                 stale_left[body_id] -= 1
             days = STALE_AGE_DAYS + rng.randint(0, 20) if stale else rng.randint(1, 15)
             end = _before(calendar, now, days * _day_minutes(calendar) + rng.randint(0, 300))
-        _rewrite(item, timings, end, calendar, rng)
+        _rewrite(item, timings, end, calendar, rng, opened=overdue if open_timing else False)
         moved += len(timings)
     return moved
 
 
-def _rewrite(item, timings, end, calendar: WorkCalendar, rng: random.Random) -> None:
-    """Walk back from `end`: each timing ends where the next one began."""
+def _rewrite(item, timings, end, calendar: WorkCalendar, rng: random.Random, opened: bool) -> None:
+    """Walk back from `end`: each timing ends where the next one began. A step in
+    minutes or hours is due from its opening: finished ones waited before it; the open
+    one was opened on arrival only if it is to be overdue now (`opened`)."""
     # Where the item left its SOP and came back later (reopened for an update).
     gaps = [t.left_at != after.entered_at for t, after in pairwise(timings)] + [False]
     cursor = end
     for index in range(len(timings) - 1, -1, -1):
         timing = timings[index]
+        handling = is_handling_standard(timing.step.time_amount, timing.step.time_unit)
         if timing.left_at is None:
             timing.entered_at = cursor
+            timing.opened_at = cursor if handling and opened else None
         else:
             if gaps[index]:
                 cursor = _before(calendar, cursor, rng.randint(5, 30) * _day_minutes(calendar))
             timing.left_at = cursor
-            timing.entered_at = _before(calendar, cursor, _duration(calendar, timing, rng))
-        timing.due_at = calendar.due(
-            timing.entered_at, timing.step.time_amount, timing.step.time_unit
-        )
+            start = _before(calendar, cursor, _duration(calendar, timing, rng))
+            timing.opened_at = start
+            if handling:  # the drawn duration is the handling; the wait comes before it
+                start = _before(calendar, start, rng.uniform(0, 2 * _day_minutes(calendar)))
+            timing.entered_at = start
+        timing.due_at = due_of(timing, calendar)
         cursor = timing.entered_at
-    StepTiming.objects.bulk_update(timings, ["entered_at", "due_at", "left_at"])
+    StepTiming.objects.bulk_update(timings, ["entered_at", "opened_at", "due_at", "left_at"])
     last = timings[-1]
     item.step_entered_at = last.entered_at if last.left_at is None else last.left_at
     item.step_due_at = last.due_at if last.left_at is None else None

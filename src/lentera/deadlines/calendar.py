@@ -2,8 +2,9 @@
 
 The rules (docs/deadlines.md):
 - minutes and hours are counted inside office hours on working days, from the
-  moment the work arrives, or from the next opening of the office when it arrives
-  outside office hours;
+  moment counting starts, or from the next opening of the office when that is
+  outside office hours; they are handling times, so counting starts when the
+  performer opens the work, not when it arrives (see HANDLING_UNITS);
 - n working days are counted from the first working day after the day the work
   arrives; the work is due at the close of office hours on the n-th;
 - a week is five working days;
@@ -20,7 +21,15 @@ import holidays
 from lentera.sop.constants import TimeUnit
 
 WORKING_DAYS_PER_WEEK = 5
+# Standards in minutes or hours are handling times (seed 003: input 1 menit; seed 002:
+# 1 jam): due from when a performer opens the work; waiting before that is never late.
+HANDLING_UNITS = frozenset({TimeUnit.MINUTES, TimeUnit.HOURS})
 _SEARCH_LIMIT = 3 * 366  # days; a calendar with no working day at all must not loop
+
+
+def is_handling_standard(amount: int | None, unit: str) -> bool:
+    """A time standard of minutes or hours: it counts from opening, not from arrival."""
+    return amount is not None and unit in HANDLING_UNITS
 
 
 @functools.lru_cache(maxsize=64)
@@ -114,8 +123,9 @@ class WorkCalendar:
             cursor = self._at(self.next_working_day(cursor.date()), self.opens)
 
     def due(self, start: datetime.datetime, amount: int | None, unit: str):
-        """When work that arrived at `start` is due under a time standard; None if it
-        has none (tentative or not stated)."""
+        """When work is due under a time standard that starts counting at `start` (its
+        arrival; its opening for minutes and hours); None if it has none (tentative or
+        not stated)."""
         if amount is None or unit in (TimeUnit.TENTATIVE, TimeUnit.NOT_STATED):
             return None
         if unit == TimeUnit.MINUTES:
@@ -128,8 +138,10 @@ class WorkCalendar:
             return self._at(self.next_opening(start).date(), self.closes)
         return self._at(self.working_days_after(arrived_on, days), self.closes)
 
-    def office_minutes_between(self, start: datetime.datetime, end: datetime.datetime) -> int:
-        """Office minutes from `start` to `end` (0 if `end` is not later)."""
+    def office_time_between(
+        self, start: datetime.datetime, end: datetime.datetime
+    ) -> datetime.timedelta:
+        """Office time from `start` to `end`, to the second (none if `end` is not later)."""
         total = datetime.timedelta()
         cursor = self.next_opening(start)
         end = end.astimezone(self.tz)
@@ -137,4 +149,8 @@ class WorkCalendar:
             closing = self._at(cursor.date(), self.closes)
             total += min(closing, end) - cursor
             cursor = self._at(self.next_working_day(cursor.date()), self.opens)
-        return int(total.total_seconds() // 60)
+        return total
+
+    def office_minutes_between(self, start: datetime.datetime, end: datetime.datetime) -> int:
+        """Office minutes from `start` to `end` (0 if `end` is not later)."""
+        return int(self.office_time_between(start, end).total_seconds() // 60)

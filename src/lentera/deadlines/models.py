@@ -4,6 +4,8 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from .calendar import is_handling_standard
+
 # Monday is 0, as in datetime.date.weekday().
 MONDAY_TO_FRIDAY = [0, 1, 2, 3, 4]
 
@@ -101,9 +103,14 @@ class Outcome(models.TextChoices):
     WITHDRAWN = "withdrawn", _("withdrawn")
 
 
+# A return is the performer's decision on the step, so it counts as finished work.
+FINISHED = (Outcome.COMPLETED, Outcome.RETURNED)
+
+
 class StepTiming(models.Model):
-    """One stay of an item at one SOP step: when the work arrived, when it was due
-    (none for a tentative step) and when it left the step."""
+    """One stay of an item at one SOP step: when the work arrived, when a performer
+    opened it, when it was due (none for a tentative step, nor for a step in minutes
+    or hours that nobody has opened yet) and when it left the step."""
 
     item = models.ForeignKey(
         "register.InformationItem",
@@ -122,6 +129,17 @@ class StepTiming(models.Model):
         null=True,
     )
     entered_at = models.DateTimeField(_("arrived at"))
+    # The first time someone who may perform the step opened its work (the office's
+    # item page), or the moment it was completed or returned if nobody had.
+    opened_at = models.DateTimeField(_("opened at"), null=True, blank=True)
+    opened_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("opened by"),
+        on_delete=models.PROTECT,
+        related_name="+",
+        null=True,
+        blank=True,
+    )
     due_at = models.DateTimeField(_("due at"), null=True, blank=True)
     left_at = models.DateTimeField(_("left at"), null=True, blank=True)
     outcome = models.CharField(_("outcome"), max_length=20, choices=Outcome.choices, blank=True)
@@ -140,6 +158,17 @@ class StepTiming(models.Model):
         if self.due_at is None or self.left_at is None:
             return None
         return self.left_at <= self.due_at
+
+    @property
+    def measures_handling(self) -> bool:
+        """Its standard (minutes or hours) is a handling time, due from the opening."""
+        return is_handling_standard(self.step.time_amount, self.step.time_unit)
+
+    @property
+    def counts_from(self) -> datetime.datetime | None:
+        """When its time standard starts counting: the opening for a handling time
+        (None until opened), else the arrival."""
+        return self.opened_at if self.measures_handling else self.entered_at
 
 
 class Kind(models.TextChoices):

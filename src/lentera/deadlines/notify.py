@@ -121,15 +121,21 @@ def _item_url(item) -> str:
 
 def _step_lines(timing: StepTiming, calendar: WorkCalendar) -> list[str]:
     step = timing.step
-    if timing.due_at is None:
-        due = _("no time standard (tentative)")
-    else:
+    if timing.due_at is not None:
         due = format_moment(timing.due_at, calendar.tz)
-    return [
+    elif timing.measures_handling:  # nobody has opened it: due from the opening
+        due = _("%(standard)s from when a performer opens it") % {"standard": step.time_standard}
+    else:
+        due = _("no time standard (tentative)")
+    lines = [
         _("Step %(number)s: %(activity)s") % {"number": step.number, "activity": step.activity},
         _("Arrived: %(moment)s") % {"moment": format_moment(timing.entered_at, calendar.tz)},
-        _("Due: %(due)s") % {"due": due},
     ]
+    if timing.opened_at is not None and timing.measures_handling:
+        lines.append(
+            _("Opened: %(moment)s") % {"moment": format_moment(timing.opened_at, calendar.tz)}
+        )
+    return [*lines, _("Due: %(due)s") % {"due": due}]
 
 
 _SUBJECTS = {
@@ -238,8 +244,9 @@ class _Calendars(dict):
 def send_reminders(now: datetime.datetime) -> int:
     """Remind performers when at most LENTERA_REMINDER_HOURS office hours remain.
 
-    A step whose whole standard fits in that window gets none: its arrival
-    notice already said when it is due."""
+    A step whose whole standard fits in that window gets none: its arrival notice (or
+    for a handling time, the page they opened) already said when it is due. A step in
+    minutes or hours that nobody opened has no due time, so it is never reminded."""
     window = settings.LENTERA_REMINDER_HOURS * 60
     calendars, created = _Calendars(), 0
     # Only work due within the window of its body's calendar is read at all.
@@ -254,7 +261,8 @@ def send_reminders(now: datetime.datetime) -> int:
         calendar = calendars[timing.item.holding_unit.body_id]
         if calendar.office_minutes_between(now, timing.due_at) > window:
             continue
-        if calendar.office_minutes_between(timing.entered_at, timing.due_at) <= window:
+        counted_from = timing.counts_from or timing.entered_at
+        if calendar.office_minutes_between(counted_from, timing.due_at) <= window:
             continue
         key = f"reminder:{timing.pk}"
         created += _notify(performers(timing), Kind.REMINDER, key, timing.item, timing, calendar)
@@ -262,7 +270,10 @@ def send_reminders(now: datetime.datetime) -> int:
 
 
 def escalate_overdue(now: datetime.datetime) -> int:
-    """Tell the performers and the next level (see next_level) about overdue work."""
+    """Tell the performers and the next level (see next_level) about overdue work.
+
+    Work in minutes or hours that nobody opened is waiting, not late: it has no due
+    time until it is opened (the dashboard shows the wait)."""
     calendars, created = _Calendars(), 0
     timings = _open_timings().filter(due_at__lt=now).exclude(notifications__kind=Kind.OVERDUE)
     for timing in timings:

@@ -7,7 +7,7 @@ from lentera.organizations.models import PublicBody
 from lentera.register.models import InformationItem
 
 from .models import StepTiming
-from .services import calendar_for
+from .services import calendar_for, due_of
 
 _BATCH = 500
 
@@ -16,7 +16,8 @@ def recompute_open_due_times(body: PublicBody | int) -> int:
     """Recompute the due time of every open step timing (left_at null) of the body's
     items, and the items' step_due_at; return how many due times changed.
 
-    Counts from when the work arrived, so only the calendar's effect changes."""
+    Counts from when the work arrived (opened, for minutes and hours), so only the
+    calendar's effect changes."""
     body_id = body if isinstance(body, int) else body.pk
     calendar = calendar_for(body_id)
     changed = []
@@ -36,7 +37,7 @@ def recompute_open_due_times(body: PublicBody | int) -> int:
             .select_related("step")
         )
         for timing in timings:
-            due = calendar.due(timing.entered_at, timing.step.time_amount, timing.step.time_unit)
+            due = due_of(timing, calendar)
             due_of_item[timing.item_id] = (timing.step_id, due)
             if due != timing.due_at:
                 timing.due_at = due

@@ -1,5 +1,5 @@
 """Reading deadlines: where an item stands against its step's time standard, and a
-body's compliance figures (Mutu Baku: waiting, time taken, on time, overdue)."""
+body's compliance figures (Mutu Baku: waiting, time taken, handling, on time, overdue)."""
 
 import datetime
 import statistics
@@ -14,12 +14,10 @@ from lentera.organizations.selectors import office_items_q
 from lentera.sop.constants import PerformerRole, TimeUnit
 from lentera.sop.models import SopStep
 
-from .calendar import WorkCalendar
-from .models import Calendar, Outcome, StepTiming
+from .calendar import WorkCalendar, is_handling_standard
+from .models import FINISHED, Calendar, StepTiming
 from .services import calendar_for
 
-# A return is the performer's decision on the step, so it counts as finished work.
-FINISHED = (Outcome.COMPLETED, Outcome.RETURNED)
 OVERDUE_LIST_LIMIT = 200
 
 
@@ -30,10 +28,17 @@ OVERDUE_LIST_LIMIT = 200
 class Due:
     """Where an item stands against its current step's time standard, at `now`."""
 
-    at: datetime.datetime | None  # None: the step has no time standard
+    at: datetime.datetime | None  # None: no time standard, or a handling time not opened
     entered_at: datetime.datetime | None
     tz: ZoneInfo
     now: datetime.datetime
+    handling: bool = False  # the standard is in minutes or hours: due from the opening
+    standard: str = ""  # the time standard as the SOP table prints it
+
+    @property
+    def not_opened(self) -> bool:
+        """A handling time nobody has opened yet: the work waits, and is never late."""
+        return self.handling and self.at is None
 
     @property
     def has_standard(self) -> bool:
@@ -62,16 +67,22 @@ def body_time_zones(body_ids) -> dict[int, ZoneInfo]:
 
 def with_due(items, now: datetime.datetime | None = None) -> list:
     """The items, each given `due` (a Due, or None when it is at no step). The items
-    must come with their holding unit loaded, as the register selectors give them."""
+    must come with their holding unit and current step loaded, as the register
+    selectors give them."""
     items = list(items)
     now = now or timezone.now()
     zones = body_time_zones(item.holding_unit.body_id for item in items)
     for item in items:
-        item.due = (
-            Due(item.step_due_at, item.step_entered_at, zones[item.holding_unit.body_id], now)
-            if item.current_step_id
-            else None
-        )
+        item.due = None
+        if step := item.current_step:
+            item.due = Due(
+                item.step_due_at,
+                item.step_entered_at,
+                zones[item.holding_unit.body_id],
+                now,
+                handling=is_handling_standard(step.time_amount, step.time_unit),
+                standard=step.time_standard,
+            )
     return items
 
 
@@ -117,6 +128,11 @@ class StepFigures(Figures):
     standard: str = ""  # the time standard as the SOP table prints it
     time_unit: str = ""
     time_amount: int | None = None
+    not_opened: int = 0  # open timings nobody has opened yet
+    # Handling times only: office minutes from the opening to leaving the step, and
+    # from the arrival to the opening (the wait, never counted as lateness).
+    handling_minutes: list[float] = field(default_factory=list, repr=False)
+    waiting_minutes: list[float] = field(default_factory=list, repr=False)
 
     @property
     def has_standard(self) -> bool:
@@ -124,6 +140,19 @@ class StepFigures(Figures):
             TimeUnit.TENTATIVE,
             TimeUnit.NOT_STATED,
         )
+
+    @property
+    def handling(self) -> bool:
+        """Its standard (minutes or hours) is a handling time, judged from the opening."""
+        return is_handling_standard(self.time_amount, self.time_unit)
+
+    @property
+    def median_handling_minutes(self) -> float | None:
+        return statistics.median(self.handling_minutes) if self.handling_minutes else None
+
+    @property
+    def median_waiting_minutes(self) -> float | None:
+        return statistics.median(self.waiting_minutes) if self.waiting_minutes else None
 
 
 @dataclass
@@ -184,19 +213,24 @@ def compliance(
 ) -> Dashboard:
     """A body's figures per SOP step and per performing unit. Waiting and overdue work
     is counted as of `now`; time taken and on-time shares from the work that arrived
-    since `since` and has left its step."""
+    since `since` and has left its step. A step in minutes or hours is judged on its
+    handling time (opened to finished); its wait before the opening is kept apart."""
     now = now or timezone.now()
     calendar = calendar_for(body)
     timings = StepTiming.objects.filter(item__holding_unit__body=body)
     finished = list(
         timings.filter(outcome__in=FINISHED, left_at__isnull=False, entered_at__gte=since)
-        .values_list("step_id", "unit_id", "entered_at", "due_at", "left_at")
+        .values_list("step_id", "unit_id", "entered_at", "opened_at", "due_at", "left_at")
         .order_by()
     )
     waiting = list(
         timings.filter(left_at__isnull=True)
         .values("step_id", "unit_id")
-        .annotate(n=Count("id"), late=Count("id", filter=Q(due_at__lt=now)))
+        .annotate(
+            n=Count("id"),
+            late=Count("id", filter=Q(due_at__lt=now)),
+            not_opened=Count("id", filter=Q(opened_at__isnull=True)),
+        )
         .order_by()
     )
     step_ids = {row[0] for row in finished} | {row["step_id"] for row in waiting}
@@ -228,9 +262,16 @@ def compliance(
             units[unit_id] = Figures(label=name)
         return units[unit_id]
 
-    for step_id, unit_id, entered_at, due_at, left_at in finished:
+    for step_id, unit_id, entered_at, opened_at, due_at, left_at in finished:
         minutes = calendar.office_minutes_between(entered_at, left_at)
-        for figures in (steps[step_id], unit_figures(unit_id)):
+        step = steps[step_id]
+        if step.handling:
+            opened = _opening(entered_at, opened_at, left_at)
+            step.handling_minutes.append(_office_minutes(calendar, opened, left_at))
+            if opened_at is not None:
+                step.waiting_minutes.append(_office_minutes(calendar, entered_at, opened))
+            due_at = calendar.due(opened, step.time_amount, step.time_unit)
+        for figures in (step, unit_figures(unit_id)):
             figures.finished += 1
             figures.elapsed.append(left_at - entered_at)
             figures.office_minutes.append(minutes)
@@ -238,6 +279,7 @@ def compliance(
                 figures.with_due += 1
                 figures.on_time += left_at <= due_at
     for row in waiting:
+        steps[row["step_id"]].not_opened += row["not_opened"]
         for figures in (steps[row["step_id"]], unit_figures(row["unit_id"])):
             figures.waiting += row["n"]
             figures.overdue += row["late"]
@@ -254,6 +296,20 @@ def compliance(
         .count(),
         overdue_total=timings.filter(left_at__isnull=True, due_at__lt=now).count(),
     )
+
+
+def _opening(entered_at, opened_at, left_at) -> datetime.datetime:
+    """When finished work was opened, within its stay; its arrival when that is not
+    known (work finished before openings were recorded): the whole stay counts."""
+    if opened_at is None:
+        return entered_at
+    return min(max(opened_at, entered_at), left_at)
+
+
+def _office_minutes(calendar: WorkCalendar, start, end) -> float:
+    """Office minutes between two moments, to the second: a handling time of 40
+    seconds is not nothing."""
+    return calendar.office_time_between(start, end).total_seconds() / 60
 
 
 def _overdue(timings, user, calendar: WorkCalendar, now) -> list[OverdueWork]:

@@ -3,11 +3,14 @@
 import datetime
 
 from django.db import transaction
+from django.utils import timezone
 
 from lentera.organizations.models import PublicBody
+from lentera.register.models import InformationItem
+from lentera.sop import services as engine
 
 from .calendar import WorkCalendar
-from .models import Calendar, CalendarDay, StepTiming
+from .models import FINISHED, Calendar, CalendarDay, StepTiming
 
 
 def calendar_for(body: PublicBody | int) -> WorkCalendar:
@@ -32,34 +35,85 @@ def calendar_for(body: PublicBody | int) -> WorkCalendar:
     )
 
 
+def due_of(timing: StepTiming, calendar: WorkCalendar) -> datetime.datetime | None:
+    """When the timing's step is due: its standard counted from the arrival, or for
+    minutes and hours from the opening (None until someone opens the work)."""
+    start = timing.counts_from
+    if start is None:
+        return None
+    return calendar.due(start, timing.step.time_amount, timing.step.time_unit)
+
+
 def record_step_change(item, step, at: datetime.datetime, outcome: str, *, actor=None):
     """Close the item's open step timing with `outcome`; open one for `step` (if any)
     and tell its performers, except `actor`, who moved the item there.
 
-    Returns the new step's due time (None for no step or a tentative one). Called by
-    the SOP engine inside the transaction that moves the item."""
+    Returns the new step's due time (None for no step, a tentative one, or one in
+    minutes or hours, which is due from its opening). Called by the SOP engine inside
+    the transaction that moves the item."""
     if not transaction.get_connection().in_atomic_block:
         raise RuntimeError("record_step_change() must run inside the move's transaction")
     if item.pk is not None:
-        StepTiming.objects.filter(item=item, left_at__isnull=True).update(
-            left_at=at, outcome=outcome
-        )
+        _leave_open_step(item, at, outcome, actor)
     if step is None:
         return None
-    from lentera.sop.services import performer_unit
-
     from .notify import notify_arrival
 
-    due_at = calendar_for(item.holding_unit.body_id).due(at, step.time_amount, step.time_unit)
-    timing = StepTiming.objects.create(
-        item=item,
-        step=step,
-        unit=performer_unit(item, step),
-        entered_at=at,
-        due_at=due_at,
-    )
+    timing = StepTiming(item=item, step=step, unit=engine.performer_unit(item, step), entered_at=at)
+    timing.due_at = due_of(timing, calendar_for(item.holding_unit.body_id))
+    timing.save()
     notify_arrival(timing, actor=actor)
-    return due_at
+    return timing.due_at
+
+
+def _leave_open_step(item, at: datetime.datetime, outcome: str, actor) -> None:
+    """Close the item's open timing. Work completed or returned that nobody opened
+    before counts as opened, by `actor`, when it left: handled in no time."""
+    calendar = None
+    for timing in StepTiming.objects.filter(item=item, left_at__isnull=True).select_related("step"):
+        timing.left_at, timing.outcome = at, outcome
+        fields = ["left_at", "outcome"]
+        if timing.opened_at is None and outcome in FINISHED:
+            timing.opened_at, timing.opened_by = at, actor
+            fields += ["opened_at", "opened_by"]
+            if timing.measures_handling:
+                calendar = calendar or calendar_for(item.holding_unit.body_id)
+                timing.due_at = due_of(timing, calendar)
+                fields.append("due_at")
+        timing.save(update_fields=fields)
+
+
+def mark_opened(item, user) -> bool:
+    """Record that `user` opened the work of the item's current step: the first time
+    only, and only if they may perform it. A step in minutes or hours is due from now
+    on. True when this was the first opening; one query when it was not."""
+    step = item.current_step
+    if not engine.can_perform(user, item, step):
+        return False
+    unopened = StepTiming.objects.filter(
+        item=item, step=step, left_at__isnull=True, opened_at__isnull=True
+    )
+    if not unopened.exists():
+        return False
+    with transaction.atomic():
+        # The item first, as the SOP engine locks it, then its timing: a move meanwhile
+        # waits instead of deadlocking, and a moved item has no such step open.
+        locked = InformationItem.objects.select_for_update().filter(pk=item.pk, current_step=step)
+        if not locked.values_list("pk", flat=True):
+            return False
+        timing = unopened.select_related("step").first()
+        if timing is None:
+            return False
+        timing.opened_at, timing.opened_by = timezone.now(), user
+        fields = ["opened_at", "opened_by"]
+        if timing.measures_handling:
+            timing.due_at = due_of(timing, calendar_for(item.holding_unit.body_id))
+            fields.append("due_at")
+            # update() leaves updated_at alone: opening the work is not an edit of the item.
+            InformationItem.objects.filter(pk=item.pk).update(step_due_at=timing.due_at)
+            item.step_due_at = timing.due_at
+        timing.save(update_fields=fields)
+    return True
 
 
 def reassign_open_step(item) -> None:
@@ -67,8 +121,6 @@ def reassign_open_step(item) -> None:
     unit as it is now (reminders, escalations and the dashboard follow)."""
     if item.current_step_id is None:
         return
-    from lentera.sop.services import performer_unit
-
     StepTiming.objects.filter(item=item, left_at__isnull=True).update(
-        unit=performer_unit(item, item.current_step)
+        unit=engine.performer_unit(item, item.current_step)
     )

@@ -10,6 +10,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 
 from lentera.deadlines.selectors import with_due
+from lentera.deadlines.services import mark_opened
 from lentera.documents.models import DocumentVersion
 from lentera.documents.selectors import office_versions, public_versions
 from lentera.documents.services import add_document, can_dispose
@@ -161,6 +162,7 @@ def detail_context(request, item, **forms) -> dict:
     user = request.user
     step = item.current_step
     can_act = engine.can_perform(user, item, step)
+    mark_opened(item, user)  # a performer (can_act) opening the work: recorded once
     frozen = policy.is_frozen(item)
     may_edit = can_edit(user, item) and not frozen
     proposed = item.working_copy()

@@ -1,4 +1,5 @@
-"""A body's compliance dashboard (Mutu Baku): waiting, time taken, on time, overdue."""
+"""A body's compliance dashboard (Mutu Baku): waiting, time taken, handling, on time,
+overdue."""
 
 import datetime
 from dataclasses import dataclass
@@ -28,9 +29,12 @@ LABEL_CHARS = 44
 
 def office_duration(minutes: float | None, day_minutes: int, time_unit: str = "") -> str:
     """Office time as suits a time standard: working days for a standard in days or
-    weeks, hours and minutes for a shorter one; by its size when there is none."""
+    weeks, hours and minutes for a shorter one; by its size when there is none. Less
+    than a minute is said in seconds."""
     if minutes is None:
         return "—"
+    if 0 < minutes and (seconds := round(minutes * 60)) < 60:
+        return ngettext("%(n)d second", "%(n)d seconds", seconds) % {"n": seconds}
     if time_unit in DAY_STANDARDS or (
         time_unit not in (TimeUnit.MINUTES, TimeUnit.HOURS) and minutes >= day_minutes
     ):
@@ -138,6 +142,9 @@ def _describe(board: Dashboard) -> None:
     for row in board.steps:
         unit = row.time_unit if row.has_standard else ""
         row.median_text = office_duration(row.median_office_minutes, day, unit)
+        if row.handling:
+            row.handling_text = office_duration(row.median_handling_minutes, day, unit)
+            row.waiting_text = office_duration(row.median_waiting_minutes, day)
     for row in board.units:
         row.median_text = office_duration(row.median_office_minutes, day)
     for row in [*board.steps, *board.units]:

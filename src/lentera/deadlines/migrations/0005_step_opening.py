@@ -13,16 +13,13 @@ HANDLING_UNITS = ("minutes", "hours")
 def _waiting_at_handling_steps(apps):
     StepTiming = apps.get_model("deadlines", "StepTiming")
     return StepTiming.objects.filter(
-        left_at__isnull=True,
-        opened_at__isnull=True,
-        step__time_unit__in=HANDLING_UNITS,
-        step__time_amount__isnull=False,
+        left_at__isnull=True, step__time_unit__in=HANDLING_UNITS, step__time_amount__isnull=False
     )
 
 
 def wait_for_opening(apps, schema_editor):
     Item = apps.get_model("register", "InformationItem")
-    waiting = _waiting_at_handling_steps(apps)
+    waiting = _waiting_at_handling_steps(apps).filter(opened_at__isnull=True)
     Item.objects.filter(
         pk__in=waiting.values("item_id"), current_step__time_unit__in=HANDLING_UNITS
     ).update(step_due_at=None)
@@ -30,8 +27,8 @@ def wait_for_opening(apps, schema_editor):
 
 
 def due_from_arrival(apps, schema_editor):
-    # Back to counting from the arrival, on the default calendar as 0002 did; a body's
-    # own calendar applies again at its next calendar edit (recompute_open_due_times).
+    # Back to counting from the arrival, opened or not, on the default calendar as 0002
+    # did; a body's own calendar applies again at its next calendar edit.
     from lentera.deadlines.calendar import WorkCalendar
 
     Item = apps.get_model("register", "InformationItem")

@@ -10,8 +10,10 @@ from django.urls import reverse
 from lentera.deadlines import notify
 from lentera.deadlines.exemptions import return_to_review
 from lentera.deadlines.models import Kind, Notification, StepTiming
+from lentera.deadlines.services import mark_opened
 from lentera.organizations.constants import Role
 from lentera.register.constants import Category, Status
+from lentera.register.selectors import office_items
 from lentera.register.services import create_item
 from lentera.sop.constants import Verb
 from lentera.sop.models import ActivityEvent
@@ -157,6 +159,8 @@ def test_a_step_shorter_than_the_window_gets_no_reminder_but_escalates():
     kalbar = build_preset_world(DISKOMINFO)  # step 2: Petugas PPID, 1 minute
     with time_machine.travel(at("2026-03-02 10:00"), tick=False):
         item = walk_item(kalbar, new_item(kalbar), until=2)
+        # A handling time: due from when its performer opens the work (test_handling_time).
+        mark_opened(office_items(kalbar.officer).get(pk=item.pk), kalbar.officer)
     assert run_at("2026-03-02 10:00")["reminders"] == 0
     assert run_at("2026-03-02 10:02")["overdue"] == 2
     assert sent(Kind.OVERDUE, item) == {kalbar.officer, kalbar.approver}
