@@ -58,10 +58,6 @@ class Document(models.Model):
     def __str__(self) -> str:
         return self.title
 
-    @property
-    def latest_version(self) -> "DocumentVersion | None":
-        return self.versions.order_by("-number").first()
-
 
 class DocumentVersion(models.Model):
     """One stored file: immutable, identified by its SHA-256."""

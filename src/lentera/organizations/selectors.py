@@ -2,7 +2,7 @@
 
 from django.db.models import Q, QuerySet
 
-from .constants import PpidRole, Role
+from .constants import PpidRole
 from .models import Membership, Unit
 
 
@@ -19,14 +19,6 @@ def memberships_of(user) -> list[Membership]:
 
 def has_role(user, unit: Unit, role: str) -> bool:
     return any(m.unit_id == unit.pk and m.role == role for m in memberships_of(user))
-
-
-def units_with_role(user, role: str) -> QuerySet[Unit]:
-    return Unit.objects.filter(memberships__user=user, memberships__role=role).distinct()
-
-
-def is_member_of_body(user, body_id: int) -> bool:
-    return any(m.unit.body_id == body_id for m in memberships_of(user))
 
 
 def member_bodies(user) -> QuerySet:
@@ -53,25 +45,3 @@ def office_items_q(user, prefix: str = "") -> Q:
     return Q(**{f"{prefix}holding_unit_id__in": unit_ids}) | Q(
         **{f"{prefix}holding_unit__body_id__in": body_ids}
     )
-
-
-def performer_units_q(user) -> Q:
-    """Items whose current step this user may perform, by role and unit."""
-    from lentera.sop.constants import PerformerScope
-
-    q = Q(pk__in=[])
-    for m in memberships_of(user):
-        if m.role == Role.ADMIN:
-            continue
-        role_q = Q(current_step__performer_role=m.role) & (
-            Q(current_step__performer_position="") | Q(current_step__performer_position=m.position)
-        )
-        q |= role_q & Q(
-            current_step__performer_scope=PerformerScope.ITEM_UNIT, holding_unit_id=m.unit_id
-        )
-        if m.unit.ppid_role == PpidRole.MAIN:
-            q |= role_q & Q(
-                current_step__performer_scope=PerformerScope.MAIN_UNIT,
-                holding_unit__body_id=m.unit.body_id,
-            )
-    return q

@@ -2,7 +2,9 @@
 
 from django.db.models import Q, QuerySet
 
-from lentera.organizations.selectors import office_items_q, performer_units_q
+from lentera.organizations.constants import PpidRole, Role
+from lentera.organizations.selectors import memberships_of, office_items_q
+from lentera.sop.constants import PerformerScope
 
 from .constants import LISTED_STATUSES, Category
 from .models import InformationItem
@@ -59,3 +61,23 @@ def filter_register(qs: QuerySet, *, body=None, unit=None, category=None, year=N
     if year:
         qs = qs.filter(year=year)
     return qs
+
+
+def performer_units_q(user) -> Q:
+    """Items whose current step this user may perform, by role and unit."""
+    q = Q(pk__in=[])
+    for m in memberships_of(user):
+        if m.role == Role.ADMIN:
+            continue
+        role_q = Q(current_step__performer_role=m.role) & (
+            Q(current_step__performer_position="") | Q(current_step__performer_position=m.position)
+        )
+        q |= role_q & Q(
+            current_step__performer_scope=PerformerScope.ITEM_UNIT, holding_unit_id=m.unit_id
+        )
+        if m.unit.ppid_role == PpidRole.MAIN:
+            q |= role_q & Q(
+                current_step__performer_scope=PerformerScope.MAIN_UNIT,
+                holding_unit__body_id=m.unit.body_id,
+            )
+    return q
