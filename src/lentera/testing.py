@@ -14,9 +14,9 @@ from lentera.register.constants import Category, ExemptionGround
 from lentera.register.services import can_edit, create_item, record_classification
 from lentera.sop.constants import Check, PerformerRole, PerformerScope
 from lentera.sop.models import Sop, SopStep
-from lentera.sop.policy import is_checking
+from lentera.sop.policy import intake_pending, is_checking
 from lentera.sop.presets import PRESET_DIR, load_preset
-from lentera.sop.services import complete_step, required_checks
+from lentera.sop.services import complete_step, required_checks, submit
 
 PASSWORD = "kata-sandi-uji-123"
 
@@ -218,6 +218,13 @@ def build_preset_world(preset_file: str, prefix: str = "") -> PresetWorld:
             user=holder, unit=held, role=Role.OFFICER, defaults={"position": position}
         )
         positions[position] = holder
+    main_officer = person("petugas", "ppid", main, Role.OFFICER)
+    for step in held.sop_in_use().steps.exclude(intake_position=""):
+        # The intake of a PPID Utama step (seed 004's Petugas Layanan) is its officer.
+        Membership.objects.filter(user=main_officer, unit=main, role=Role.OFFICER).update(
+            position=step.intake_position
+        )
+        positions[step.intake_position] = main_officer
     return PresetWorld(
         positions=positions,
         body=body,
@@ -228,7 +235,7 @@ def build_preset_world(preset_file: str, prefix: str = "") -> PresetWorld:
         officer=officer,
         reviewer=person("penelaah", short, held, Role.REVIEWER),
         approver=person("kepala", short, held, Role.APPROVER),
-        main_officer=person("petugas", "ppid", main, Role.OFFICER),
+        main_officer=main_officer,
         main_reviewer=person("penelaah", "ppid", main, Role.REVIEWER),
         main_approver=person("kepala", "ppid", main, Role.APPROVER),
         other_officer=person("petugas", layout.other[1], other, Role.OFFICER),
@@ -379,6 +386,8 @@ def walk_item(world: PresetWorld, item, *, until: int | None = None, note: str =
     reaches step `until` or the end of its SOP; return the item as it then is."""
     item.refresh_from_db()
     while (step := item.current_step) is not None and step.number != until:
+        if intake_pending(item):  # seed 004: the Petugas Layanan submits to the PPID first
+            item = submit(item, world.positions[step.intake_position])
         meet_requirements(world, item, step)
         item = complete_step(
             item,

@@ -20,7 +20,7 @@ from lentera.organizations.models import Unit
 from lentera.register.constants import Category, Status
 from lentera.register.selectors import visible_items
 from lentera.register.services import create_item, update_item
-from lentera.sop.services import complete_step, reopen, return_to_step, withdraw
+from lentera.sop.services import complete_step, reopen, return_to_step, submit, withdraw
 
 from .access import detail, office_item, visible_item
 from .auth import AUTHENTICATED, OPTIONAL
@@ -297,6 +297,25 @@ def return_item(request: HttpRequest, item_id: int, payload: ReturnIn):
         payload.note,
         expected_version=payload.lock_version,
     )
+    return detail(request, visible_item(request, item_id))
+
+
+@router.post(
+    "/items/{item_id}/submit",
+    response={200: ItemDetailOut, **WRITE_ERRORS},
+    auth=AUTHENTICATED,
+    summary="Submit the item to the performer of its step (the step's intake)",
+    description=(
+        "For a step with an intake (`intake_position`; seed 004's step 4: the Petugas "
+        "Layanan of the PPID Utama receives, recaps and submits to the PPID): the officer "
+        "holding that position submits the item; until then the step cannot be completed. "
+        "A return to that step goes back to them."
+    ),
+)
+def submit_item(request: HttpRequest, item_id: int, payload: ReopenIn | None = None):
+    payload = payload or ReopenIn()
+    item = visible_item(request, item_id)
+    submit(item, request.auth, payload.note, expected_version=payload.lock_version)
     return detail(request, visible_item(request, item_id))
 
 

@@ -23,6 +23,10 @@ class StepOut(Schema):
     number: int
     activity: str
     performer_label: str
+    intake_position: str = Field(
+        ...,
+        description="Who submits the item before the performer acts (POST …/submit); empty: none.",
+    )
     kind: str
     checks: list[Check] = Field(..., description="Requirements the application checks.")
     checklist: list[str] = Field(

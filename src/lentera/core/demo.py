@@ -26,6 +26,7 @@ from lentera.register.services import (
     record_classification,
     update_item,
 )
+from lentera.sop import policy
 from lentera.sop import services as engine
 from lentera.sop.constants import Check, PerformerScope, StepKind
 from lentera.sop.models import Sop
@@ -226,6 +227,8 @@ class _Walk:
         while (step := item.current_step) is not None:
             if step.number == stop_at and not note:
                 break
+            if policy.intake_pending(item):  # seed 004: the Petugas Layanan submits first
+                item = engine.submit(item, _intake(item, step))
             performer = _performer(item, step)
             if note and step.number == return_from:
                 item = engine.return_to_step(item, performer, step.number - 1, note)
@@ -302,6 +305,19 @@ def _performer(item, step):
         if engine.can_perform(user, item, step) and engine.is_separated(user, item, step):
             return user
     raise RuntimeError(f"demo data: nobody in {unit} may perform step {step.number} of {item}")
+
+
+def _intake(item, step):
+    """The member who submits `item` at `step` (seed 004's Petugas Layanan)."""
+    unit = engine.performer_unit(item, step)
+    for user in (
+        get_user_model()
+        .objects.filter(memberships__unit=unit, memberships__position=step.intake_position)
+        .order_by("username")
+    ):
+        if engine.can_submit(user, item):
+            return user
+    raise RuntimeError(f"demo data: nobody in {unit} submits step {step.number} of {item}")
 
 
 def _classifier(item):

@@ -24,10 +24,11 @@ from .forms import (
     ReasonForm,
     ReopenForm,
     ReturnForm,
+    SubmitForm,
     UploadForm,
     WithdrawForm,
 )
-from .views import _office_item, detail_context
+from .views import _office_item, detail_context, return_targets
 
 
 def _refused(request, exc: ActionRefused) -> None:
@@ -74,10 +75,7 @@ def item_complete(request, pk):
 @require_POST
 def item_return(request, pk):
     item = _office_item(request, pk)
-    earlier = (
-        item.sop.steps.filter(number__lt=item.current_step.number) if item.current_step else []
-    )
-    form = ReturnForm(request.POST, steps=earlier)
+    form = ReturnForm(request.POST, steps=return_targets(item))
     if not form.is_valid():
         _form_errors(request, form)
         return redirect("office:item", pk=pk)
@@ -97,6 +95,29 @@ def item_return(request, pk):
             _("The item was returned to step %(number)s.")
             % {"number": form.cleaned_data["to_step"]},
         )
+    return redirect("office:item", pk=pk)
+
+
+@login_required
+@require_POST
+def item_submit(request, pk):
+    """The intake of the current step (seed 004's Petugas Layanan) submits the item."""
+    item = _office_item(request, pk)
+    form = SubmitForm(request.POST)
+    if not form.is_valid():
+        _form_errors(request, form)
+        return redirect("office:item", pk=pk)
+    try:
+        engine.submit(
+            item,
+            request.user,
+            form.cleaned_data["note"],
+            expected_version=form.cleaned_data["lock_version"],
+        )
+    except ActionRefused as exc:
+        _refused(request, exc)
+    else:
+        messages.success(request, _("The item was submitted to the performer of its step."))
     return redirect("office:item", pk=pk)
 
 

@@ -77,6 +77,15 @@ class CompleteForm(forms.Form):
                 self.fields["note"].widget.attrs["required"] = True
 
 
+def _return_label(step) -> str:
+    """A return target; a step with an intake takes the item back through it first
+    (seed 004: to the Petugas Layanan)."""
+    if step.intake_position:
+        to = _("to the %(position)s") % {"position": step.intake_position}
+        return f"{step.number}. {to}: {step.activity[:80]}"
+    return f"{step.number}. {step.activity[:80]}"
+
+
 class ReturnForm(forms.Form):
     to_step = forms.TypedChoiceField(label=_("Return to step"), coerce=int)
     note = forms.CharField(
@@ -88,9 +97,7 @@ class ReturnForm(forms.Form):
 
     def __init__(self, *args, steps, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["to_step"].choices = [
-            (s.number, f"{s.number}. {s.activity[:80]}") for s in steps
-        ]
+        self.fields["to_step"].choices = [(s.number, _return_label(s)) for s in steps]
 
 
 class WithdrawForm(forms.Form):
@@ -103,6 +110,18 @@ class WithdrawForm(forms.Form):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, auto_id="id_withdraw_%s", **kwargs)
+
+
+class SubmitForm(forms.Form):
+    note = forms.CharField(
+        label=_("Note for the performer (optional)"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
+    lock_version = forms.IntegerField(widget=forms.HiddenInput)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, auto_id="id_submit_%s", **kwargs)
 
 
 class ReopenForm(forms.Form):

@@ -24,6 +24,7 @@ urlpatterns = [
     path("informasi/<int:pk>/klasifikasi/", views.item_classify, name="item-classify"),
     path("informasi/<int:pk>/selesai/", actions.item_complete, name="item-complete"),
     path("informasi/<int:pk>/kembalikan/", actions.item_return, name="item-return"),
+    path("informasi/<int:pk>/ajukan/", actions.item_submit, name="item-submit"),
     path("informasi/<int:pk>/tarik/", actions.item_withdraw, name="item-withdraw"),
     path("informasi/<int:pk>/perbarui/", actions.item_reopen, name="item-reopen"),
     path("informasi/<int:pk>/unggah/", actions.item_upload, name="item-upload"),

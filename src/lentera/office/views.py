@@ -41,6 +41,7 @@ from .forms import (
     NewItemForm,
     ReopenForm,
     ReturnForm,
+    SubmitForm,
     UploadForm,
     WithdrawForm,
 )
@@ -150,6 +151,18 @@ def _missing_beyond_form(item, step) -> list[str]:
     return engine.missing_requirements(item, step, with_form=False)
 
 
+def return_targets(item) -> list:
+    """The steps the current step may send the item back to: earlier ones, and the step's
+    own intake once it has submitted (seed 004: back to the Petugas Layanan)."""
+    step = item.current_step
+    if step is None:
+        return []
+    targets = list(item.sop.steps.filter(number__lt=step.number))
+    if step.intake_position and not policy.intake_pending(item):
+        targets.append(step)
+    return targets
+
+
 def _update_applies_at(item):
     """The step whose completion makes an update public: the publish step, or the last."""
     steps = list(item.sop.steps.all())
@@ -167,7 +180,7 @@ def detail_context(request, item, **forms) -> dict:
     may_edit = can_edit(user, item) and not frozen
     proposed = item.working_copy()
     lock = {"lock_version": item.lock_version}
-    earlier = list(item.sop.steps.filter(number__lt=step.number)) if step else []
+    earlier = return_targets(item)
     classification = item.classifications.order_by("-decided_on", "-id").first()
     events = list(
         item.events.select_related("actor", "step", "to_step", "unit").order_by("-id")[
@@ -191,6 +204,8 @@ def detail_context(request, item, **forms) -> dict:
         if earlier
         else None,
         "withdraw_form": WithdrawForm(initial=lock) if engine.can_withdraw(user, item) else None,
+        "submit_form": SubmitForm(initial=lock) if engine.can_submit(user, item) else None,
+        "intake_pending": policy.intake_pending(item),
         "reopen_form": ReopenForm(initial=lock) if engine.can_reopen(user, item) else None,
         "proposed_changes": proposed_changes(item),
         "update_applies_at": _update_applies_at(item) if item.in_update else None,

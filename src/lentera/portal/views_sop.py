@@ -71,8 +71,9 @@ def sop_detail(request, pk):
             [
                 (
                     c,
-                    c == step.performer_label or c in step.marked_also,
-                    c == step.performer_label and step.performer_inferred,
+                    c in (step.performer_label, step.intake_position) or c in step.marked_also,
+                    (c == step.performer_label and step.performer_inferred)
+                    or c == step.intake_position,
                 )
                 for c in columns
             ],
@@ -92,7 +93,7 @@ def sop_detail(request, pk):
             "columns": columns,
             "rows": rows,
             "show_remarks": any(step.remarks for step in steps),
-            "any_inferred": any(step.performer_inferred for step in steps),
+            "any_inferred": any(step.performer_inferred or step.intake_position for step in steps),
             "show_counts": counts is not None,
             "diagram": flow_svg(sop, steps),
             "print_view": "cetak" in request.GET,

@@ -100,6 +100,10 @@ class InformationItem(models.Model):
     # (sop.fingerprint); while it is set the content is frozen, and a publish or store
     # step refuses unless the content still has it. Cleared when the item next stands
     # at a collect or input step, and when a pass starts or ends.
+    # When the current step's intake (sop.SopStep.intake_position) submitted the item.
+    step_submitted_at = models.DateTimeField(
+        _("submitted at the current step at"), null=True, blank=True, editable=False
+    )
     approved_fingerprint = models.CharField(
         _("fingerprint of the approved content"), max_length=64, blank=True, editable=False
     )

@@ -69,6 +69,17 @@ def performer_units_q(user) -> Q:
     for m in memberships_of(user):
         if m.role == Role.ADMIN:
             continue
+        if m.role == Role.OFFICER and m.position:
+            # Items waiting for this officer to submit them (seed 004's Petugas Layanan).
+            waiting_q = Q(current_step__intake_position=m.position, step_submitted_at__isnull=True)
+            q |= waiting_q & Q(
+                current_step__performer_scope=PerformerScope.ITEM_UNIT, holding_unit_id=m.unit_id
+            )
+            if m.unit.ppid_role == PpidRole.MAIN:
+                q |= waiting_q & Q(
+                    current_step__performer_scope=PerformerScope.MAIN_UNIT,
+                    holding_unit__body_id=m.unit.body_id,
+                )
         role_q = Q(current_step__performer_role=m.role) & (
             Q(current_step__performer_position="") | Q(current_step__performer_position=m.position)
         )

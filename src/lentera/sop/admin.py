@@ -28,6 +28,7 @@ class SopStepForm(forms.ModelForm):
             "performer_scope",
             "performer_position",
             "performer_inferred",
+            "intake_position",
             "separate_from_submitter",
             "also_marked",
             "requirements",

@@ -65,6 +65,7 @@ class Verb(models.TextChoices):
     ISSUE_DIP = "issue_dip", _("issued a DIP edition (Penetapan DIP)")
     HARDCOPY_MOVE = "hardcopy_move", _("moved a hard copy to another place")
     RETENTION_CHANGED = "retention_changed", _("retention schedule changed; back through the SOP")
+    SUBMIT = "submit", _("received and submitted for the step")
 
 
 class Check(models.TextChoices):

@@ -128,6 +128,19 @@ class SopStep(models.Model):
             "Empty: any member with the performer role."
         ),
     )
+    # Seed 004: the Petugas Layanan receives what the unit hands over, recaps it and
+    # submits it to the PPID, and corrections go back to them. A member of the
+    # performer's unit holding this position submits (ajukan) the item before the
+    # performer acts, and a return from this step goes back to them.
+    intake_position = models.CharField(
+        _("received and submitted first by (position)"),
+        max_length=120,
+        blank=True,
+        help_text=_(
+            "An officer of the performer's unit holding this position receives the item and "
+            "submits it before the performer acts; a return from this step goes back to them."
+        ),
+    )
     # The seed's performer cell was empty: the performer is read from the activity text.
     performer_inferred = models.BooleanField(
         _("performer inferred from the activity text"), default=False

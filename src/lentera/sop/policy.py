@@ -47,6 +47,12 @@ def approves_publication(step, later_steps) -> bool:
     return False
 
 
+def intake_pending(item) -> bool:
+    """The current step waits for its intake (seed 004's Petugas Layanan) to submit."""
+    step = item.current_step
+    return step is not None and bool(step.intake_position) and item.step_submitted_at is None
+
+
 def opens_content(step) -> bool:
     """At a collect or input step the content is worked on again."""
     return step is None or step.kind in SUBMITTING_KINDS
@@ -119,6 +125,11 @@ def four_eyes_refusal(user, item, step) -> str | None:
                 )
                 % number
             )
+        if verb == Verb.SUBMIT:
+            return _(
+                "You submitted this item at step %(done)s of this pass, so someone else must "
+                "perform step %(number)s (four eyes)."
+            ) % {"done": number_done, **number}
         if verb == Verb.COMPLETE and not (kind in CHECKING_KINDS or separate):
             return _(
                 "You performed step %(done)s of this pass, so someone else must perform "

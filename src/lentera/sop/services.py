@@ -68,6 +68,48 @@ def can_perform(user, item, step: SopStep | None) -> bool:
     )
 
 
+def can_submit(user, item) -> bool:
+    """An officer of the performer's unit holding the current step's intake position may
+    submit the item while it waits for them."""
+    step = item.current_step
+    if not policy.intake_pending(item):
+        return False
+    unit = performer_unit(item, step)
+    return unit is not None and any(
+        m.unit_id == unit.pk and m.role == Role.OFFICER and m.position == step.intake_position
+        for m in memberships_of(user)
+    )
+
+
+def submit(item, actor, note: str = "", *, expected_version: int | None = None):
+    """The intake of the current step (seed 004: the Petugas Layanan) has received and
+    recapped the item and submits it to the step's performer."""
+    with transaction.atomic():
+        item = lock_item(item, expected_version)
+        if not policy.intake_pending(item):
+            raise ActionRefused(_("This item does not wait to be submitted."))
+        if not can_submit(actor, item):
+            raise NotAllowed(
+                _("Only the %(position)s submits this item at step %(number)s.")
+                % {
+                    "position": item.current_step.intake_position,
+                    "number": item.current_step.number,
+                }
+            )
+        activity.record(
+            Verb.SUBMIT,
+            actor=actor,
+            item=item,
+            unit=performer_unit(item, item.current_step),
+            step=item.current_step,
+            note=(note or "").strip(),
+        )
+        item.step_submitted_at = timezone.now()
+        item.lock_version += 1
+        item.save(update_fields=["step_submitted_at", "lock_version", "updated_at"])
+        return item
+
+
 def is_separated(user, item, step: SopStep) -> bool:
     """False when separation of duties forbids `user` from performing `step`."""
     return policy.four_eyes_refusal(user, item, step) is None
@@ -143,6 +185,8 @@ def missing_requirements(
         missing.append(str(Check.CLASSIFICATION.label))
     if gap := policy.approval_gap(item, step):
         missing.append(gap)
+    if item.current_step_id == step.pk and policy.intake_pending(item):
+        missing.append(_("the %(position)s has submitted it") % {"position": step.intake_position})
     if not with_form:
         return missing
     if Check.REVIEW_NOTE in checks and not note.strip():
@@ -207,12 +251,13 @@ def return_to_step(
         step = item.current_step
         if step is None:
             raise ActionRefused(_("This item has already gone through every step of its SOP."))
-        if not can_perform(actor, item, step):
+        if not (can_perform(actor, item, step) or can_submit(actor, item)):
             raise NotAllowed(_("Only the performer of the current step can return this item."))
         if not note:
             raise ActionRefused(_("Write a note saying what must be corrected."))
         target = item.sop.steps.filter(number=to_step_number).first()
-        if target is None or target.number >= step.number:
+        back_to_intake = target == step and step.intake_position and not policy.intake_pending(item)
+        if target is None or (target.number >= step.number and not back_to_intake):
             raise ActionRefused(_("An item can only be returned to an earlier step of its SOP."))
         activity.record(
             Verb.RETURN,
@@ -393,6 +438,7 @@ def _move(item, step: SopStep | None, outcome: str = "completed", *, actor=None)
     from lentera.deadlines.services import record_step_change
 
     now = timezone.now()
+    item.step_submitted_at = None  # a step with an intake waits for it again
     if policy.opens_content(step):
         item.approved_fingerprint = ""  # worked on again: the next approval covers it anew
     item.current_step = step

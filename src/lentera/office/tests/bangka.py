@@ -3,7 +3,7 @@
 from dataclasses import dataclass
 
 from lentera.organizations.constants import PpidRole, Role
-from lentera.organizations.models import PublicBody, Unit
+from lentera.organizations.models import Membership, PublicBody, Unit
 from lentera.sop.presets import PRESET_DIR, load_preset
 from lentera.testing import make_user
 
@@ -16,6 +16,7 @@ class Bangka:
     ppid: object  # reviewer of the PPID Utama: corrects at step 4
     atasan: object  # approver of the PPID Utama: ratifies and publishes at step 5
     officer: object  # officer of the PPID Pelaksana: steps 1 to 3
+    layanan: object  # Petugas Layanan of the PPID: receives, recaps and submits at step 4
 
 
 def _named(user, first: str, last: str):
@@ -43,4 +44,11 @@ def build_bangka() -> Bangka:
         ppid=_named(make_user("ppid.bangka", main, Role.REVIEWER), "Rahmat", "Hidayat"),
         atasan=_named(make_user("atasan.ppid.bangka", main, Role.APPROVER), "Ahmad", "Fauzi"),
         officer=_named(make_user("pelaksana.dinkes", unit, Role.OFFICER), "Sri", "Wahyuni"),
+        layanan=_layanan(main),
     )
+
+
+def _layanan(main: Unit):
+    user = _named(make_user("layanan.ppid.bangka", main, Role.OFFICER), "Eka Putri", "Lestari")
+    Membership.objects.filter(user=user, unit=main).update(position="Petugas Layanan")
+    return user

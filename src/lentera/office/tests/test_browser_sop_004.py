@@ -1,7 +1,8 @@
-"""Seed 004 (Kabupaten Bangka) in a real browser, with its correction loop: the PPID
-Pelaksana documents, the PPID returns the item with a note, the officer corrects it,
-the PPID completes the correction, the Atasan PPID ratifies and publishes it, and a
-citizen downloads the file from the DIP."""
+"""Seed 004 (Kabupaten Bangka) in a real browser, with its correction loop as written:
+the PPID Pelaksana documents, the Petugas Layanan receives, recaps and submits it to
+the PPID, the PPID returns it to the Petugas Layanan with a note, who follows it up and
+submits it again, the PPID completes the correction, the Atasan PPID ratifies and
+publishes it, and a citizen downloads the file from the DIP."""
 
 from pathlib import Path
 
@@ -85,19 +86,28 @@ def test_seed_004_correction_loop_to_public_download(live_server, page, browser,
     assert page.locator("#actions").count() == 0  # now the PPID's turn
     log_out(page)
 
-    # The PPID finds a gap and returns the item to step 3 with a note.
+    # The Petugas Layanan of the PPID receives it, recaps it and submits it to the PPID.
+    log_in(page, base, bangka.layanan)
+    open_from_queue(page)
+    assert page.url == item_url
+    submit(page, "button[name=intake]")
+    assert page.locator("#submit-form").count() == 0
+    log_out(page)
+
+    # The PPID finds a gap and returns it to the Petugas Layanan with a note.
     log_in(page, base, bangka.ppid)
     open_from_queue(page)
     assert page.url == item_url
     assert page.locator("#note-hint").count() == 1  # step 4 needs a review note
-    page.select_option("#id_return_to_step", "3")
+    page.select_option("#id_return_to_step", "4")
     page.fill("#id_return_note", CORRECTION)
     submit(page, "button[name=return]")
-    assert current_step(page) == "3"
+    assert page.locator("#intake-pending").count() == 1
     log_out(page)
 
-    # The officer reads the note in the history, corrects the item and completes step 3.
-    log_in(page, base, bangka.officer)
+    # The Petugas Layanan reads the note, follows it up (corrects the summary) and
+    # submits it again.
+    log_in(page, base, bangka.layanan)
     open_from_queue(page)
     submit(page, "#history-link")
     history = page.locator("#history").inner_text()
@@ -109,7 +119,7 @@ def test_seed_004_correction_loop_to_public_download(live_server, page, browser,
     submit(page, "form.stack button[type=submit]")
     assert page.url == item_url
     assert CORRECTED_SUMMARY in page.locator("dl.columns").inner_text()
-    complete_current_step(page)
+    submit(page, "button[name=intake]")
     assert current_step(page) == "4"
     log_out(page)
 
@@ -127,7 +137,7 @@ def test_seed_004_correction_loop_to_public_download(live_server, page, browser,
     assert page.locator("#status.published").count() == 1
     history = page.locator("#history").inner_text()
     assert REVIEW_NOTE in history
-    for person in (bangka.officer, bangka.ppid, bangka.atasan):
+    for person in (bangka.officer, bangka.layanan, bangka.ppid, bangka.atasan):
         assert person.get_full_name() in history
     log_out(page)
 

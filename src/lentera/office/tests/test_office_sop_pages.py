@@ -154,6 +154,15 @@ def test_review_step_needs_a_note(client, db):
         complete_step(item, bangka.officer)
     client.force_login(bangka.ppid)
     page = client.get(url("office:item", item))
+    assert page.context["intake_pending"] and 'id="intake-pending"' in page.content.decode()
+    # The Petugas Layanan submits it to the PPID from the item page.
+    client.force_login(bangka.layanan)
+    page = client.get(url("office:item", item))
+    assert page.context["submit_form"] is not None
+    post(client, "office:item-submit", item, {"note": "Direkap."})
+    assert item.events.get(verb=Verb.SUBMIT).actor == bangka.layanan
+    client.force_login(bangka.ppid)
+    page = client.get(url("office:item", item))
     assert page.context["note_required"] and page.context["missing"] == []
     assert 'id="note-hint"' in page.content.decode()
     assert page.context["complete_form"].fields["note"].widget.attrs["required"]

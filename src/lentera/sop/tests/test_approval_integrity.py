@@ -21,6 +21,7 @@ from lentera.sop.services import (
     complete_step,
     reopen,
     return_to_step,
+    submit,
     withdraw,
 )
 from lentera.testing import (
@@ -288,6 +289,7 @@ def test_a_classification_recorded_by_the_reviewer_does_not_bar_the_review(db):
     w = build_preset_world(BANGKA)
     fields = item_fields(w.unit, title="Data Pribadi Penerima Bantuan", category=Category.EXEMPT)
     item = walk_item(w, create_item(w.officer, **fields), until=4)
+    submit(item, w.positions["Petugas Layanan"])
     classify(item, w.main_reviewer)
     complete_step(item, w.main_reviewer, note=REVIEW_NOTE)
     assert fresh(item).current_step.number == 5

@@ -49,6 +49,7 @@ from lentera.sop.constants import (
     Verb,
 )
 from lentera.sop.models import ActivityEvent, SopStep
+from lentera.sop.policy import intake_pending
 from lentera.sop.presets import load_presets
 from lentera.testing import classify, item_fields, make_user, pdf_upload
 
@@ -73,6 +74,7 @@ POSITIONS = {
     ("a1", "a1.officer"): "PPID Pelaksana",
     ("a1", "a1.dokumentasi"): "Petugas Dokumentasi",
     ("a1", "dual.a1"): "Petugas Dokumentasi",
+    ("main", "main.officer"): "Petugas Layanan",  # seed 004's intake at step 4
 }
 USERNAMES = sorted(
     [f"{unit}.{role}" for unit in UNIT_SOPS for role in ROLES]
@@ -329,6 +331,12 @@ class EngineMachine(RuleBasedStateMachine):
             if item is None or item.current_step is None:
                 return
             step = item.current_step
+            if intake_pending(item):
+                self.submit(("fitting", pick + k), item, None)
+                item = self.item(item)
+                item.refresh_from_db()
+                if intake_pending(item):
+                    return
             actor = self.actor(("fitting", pick + k), self.performer_slot(item, step))
             # complete_step returns the item as the engine left it, on its next step
             item = self.attempt(
@@ -365,6 +373,22 @@ class EngineMachine(RuleBasedStateMachine):
         self.attempt(
             "return", engine.return_to_step, item, actor, to, note_, expected_version=expected
         )
+
+    @precondition(lambda self: self.items)
+    @rule(who=WHO, index=ITEM, version=VERSION)
+    def submit(self, who, index, version):
+        """The intake of the current step (seed 004's Petugas Layanan) submits the item."""
+        item = self.item(index)
+        step = item.current_step
+        slots = []
+        if step is not None and step.intake_position:
+            unit = (
+                self.performer_slot(item, step)[0][0] if self.performer_slot(item, step) else None
+            )
+            slots = [(unit, Role.OFFICER, step.intake_position)]
+        actor = self.actor(who, slots)
+        expected = self.version(item, version)
+        self.attempt("submit", engine.submit, item, actor, expected_version=expected)
 
     @precondition(lambda self: self.items)
     @rule(who=WHO, index=ITEM, note_=NOTES, version=VERSION)
@@ -446,6 +470,7 @@ class EngineMachine(RuleBasedStateMachine):
                     check_performer(self.world, e, state)
                 if e["verb"] == Verb.COMPLETE:
                     check_four_eyes(self.world, history, at)
+                    check_intake(self.world, history, at)
                 if e["verb"] == Verb.PUBLISH:
                     check_publish(self.world, history, at)
         check_public(items, histories)
@@ -555,6 +580,27 @@ def check_four_eyes(world: World, history: list, at: int) -> None:
             assert done.kind in CHECKING_KINDS or done.separation_required, (
                 f"{name}: after performing step {done.number} of the pass"
             )
+
+
+def check_intake(world: World, history: list, at: int) -> None:
+    """A step with an intake was completed only after its intake submitted the item, since
+    the item last entered the step, by a member holding the intake position."""
+    e = history[at][0]
+    step = world.steps[e["step_id"]]
+    if not step.intake_position:
+        return
+    events = [x for x, _ in history[:at]]
+    entered = max(
+        i for i, x in enumerate(events)
+        if x["verb"] in (Verb.COMPLETE, Verb.RETURN) and x["to_step_id"] == step.pk
+        or x["verb"] in PASS_STARTS
+    )  # fmt: skip
+    submitted = [
+        x for x in events[entered:] if x["verb"] == Verb.SUBMIT and x["step_id"] == step.pk
+    ]
+    assert submitted, f"{world.describe(e)} before its {step.intake_position} submitted it"
+    by = next(n for n, u in world.users.items() if u.pk == submitted[-1]["actor_id"])
+    assert world.positions.get((submitted[-1]["unit_id"], by)) == step.intake_position
 
 
 def check_public_is_approved(items: dict, histories: dict) -> None:

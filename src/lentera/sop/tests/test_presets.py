@@ -30,6 +30,7 @@ from lentera.sop.services import (
     reopen,
     required_checks,
     return_to_step,
+    submit,
     withdraw,
 )
 from lentera.testing import (
@@ -495,21 +496,27 @@ def test_bangka_item_goes_through_the_correction_loop_and_is_published(bangka):
     complete_step(item, w.officer)
     add_document(item, w.officer, pdf_upload())
     complete_step(item, w.officer)
-    # 4. The PPID finds something to correct and sends it back to step 3.
+    # The Petugas Layanan of the PPID receives it, recaps it and submits it to the PPID.
+    layanan = w.positions["Petugas Layanan"]
+    refused(ActionRefused, complete_step, item, w.main_reviewer, note=REVIEW_NOTE)
+    submit(item, layanan, "Direkap dan diajukan kepada PPID untuk dikoreksi.")
+    # 4. The PPID finds something to correct and returns it to the Petugas Layanan.
     note = "Ringkasan belum menyebut opini BPK; lengkapi sebelum diajukan kembali."
-    return_to_step(item, w.main_reviewer, 3, note)
-    assert at(item) == 3
+    return_to_step(item, w.main_reviewer, 4, note)
+    assert at(item) == 4
     returned = item.events.get(verb=Verb.RETURN)
     assert (returned.note, returned.actor, returned.step.number, returned.to_step.number) == (
         note,
         w.main_reviewer,
         4,
-        3,
+        4,
     )
-    # The officer corrects the item and submits it again.
+    refused(ActionRefused, complete_step, item, w.main_reviewer, note=REVIEW_NOTE)
+    # The Petugas Layanan follows it up: the PPID Pelaksana corrects, and it goes again.
     corrected = "Laporan keuangan 2024 dengan opini Wajar Tanpa Pengecualian dari BPK."
     update_item(item, w.officer, summary=corrected)
-    complete_step(item, w.officer)
+    submit(item, layanan)
+    assert item.events.filter(verb=Verb.SUBMIT, actor=layanan, step__number=4).count() == 2
     # The PPID completes step 4 with a note: its Kelengkapan asks for one.
     missing = refused(ActionRefused, complete_step, item, w.main_reviewer).missing
     assert missing == [str(Check.REVIEW_NOTE.label)]
@@ -525,7 +532,6 @@ def test_bangka_item_goes_through_the_correction_loop_and_is_published(bangka):
     assert completed_by(item) == [
         (1, w.officer.pk),
         (2, w.officer.pk),
-        (3, w.officer.pk),
         (3, w.officer.pk),
         (4, w.main_reviewer.pk),
         (5, w.main_approver.pk),
@@ -546,6 +552,10 @@ def test_bangka_refuses_the_wrong_people(bangka):
     complete_step(item, w.officer)
     add_document(item, w.officer, pdf_upload())
     complete_step(item, w.officer)
+    # Only the Petugas Layanan of the PPID Utama submits it to the PPID.
+    for person in (w.officer, w.main_reviewer, w.main_approver, w.other_officer):
+        refused(NotAllowed, submit, item, person)
+    submit(item, w.positions["Petugas Layanan"])
     # Step 4 is the PPID's (reviewer of the PPID Utama): the Atasan PPID is only marked.
     for person in (w.officer, w.reviewer, w.main_officer, w.main_approver):
         refused(NotAllowed, complete_step, item, person, note=REVIEW_NOTE)
@@ -642,6 +652,8 @@ def test_exempt_item_cannot_pass_review_or_approval_without_a_classification(
     assert step.kind in (StepKind.REVIEW, StepKind.APPROVE)
     if Check.SOFTCOPY in required_checks(item, step) and not item.documents.exists():
         add_document(item, w.officer, pdf_upload())  # the approval sees the file
+    if step.intake_position:
+        submit(item, w.positions[step.intake_position])  # seed 004's Petugas Layanan
     missing = refused(
         ActionRefused, complete_step, item, w.performer(step), note=REVIEW_NOTE
     ).missing
