@@ -87,10 +87,24 @@ def _users(unit_ids, roles) -> list:
 
 
 def performers(timing: StepTiming) -> list:
-    """Who performs the timing's step: its performer role in its performing unit."""
-    if timing.unit_id is None or timing.step.performer_role == PerformerRole.SYSTEM:
+    """Who performs the timing's step: its performer role in its performing unit; while
+    the step waits for its intake (seed 004's Petugas Layanan), the intake's officers."""
+    step = timing.step
+    if timing.unit_id is None or step.performer_role == PerformerRole.SYSTEM:
         return []
-    return _users([timing.unit_id], [timing.step.performer_role])
+    if step.intake_position and timing.item.step_submitted_at is None:
+        return list(
+            get_user_model()
+            .objects.filter(
+                is_active=True,
+                memberships__unit_id=timing.unit_id,
+                memberships__role=Role.OFFICER,
+                memberships__position=step.intake_position,
+            )
+            .distinct()
+            .order_by("pk")
+        )
+    return _users([timing.unit_id], [step.performer_role])
 
 
 def next_level(timing: StepTiming) -> list:
@@ -216,6 +230,22 @@ def notify_arrival(timing: StepTiming, *, actor=None) -> int:
     `actor`, who moved the item there, is not told: they passed the work to themselves."""
     people = [user for user in performers(timing) if actor is None or user.pk != actor.pk]
     created = _notify(people, Kind.ARRIVED, f"arrived:{timing.pk}", timing.item, timing)
+    if created:
+        transaction.on_commit(_enqueue_sending)
+    return created
+
+
+def notify_submitted(item, *, actor=None) -> int:
+    """Tell the performers of the item's step that its intake submitted it to them."""
+    timing = (
+        StepTiming.objects.filter(item=item, left_at__isnull=True).select_related("step").first()
+    )
+    if timing is None:
+        return 0
+    timing.item = item
+    people = [user for user in performers(timing) if actor is None or user.pk != actor.pk]
+    key = f"submitted:{timing.pk}:{item.lock_version}"
+    created = _notify(people, Kind.ARRIVED, key, item, timing)
     if created:
         transaction.on_commit(_enqueue_sending)
     return created

@@ -104,9 +104,12 @@ def submit(item, actor, note: str = "", *, expected_version: int | None = None):
             step=item.current_step,
             note=(note or "").strip(),
         )
+        from lentera.deadlines.notify import notify_submitted
+
         item.step_submitted_at = timezone.now()
         item.lock_version += 1
         item.save(update_fields=["step_submitted_at", "lock_version", "updated_at"])
+        notify_submitted(item, actor=actor)
         return item
 
 

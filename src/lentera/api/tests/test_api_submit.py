@@ -50,3 +50,14 @@ def test_a_return_from_the_ppid_goes_back_to_the_petugas_layanan(db):
     assert back.status_code == 200, back.content
     assert "the Petugas Layanan has submitted it" in back.json()["current_step"]["missing"]
     assert post_json(layanan, f"{ITEMS}/{item.pk}/submit").status_code == 200
+
+
+def test_the_petugas_layanan_hears_of_the_arrival_and_the_ppid_of_the_submission(db):
+    from lentera.deadlines.models import Notification
+
+    w, item = at_step_4(db)
+    layanan, ppid = w.positions["Petugas Layanan"], w.main_reviewer
+    at_4 = Notification.objects.filter(item=item, timing__step__number=4)
+    assert set(at_4.values_list("user", flat=True)) == {layanan.pk}
+    post_json(client_for(layanan), f"{ITEMS}/{item.pk}/submit")
+    assert set(at_4.values_list("user", flat=True)) == {layanan.pk, ppid.pk}
