@@ -68,6 +68,7 @@ INSTALLED_APPS = [
     "ninja",
     "lentera.core",
     "lentera.organizations",
+    "lentera.audit",
     "lentera.sop",
     "lentera.register",
     "lentera.documents",

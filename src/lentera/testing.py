@@ -11,12 +11,12 @@ from lentera.documents.services import add_document, record_hardcopy
 from lentera.organizations.constants import PpidRole, Role
 from lentera.organizations.models import Membership, PublicBody, Unit
 from lentera.register.constants import Category, ExemptionGround
-from lentera.register.services import can_edit, create_item, record_classification
+from lentera.register.services import create_item, record_classification
+from lentera.register.workflow import complete_step, required_checks, submit
 from lentera.sop.constants import Check, PerformerRole, PerformerScope
 from lentera.sop.models import Sop, SopStep
-from lentera.sop.policy import intake_pending, is_checking
+from lentera.sop.policy import can_edit, intake_pending, is_checking
 from lentera.sop.presets import PRESET_DIR, load_preset
-from lentera.sop.services import complete_step, required_checks, submit
 
 PASSWORD = "kata-sandi-uji-123"
 

@@ -4,11 +4,11 @@ from django.http import HttpRequest
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
 
-from lentera.documents.selectors import latest_public_versions, office_versions
+from lentera.documents.selectors import office_versions
 from lentera.register.models import InformationItem
-from lentera.register.selectors import office_items, visible_items
+from lentera.register.selectors import latest_public_versions, office_items, visible_items
+from lentera.register.workflow import missing_requirements
 from lentera.sop import policy
-from lentera.sop.services import missing_requirements
 
 
 def visible_item(request: HttpRequest, item_id: int) -> InformationItem:

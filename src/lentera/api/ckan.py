@@ -15,17 +15,22 @@ from typing import Any
 from urllib.parse import urlencode
 
 from django.conf import settings
-from django.db.models import Count, F, Q
+from django.db.models import F, Q
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.urls import path, reverse
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
 
-from lentera.documents.selectors import latest_public_versions, latest_public_versions_of
 from lentera.organizations.models import PublicBody, Unit
 from lentera.register.constants import Category
-from lentera.register.selectors import filter_register, public_items
+from lentera.register.selectors import (
+    filter_register,
+    latest_public_versions,
+    latest_public_versions_of,
+    public_counts,
+    public_items,
+)
 from lentera.search import SearchQuery, search
 
 # Fields every CKAN organization and group carries; Lentera has no moderation or logos.
@@ -248,11 +253,6 @@ def _items():
     return public_items().select_related("retention_rule")
 
 
-def _body_counts() -> dict[int, int]:
-    rows = public_items().order_by().values("holding_unit__body").annotate(n=Count("pk"))
-    return {row["holding_unit__body"]: row["n"] for row in rows}
-
-
 def _find_body(ref: str) -> PublicBody | None:
     """A body by slug or by id."""
     pk = _number(ref, digits=18)
@@ -388,7 +388,7 @@ def organization_list(request: HttpRequest, params: Params) -> list:
     bodies = _page(PublicBody.objects.order_by("slug"), params)
     if not _bool(params, "all_fields"):
         return [body.slug for body in bodies]
-    counts = _body_counts()
+    counts = public_counts("holding_unit__body")
     return [{**_organization(body), "package_count": counts.get(body.pk, 0)} for body in bodies]
 
 
@@ -398,13 +398,7 @@ def organization_show(request: HttpRequest, params: Params) -> dict:
     body = _find_body(_required(params, "id"))
     if body is None:
         raise not_found()
-    unit_counts = dict(
-        public_items()
-        .filter(holding_unit__body=body)
-        .order_by()
-        .values_list("holding_unit")
-        .annotate(n=Count("pk"))
-    )
+    unit_counts = public_counts("holding_unit", public_items().filter(holding_unit__body=body))
     units = [
         {
             "id": str(unit.pk),
@@ -425,18 +419,13 @@ def organization_show(request: HttpRequest, params: Params) -> dict:
     return result
 
 
-def _category_counts() -> dict[str, int]:
-    rows = public_items().order_by().values_list("category").annotate(n=Count("pk"))
-    return dict(rows)
-
-
 @action
 def group_list(request: HttpRequest, params: Params) -> list:
     """The categories of public information (berkala, serta_merta, setiap_saat).
     Parameter: all_fields."""
     if not _bool(params, "all_fields"):
         return [category.value for category in PUBLIC_CATEGORIES]
-    counts = _category_counts()
+    counts = public_counts("category")
     return [
         {**_group(category), "package_count": counts.get(category.value, 0)}
         for category in PUBLIC_CATEGORIES
@@ -449,7 +438,7 @@ def group_show(request: HttpRequest, params: Params) -> dict:
     ref = _required(params, "id")
     if ref not in PUBLIC_CATEGORIES:
         raise not_found()
-    return {**_group(Category(ref)), "package_count": _category_counts().get(ref, 0)}
+    return {**_group(Category(ref)), "package_count": public_counts("category").get(ref, 0)}
 
 
 # The view --------------------------------------------------------------------

@@ -20,7 +20,7 @@ from lentera.organizations.models import Unit
 from lentera.register.constants import Category, Status
 from lentera.register.selectors import visible_items
 from lentera.register.services import create_item, update_item
-from lentera.sop.services import complete_step, reopen, return_to_step, submit, withdraw
+from lentera.register.workflow import complete_step, reopen, return_to_step, submit, withdraw
 
 from .access import detail, office_item, visible_item
 from .auth import AUTHENTICATED, OPTIONAL

@@ -298,7 +298,7 @@ class EventOut(Schema):
     actor: str | None = Field(..., description="Username; null for the application itself.")
     unit: UnitOut | None
     verb: Verb
-    verb_label: str = Field(..., alias="get_verb_display")
+    verb_label: str
     step: int | None = Field(..., description="Number of the step acted on.")
     to_step: int | None = Field(..., description="Number of the step the item moved to.")
     note: str

@@ -17,19 +17,18 @@ from django.utils.text import slugify
 from lentera.documents.services import add_document, record_hardcopy
 from lentera.organizations.constants import PpidRole, Role
 from lentera.organizations.models import Membership, PublicBody, Unit
+from lentera.register import workflow as engine
 from lentera.register.constants import Category, Status
 from lentera.register.services import (
     CLASSIFICATION_FIELDS,
-    can_classify,
-    can_edit,
     create_item,
     record_classification,
     update_item,
 )
 from lentera.sop import policy
-from lentera.sop import services as engine
 from lentera.sop.constants import Check, PerformerScope, StepKind
 from lentera.sop.models import Sop
+from lentera.sop.policy import can_classify, can_edit
 from lentera.sop.presets import load_presets
 
 from .demo_data import BODIES, ITEMS, PEOPLE, DemoBody, DemoItem, DemoPerson
@@ -296,33 +295,33 @@ def _kept(unit: Unit) -> int:
 def _performer(item, step):
     """A member who may perform `step` for `item`, separation of duties respected;
     whoever the SOP names as its performer first (Petugas Dokumentasi, ...)."""
-    unit = engine.performer_unit(item, step)
+    unit = policy.performer_unit(item, step)
     named = {p.username for p in PEOPLE if p.title == step.performer_label}
     candidates = get_user_model().objects.filter(
         memberships__unit=unit, memberships__role=step.performer_role
     )
     for user in sorted(candidates, key=lambda u: (u.username not in named, u.username)):
-        if engine.can_perform(user, item, step) and engine.is_separated(user, item, step):
+        if policy.can_perform(user, item, step) and policy.is_separated(user, item, step):
             return user
     raise RuntimeError(f"demo data: nobody in {unit} may perform step {step.number} of {item}")
 
 
 def _intake(item, step):
     """The member who submits `item` at `step` (seed 004's Petugas Layanan)."""
-    unit = engine.performer_unit(item, step)
+    unit = policy.performer_unit(item, step)
     for user in (
         get_user_model()
         .objects.filter(memberships__unit=unit, memberships__position=step.intake_position)
         .order_by("username")
     ):
-        if engine.can_submit(user, item):
+        if policy.can_submit(user, item):
             return user
     raise RuntimeError(f"demo data: nobody in {unit} submits step {step.number} of {item}")
 
 
 def _classifier(item):
     """A reviewer or approver of the PPID Utama, who may record a classification."""
-    main = engine.main_unit(item)
+    main = policy.main_unit(item)
     for role in (Role.REVIEWER, Role.APPROVER):
         user = (
             get_user_model().objects.filter(memberships__unit=main, memberships__role=role).first()

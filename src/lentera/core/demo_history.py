@@ -18,7 +18,8 @@ from itertools import pairwise
 from django.utils import timezone
 
 from lentera.deadlines.calendar import WorkCalendar, is_handling_standard
-from lentera.deadlines.models import Outcome, StepTiming
+from lentera.deadlines.constants import Outcome
+from lentera.deadlines.models import StepTiming
 from lentera.deadlines.services import calendar_for, due_of
 from lentera.register.constants import Category, Status
 from lentera.sop.constants import PerformerRole, StepKind, TimeUnit

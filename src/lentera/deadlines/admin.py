@@ -1,111 +1,38 @@
 """The working calendars, kept by administrators; every edit goes into the activity log
 and moves the due times of the work waiting in the body."""
 
-import datetime
-
 from django import forms
 from django.contrib import admin, messages
 from django.db import transaction
 from django.utils.dates import WEEKDAYS
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy, ngettext
+from django.utils.translation import gettext_lazy
 
-from lentera.sop import activity
-from lentera.sop.constants import Verb
-
-from .calendar import national_holidays
+from .constants import CALENDAR_FIELDS, DAY_FIELDS
 from .models import Calendar, CalendarDay
-from .recompute import recompute_open_due_times
-
-CALENDAR_FIELDS = [
-    "body",
-    "working_weekdays",
-    "opens_at",
-    "closes_at",
-    "time_zone",
-    "national_holidays",
-]
-DAY_FIELDS = ["body", "date", "day_off", "name"]
+from .services import delete_calendar_entry, moved_note, save_calendar_entry, works_anyway
 
 
-def _plain(value):
-    """A field value as the activity log keeps it (JSON)."""
-    if isinstance(value, datetime.time):
-        return value.strftime("%H:%M")
-    if isinstance(value, datetime.date):
-        return value.isoformat()
-    if hasattr(value, "pk"):
-        return str(value)
-    return value
-
-
-def _snapshot(obj, fields: list[str]) -> dict:
-    return {name: _plain(getattr(obj, name)) for name in fields}
-
-
-def _changes(before: dict | None, after: dict | None) -> dict:
-    """{field: [before, after]} for the fields that differ; None for a side that is absent."""
-    names = list((before or after).keys())
-    pairs = {name: [(before or {}).get(name), (after or {}).get(name)] for name in names}
-    return {name: pair for name, pair in pairs.items() if pair[0] != pair[1]}
-
-
-def _record(request, body, note: str, changes: dict) -> None:
-    """Move the due times of the work waiting in the body, and log the edit (with how
-    many moved) against the body's PPID Utama."""
-    moved = recompute_open_due_times(body)
-    if moved:
-        moved_note = ngettext(
-            "The due time of %(count)d waiting step moved.",
-            "The due times of %(count)d waiting steps moved.",
-            moved,
-        ) % {"count": moved}
-        note = f"{note} {moved_note}"
-        messages.info(request, moved_note)
-    activity.record(
-        Verb.CALENDAR,
-        actor=request.user,
-        item=None,
-        unit=body.main_unit,
-        note=note,
-        changes=changes,
-    )
-
-
-class AuditedAdmin(admin.ModelAdmin):
-    """Save and delete inside one transaction with the activity event they cause."""
-
-    fields_logged: list[str] = []
-
-    def describe(self, obj, action: str) -> str:
-        raise NotImplementedError
+class CalendarChangeAdmin(admin.ModelAdmin):
+    """Saves and deletes go through deadlines.services: the waiting work moves and the
+    change is logged, in one transaction."""
 
     def save_model(self, request, obj, form, change):
-        with transaction.atomic():
-            old = type(obj).objects.select_related("body").get(pk=obj.pk) if change else None
-            before = _snapshot(old, self.fields_logged) if old else None
-            super().save_model(request, obj, form, change)
-            after = _snapshot(obj, self.fields_logged)
-            changes = _changes(before, after)
-            if change and not changes:
-                return
-            _record(
-                request, obj.body, self.describe(obj, "changed" if change else "added"), changes
-            )
-            if old is not None and old.body_id != obj.body_id:
-                recompute_open_due_times(old.body)
+        self._moved(request, save_calendar_entry(obj, request.user))
 
     def delete_model(self, request, obj):
-        with transaction.atomic():
-            before = _snapshot(obj, self.fields_logged)
-            body = obj.body
-            super().delete_model(request, obj)
-            _record(request, body, self.describe(obj, "deleted"), _changes(before, None))
+        self._moved(request, delete_calendar_entry(obj, request.user))
 
     def delete_queryset(self, request, queryset):
         with transaction.atomic():
-            for obj in queryset.select_related("body"):
-                self.delete_model(request, obj)
+            moved = sum(
+                delete_calendar_entry(obj, request.user) for obj in queryset.select_related("body")
+            )
+        self._moved(request, moved)
+
+    def _moved(self, request, moved: int) -> None:
+        if moved:
+            messages.info(request, moved_note(moved))
 
 
 class CalendarForm(forms.ModelForm):
@@ -133,7 +60,7 @@ class CalendarForm(forms.ModelForm):
 
 
 @admin.register(Calendar)
-class CalendarAdmin(AuditedAdmin):
+class CalendarAdmin(CalendarChangeAdmin):
     form = CalendarForm
     fields_logged = CALENDAR_FIELDS
     list_display = ["body", "weekdays", "opens_at", "closes_at", "time_zone", "national_holidays"]
@@ -143,14 +70,6 @@ class CalendarAdmin(AuditedAdmin):
     @admin.display(description=gettext_lazy("working days of the week"))
     def weekdays(self, obj):
         return ", ".join(str(WEEKDAYS[day]) for day in sorted(obj.working_weekdays))
-
-    def describe(self, obj, action):
-        notes = {
-            "added": _("Working calendar of %(body)s set."),
-            "changed": _("Working calendar of %(body)s changed."),
-            "deleted": _("Working calendar of %(body)s removed; the defaults apply."),
-        }
-        return notes[action] % {"body": obj.body}
 
 
 class CalendarDayForm(forms.ModelForm):
@@ -179,9 +98,7 @@ class CalendarDayForm(forms.ModelForm):
         day = cleaned.get("date")
         body = cleaned.get("body")
         if day and body and cleaned.get("day_off") is False:
-            calendar = Calendar.objects.filter(body=body).first() or Calendar()
-            usual = day.weekday() in calendar.working_weekdays
-            if usual and day not in national_holidays(day.year):
+            if works_anyway(body, day):
                 self.add_error(
                     "day_off",
                     _("%(date)s is a working day already.") % {"date": day.isoformat()},
@@ -204,7 +121,7 @@ class YearFilter(admin.SimpleListFilter):
 
 
 @admin.register(CalendarDay)
-class CalendarDayAdmin(AuditedAdmin):
+class CalendarDayAdmin(CalendarChangeAdmin):
     """Corrections to the national calendar: regional holidays, decrees on joint leave."""
 
     form = CalendarDayForm
@@ -219,15 +136,3 @@ class CalendarDayAdmin(AuditedAdmin):
     @admin.display(description=gettext_lazy("this day is"))
     def kind(self, obj):
         return _("a day off") if obj.day_off else _("a working day after all")
-
-    def save_model(self, request, obj, form, change):
-        obj.recorded_by = request.user
-        super().save_model(request, obj, form, change)
-
-    def describe(self, obj, action):
-        notes = {
-            "added": _("Calendar correction %(day)s added for %(body)s."),
-            "changed": _("Calendar correction %(day)s changed for %(body)s."),
-            "deleted": _("Calendar correction %(day)s removed for %(body)s."),
-        }
-        return notes[action] % {"day": obj, "body": obj.body}

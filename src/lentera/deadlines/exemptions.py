@@ -10,9 +10,10 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from lentera.organizations.models import PublicBody
+from lentera.register import workflow as engine
 from lentera.register.constants import LISTED_STATUSES, Category
 from lentera.register.models import ClassificationDecision, InformationItem
-from lentera.sop import services as engine
+from lentera.sop import policy
 from lentera.sop.constants import Verb
 
 
@@ -43,7 +44,7 @@ def return_to_review(item, today: datetime.date | None = None):
     when the item no longer qualifies (a concurrent run got there first)."""
     today = today or timezone.localdate()
     with transaction.atomic():
-        item = engine.lock_item(item, None)
+        item = policy.lock_item(item, None)
         decision = _latest_decision(item).first()
         if (
             item.category != Category.EXEMPT

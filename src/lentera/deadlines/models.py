@@ -5,6 +5,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from .calendar import is_handling_standard
+from .constants import Kind, Outcome, TimeZone
 
 # Monday is 0, as in datetime.date.weekday().
 MONDAY_TO_FRIDAY = [0, 1, 2, 3, 4]
@@ -12,12 +13,6 @@ MONDAY_TO_FRIDAY = [0, 1, 2, 3, 4]
 
 def monday_to_friday() -> list[int]:
     return list(MONDAY_TO_FRIDAY)
-
-
-class TimeZone(models.TextChoices):
-    WIB = "Asia/Jakarta", _("WIB (Asia/Jakarta)")
-    WITA = "Asia/Makassar", _("WITA (Asia/Makassar)")
-    WIT = "Asia/Jayapura", _("WIT (Asia/Jayapura)")
 
 
 class Calendar(models.Model):
@@ -97,12 +92,6 @@ class CalendarDay(models.Model):
         return f"{self.date:%Y-%m-%d} {self.name}"
 
 
-class Outcome(models.TextChoices):
-    COMPLETED = "completed", _("completed")
-    RETURNED = "returned", _("returned")
-    WITHDRAWN = "withdrawn", _("withdrawn")
-
-
 # A return is the performer's decision on the step, so it counts as finished work.
 FINISHED = (Outcome.COMPLETED, Outcome.RETURNED)
 
@@ -169,14 +158,6 @@ class StepTiming(models.Model):
         """When its time standard starts counting: the opening for a handling time
         (None until opened), else the arrival."""
         return self.opened_at if self.measures_handling else self.entered_at
-
-
-class Kind(models.TextChoices):
-    ARRIVED = "arrived", _("work arrived")
-    REMINDER = "reminder", _("due soon")
-    OVERDUE = "overdue", _("overdue")
-    BERKALA = "berkala", _("periodic information due for an update")
-    EXEMPTION = "exemption", _("exemption period ended")
 
 
 class Notification(models.Model):

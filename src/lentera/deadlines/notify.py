@@ -26,12 +26,13 @@ from lentera.organizations.models import PublicBody
 from lentera.organizations.selectors import office_items_q
 from lentera.register.constants import LISTED_STATUSES, Category
 from lentera.register.models import InformationItem
-from lentera.sop import services as engine
+from lentera.sop import policy
 from lentera.sop.constants import PerformerRole
 
 from .calendar import WorkCalendar
+from .constants import Kind
 from .exemptions import expired_exemptions, return_to_review
-from .models import Kind, Notification, StepTiming
+from .models import Notification, StepTiming
 from .services import calendar_for
 
 logger = logging.getLogger(__name__)
@@ -122,7 +123,7 @@ def next_level(timing: StepTiming) -> list:
 
 
 def _ppid_utama(item) -> list:
-    main = engine.main_unit(item)
+    main = policy.main_unit(item)
     return _users([main.pk] if main else [], [Role.APPROVER, Role.REVIEWER])
 
 
@@ -233,6 +234,11 @@ def notify_arrival(timing: StepTiming, *, actor=None) -> int:
     if created:
         transaction.on_commit(_enqueue_sending)
     return created
+
+
+def on_item_submitted(sender, *, item, actor, **kwargs) -> None:
+    """register.events.item_submitted."""
+    notify_submitted(item, actor=actor)
 
 
 def notify_submitted(item, *, actor=None) -> int:

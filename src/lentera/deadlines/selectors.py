@@ -14,8 +14,8 @@ from lentera.organizations.selectors import office_items_q
 from lentera.sop.constants import PerformerRole, TimeUnit
 from lentera.sop.models import SopStep
 
-from .calendar import WorkCalendar, is_handling_standard
-from .models import FINISHED, Calendar, StepTiming
+from .calendar import WorkCalendar, is_handling_standard, national_holidays
+from .models import FINISHED, Calendar, CalendarDay, StepTiming
 from .services import calendar_for
 
 OVERDUE_LIST_LIMIT = 200
@@ -323,3 +323,33 @@ def _overdue(timings, user, calendar: WorkCalendar, now) -> list[OverdueWork]:
     return [
         OverdueWork(t, now - t.due_at, calendar.office_minutes_between(t.due_at, now)) for t in late
     ]
+
+
+@dataclass
+class DayOff:
+    date: datetime.date
+    name: str
+    source: str  # "national", "added" (by the body) or "worked" (a national day worked here)
+    national_name: str = ""  # the national holiday the body's correction falls on
+    estimate: bool = False  # a national date the decree has not fixed yet
+    rest_day: bool = False  # falls on a day of the week that is not worked anyway
+
+
+def calendar_days_off(body: PublicBody, settings: Calendar, year: int) -> list[DayOff]:
+    """The days off of `year` in `body`: national ones (when counted) and the body's
+    corrections, in date order."""
+    national = national_holidays(year) if settings.national_holidays else {}
+    rows = {
+        day: DayOff(day, name, "national", estimate="perkiraan" in name.lower())
+        for day, name in national.items()
+    }
+    for correction in CalendarDay.objects.filter(body=body, date__year=year):
+        rows[correction.date] = DayOff(
+            correction.date,
+            correction.name,
+            "added" if correction.day_off else "worked",
+            national_name=national.get(correction.date, ""),
+        )
+    for row in rows.values():
+        row.rest_day = row.date.weekday() not in settings.working_weekdays
+    return [rows[day] for day in sorted(rows)]

@@ -1,16 +1,24 @@
-"""Due times of SOP steps, from each body's working calendar."""
+"""Due times of SOP steps, from each body's working calendar; the calendar's
+corrections, which move the due times of the work waiting in the body."""
 
 import datetime
 
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
+from lentera.audit import services as audit
 from lentera.organizations.models import PublicBody
 from lentera.register.models import InformationItem
-from lentera.sop import services as engine
+from lentera.sop import policy
 
-from .calendar import WorkCalendar
-from .models import FINISHED, Calendar, CalendarDay, StepTiming
+from .calendar import WorkCalendar, national_holidays
+from .constants import CALENDAR_FIELDS, DAY_FIELDS, Verb
+from .models import FINISHED, Calendar, CalendarDay, Notification, StepTiming
+
+# Rows written per query when due times move.
+_BATCH = 500
 
 
 def calendar_for(body: PublicBody | int) -> WorkCalendar:
@@ -35,6 +43,14 @@ def calendar_for(body: PublicBody | int) -> WorkCalendar:
     )
 
 
+def works_anyway(body: PublicBody, day: datetime.date) -> bool:
+    """`day` is a working day of the body without any correction: one of its working
+    weekdays and no national holiday (so marking it "worked after all" says nothing)."""
+    settings = Calendar.objects.filter(body=body).first() or Calendar()
+    usual = day.weekday() in settings.working_weekdays
+    return usual and day not in national_holidays(day.year)
+
+
 def due_of(timing: StepTiming, calendar: WorkCalendar) -> datetime.datetime | None:
     """When the timing's step is due: its standard counted from the arrival, or for
     minutes and hours from the opening (None until someone opens the work)."""
@@ -44,13 +60,27 @@ def due_of(timing: StepTiming, calendar: WorkCalendar) -> datetime.datetime | No
     return calendar.due(start, timing.step.time_amount, timing.step.time_unit)
 
 
+def on_item_moved(sender, *, item, step, at, outcome, actor, **kwargs) -> None:
+    """register.events.item_moved: time the step the item left and the one it entered,
+    and keep the item's due time (the dashboard and the lists read it)."""
+    due = record_step_change(item, step, at, outcome, actor=actor)
+    if due is not None:
+        type(item).objects.filter(pk=item.pk).update(step_due_at=due)
+        item.step_due_at = due
+
+
+def on_holding_unit_changed(sender, *, item, **kwargs) -> None:
+    """register.events.holding_unit_changed."""
+    reassign_open_step(item)
+
+
 def record_step_change(item, step, at: datetime.datetime, outcome: str, *, actor=None):
     """Close the item's open step timing with `outcome`; open one for `step` (if any)
     and tell its performers, except `actor`, who moved the item there.
 
     Returns the new step's due time (None for no step, a tentative one, or one in
-    minutes or hours, which is due from its opening). Called by the SOP engine inside
-    the transaction that moves the item."""
+    minutes or hours, which is due from its opening). Runs inside the transaction
+    that moves the item."""
     if not transaction.get_connection().in_atomic_block:
         raise RuntimeError("record_step_change() must run inside the move's transaction")
     if item.pk is not None:
@@ -59,7 +89,7 @@ def record_step_change(item, step, at: datetime.datetime, outcome: str, *, actor
         return None
     from .notify import notify_arrival
 
-    timing = StepTiming(item=item, step=step, unit=engine.performer_unit(item, step), entered_at=at)
+    timing = StepTiming(item=item, step=step, unit=policy.performer_unit(item, step), entered_at=at)
     timing.due_at = due_of(timing, calendar_for(item.holding_unit.body_id))
     timing.save()
     notify_arrival(timing, actor=actor)
@@ -88,7 +118,7 @@ def mark_opened(item, user) -> bool:
     only, and only if they may perform it. A step in minutes or hours is due from now
     on. True when this was the first opening; one query when it was not."""
     step = item.current_step
-    if not engine.can_perform(user, item, step):
+    if not policy.can_perform(user, item, step):
         return False
     unopened = StepTiming.objects.filter(
         item=item, step=step, left_at__isnull=True, opened_at__isnull=True
@@ -122,5 +152,150 @@ def reassign_open_step(item) -> None:
     if item.current_step_id is None:
         return
     StepTiming.objects.filter(item=item, left_at__isnull=True).update(
-        unit=engine.performer_unit(item, item.current_step)
+        unit=policy.performer_unit(item, item.current_step)
     )
+
+
+_LOGGED = {Calendar: CALENDAR_FIELDS, CalendarDay: DAY_FIELDS}
+
+
+def _plain(value):
+    """A field value as the activity log keeps it (JSON)."""
+    if isinstance(value, datetime.time):
+        return value.strftime("%H:%M")
+    if isinstance(value, datetime.date):
+        return value.isoformat()
+    if hasattr(value, "pk"):
+        return str(value)
+    return value
+
+
+def _snapshot(entry) -> dict:
+    return {name: _plain(getattr(entry, name)) for name in _LOGGED[type(entry)]}
+
+
+def _changes(before: dict | None, after: dict | None) -> dict:
+    """{field: [before, after]} for the fields that differ; None for a side that is absent."""
+    names = list((before or after).keys())
+    pairs = {name: [(before or {}).get(name), (after or {}).get(name)] for name in names}
+    return {name: pair for name, pair in pairs.items() if pair[0] != pair[1]}
+
+
+def _describe(entry, action: str) -> str:
+    if isinstance(entry, Calendar):
+        notes = {
+            "added": _("Working calendar of %(body)s set."),
+            "changed": _("Working calendar of %(body)s changed."),
+            "deleted": _("Working calendar of %(body)s removed; the defaults apply."),
+        }
+    else:
+        notes = {
+            "added": _("Calendar correction %(day)s added for %(body)s."),
+            "changed": _("Calendar correction %(day)s changed for %(body)s."),
+            "deleted": _("Calendar correction %(day)s removed for %(body)s."),
+        }
+    return notes[action] % {"day": entry, "body": entry.body}
+
+
+def _calendar_changed(body, actor, note: str, changes: dict) -> int:
+    """Move the due times of the work waiting in the body and log the change (with how
+    many moved) against its PPID Utama; returns how many moved."""
+    moved = recompute_open_due_times(body)
+    if moved:
+        note += " " + moved_note(moved)
+    audit.record(Verb.CALENDAR, actor=actor, unit=body.main_unit, note=note, changes=changes)
+    return moved
+
+
+def moved_note(moved: int) -> str:
+    return ngettext(
+        "The due time of %(count)d waiting step moved.",
+        "The due times of %(count)d waiting steps moved.",
+        moved,
+    ) % {"count": moved}
+
+
+def save_calendar_entry(entry: Calendar | CalendarDay, actor) -> int:
+    """Save a body's calendar settings or one of its day corrections, as an
+    administrator edited them: the work waiting in the body is due under the new
+    calendar, and the change is logged. Returns how many due times moved."""
+    with transaction.atomic():
+        old = type(entry).objects.select_related("body").filter(pk=entry.pk).first()
+        before = _snapshot(old) if old is not None else None
+        if isinstance(entry, CalendarDay):
+            entry.recorded_by = actor
+        entry.save()
+        changes = _changes(before, _snapshot(entry))
+        if old is not None and not changes:
+            return 0
+        action = "changed" if old is not None else "added"
+        moved = _calendar_changed(entry.body, actor, _describe(entry, action), changes)
+        if old is not None and old.body_id != entry.body_id:
+            moved += recompute_open_due_times(old.body)
+        return moved
+
+
+def delete_calendar_entry(entry: Calendar | CalendarDay, actor) -> int:
+    """Remove calendar settings (the defaults apply) or a day correction; logged, and
+    the waiting work moves. Returns how many due times moved."""
+    with transaction.atomic():
+        before = _snapshot(entry)
+        body = entry.body
+        note = _describe(entry, "deleted")
+        entry.delete()
+        return _calendar_changed(body, actor, note, _changes(before, None))
+
+
+def recompute_open_due_times(body: PublicBody | int) -> int:
+    """Recompute the due time of every open step timing (left_at null) of the body's
+    items, and the items' step_due_at; return how many due times changed.
+
+    Counts from when the work arrived (opened, for minutes and hours), so only the
+    calendar's effect changes."""
+    body_id = body if isinstance(body, int) else body.pk
+    calendar = calendar_for(body_id)
+    changed = []
+    due_of_item = {}
+    with transaction.atomic():
+        # Items first, in primary-key order, as the SOP engine locks them (lock_item),
+        # then their timings: a step move meanwhile waits instead of deadlocking.
+        list(
+            InformationItem.objects.select_for_update()
+            .filter(holding_unit__body_id=body_id, current_step__isnull=False)
+            .order_by("pk")
+            .values_list("pk", flat=True)
+        )
+        timings = (
+            StepTiming.objects.select_for_update(of=("self",))
+            .filter(left_at__isnull=True, item__holding_unit__body_id=body_id)
+            .select_related("step")
+        )
+        for timing in timings:
+            due = due_of(timing, calendar)
+            due_of_item[timing.item_id] = (timing.step_id, due)
+            if due != timing.due_at:
+                timing.due_at = due
+                changed.append(timing)
+        StepTiming.objects.bulk_update(changed, ["due_at"], batch_size=_BATCH)
+
+        items = InformationItem.objects.filter(
+            holding_unit__body_id=body_id, current_step__isnull=False
+        ).only("pk", "current_step_id", "step_due_at")
+        stale = []
+        for item in items:
+            step_id, due = due_of_item.get(item.pk, (None, None))
+            if item.current_step_id == step_id and item.step_due_at != due:
+                item.step_due_at = due
+                stale.append(item)
+        # bulk_update leaves updated_at alone: a calendar edit is not an edit of the item.
+        InformationItem.objects.bulk_update(stale, ["step_due_at"], batch_size=_BATCH)
+    return len(changed)
+
+
+def mark_read(user, notification: Notification | None = None) -> int:
+    """Mark `notification` (or every unread one) of `user` read; returns how many. Someone
+    else's notification is never touched."""
+    unread = Notification.objects.filter(user=user, read_at__isnull=True)
+    if notification is not None:
+        unread = unread.filter(pk=notification.pk)
+    return unread.update(read_at=timezone.now())

@@ -1,5 +1,7 @@
 from django.contrib import admin
 
+from lentera.audit.admin import ReadOnlyAdmin
+
 from .models import Document, DocumentVersion, HardCopy
 
 
@@ -24,34 +26,16 @@ class DocumentVersionInline(admin.TabularInline):
 
 
 @admin.register(Document)
-class DocumentAdmin(admin.ModelAdmin):
+class DocumentAdmin(ReadOnlyAdmin):
     list_display = ["title", "item", "created_at"]
     search_fields = ["title", "item__title"]
     inlines = [DocumentVersionInline]
 
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
-
 
 @admin.register(HardCopy)
-class HardCopyAdmin(admin.ModelAdmin):
+class HardCopyAdmin(ReadOnlyAdmin):
     """Read-only: locations are recorded through the office, which keeps the activity log."""
 
     list_display = ["item", "building", "room", "cabinet", "box", "custodian", "recorded_at"]
     search_fields = ["item__title", "building", "custodian"]
     list_select_related = ["item"]
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False

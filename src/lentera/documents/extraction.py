@@ -31,9 +31,10 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from .checks import ocr_languages
+from .constants import TextStatus
 from .extractor import MAX_IMAGE_PIXELS
 from .filetypes import ALLOWED_TYPES
-from .models import DocumentVersion, TextStatus
+from .models import DocumentVersion
 
 logger = logging.getLogger(__name__)
 

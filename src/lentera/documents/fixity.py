@@ -11,7 +11,8 @@ from collections.abc import Callable, Iterator
 from django.core.files.storage import default_storage
 from django.utils import timezone
 
-from .models import DocumentVersion, FixityRun, FixityStatus
+from .constants import FixityStatus
+from .models import DocumentVersion, FixityRun
 from .serving import open_stored
 
 # Top-level storage folders that hold only files Lentera's records point to.

@@ -8,20 +8,14 @@ from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
+from lentera.audit import services as audit
 from lentera.errors import ActionRefused, NotAllowed
 from lentera.organizations.selectors import office_items_q
-from lentera.sop import activity
+from lentera.sop import policy
 from lentera.sop.constants import Verb
-from lentera.sop.services import is_member_for
 
 from .models import HardCopy, HardCopyMovement
 from .services import HARDCOPY_FIELDS
-
-
-def can_handle(actor, item) -> bool:
-    """Members (any role) of the item's holding unit or of its body's PPID Utama
-    keep its hard copies, whatever the item's status."""
-    return getattr(actor, "is_superuser", False) or is_member_for(actor, item)
 
 
 def _locked(hardcopy_id: int) -> HardCopy:
@@ -34,7 +28,7 @@ def _locked(hardcopy_id: int) -> HardCopy:
 
 
 def _check_may_handle(actor, hardcopy: HardCopy) -> None:
-    if not can_handle(actor, hardcopy.item):
+    if not policy.can_handle_hardcopies(actor, hardcopy.item):
         raise NotAllowed(_("You cannot record movements of this hard copy."))
 
 
@@ -97,7 +91,7 @@ def take_out(
         except IntegrityError as exc:  # another take-out won the race
             raise ActionRefused(_("This hard copy is already out.")) from exc
         item = hardcopy.item
-        activity.record(
+        audit.record(
             Verb.HARDCOPY_OUT,
             actor=actor,
             item=item,
@@ -140,7 +134,7 @@ def bring_back(
         movement.return_recorded_by = actor
         movement.save(update_fields=["returned_at", "return_recorded_by"])
         item = hardcopy.item
-        activity.record(
+        audit.record(
             Verb.HARDCOPY_BACK,
             actor=actor,
             item=item,
@@ -176,7 +170,7 @@ def update_hardcopy_location(hardcopy: HardCopy, actor, **fields) -> HardCopy:
         hardcopy.full_clean(exclude=["item", "recorded_by"])
         hardcopy.save(update_fields=list(changes))
         item = hardcopy.item
-        activity.record(
+        audit.record(
             Verb.HARDCOPY_MOVE,
             actor=actor,
             item=item,

@@ -12,11 +12,11 @@ from django.template.defaultfilters import filesizeformat
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from lentera.audit import services as audit
 from lentera.errors import ActionRefused, NotAllowed
-from lentera.register.services import can_edit
-from lentera.sop import activity, policy
+from lentera.sop import policy
 from lentera.sop.constants import Verb
-from lentera.sop.services import is_approver_for, lock_item
+from lentera.sop.policy import can_edit, lock_item
 
 from .filetypes import ALLOWED_TYPES, detect_content_type
 from .models import Document, DocumentVersion, HardCopy
@@ -131,7 +131,7 @@ def add_document(item, actor, upload, *, title: str = "", document: Document | N
                 original_name=name,
                 uploaded_by=actor,
             )
-            activity.record(
+            audit.record(
                 Verb.UPLOAD,
                 actor=actor,
                 item=item,
@@ -171,7 +171,7 @@ def record_hardcopy(item, actor, *, expected_version: int | None = None, **field
         hardcopy.save()
         item.lock_version += 1
         item.save(update_fields=["lock_version", "updated_at"])
-        activity.record(
+        audit.record(
             Verb.HARDCOPY,
             actor=actor,
             item=item,
@@ -179,11 +179,6 @@ def record_hardcopy(item, actor, *, expected_version: int | None = None, **field
             changes={"hardcopy": hardcopy.pk, **{n: fields[n] for n in fields if fields[n]}},
         )
     return hardcopy
-
-
-def can_dispose(actor, item) -> bool:
-    """Disposing of bytes is for an approver of the item's unit or of the PPID Utama."""
-    return actor.is_superuser or is_approver_for(actor, item)
 
 
 def delete_document(document: Document, actor, *, reason: str) -> Document:
@@ -214,7 +209,7 @@ def record_deletion(document: Document, actor, item, reason: str) -> None:
     document.deleted_by = actor
     document.delete_reason = reason[:300]
     document.save(update_fields=["deleted_at", "deleted_by", "delete_reason"])
-    activity.record(
+    audit.record(
         Verb.DELETE_FILE,
         actor=actor,
         item=item,
@@ -235,7 +230,7 @@ def dispose_document(document: Document, actor, *, reason: str) -> Document:
             .select_related("item__holding_unit__body")
             .get(pk=document.pk)
         )
-        if not can_dispose(actor, document.item):
+        if not policy.can_dispose(actor, document.item):
             raise NotAllowed(_("Only an approver can dispose of a file's bytes."))
         if document.deleted_at is None:
             raise ActionRefused(_("Only a deleted file can be disposed of."))
@@ -254,7 +249,7 @@ def dispose_document(document: Document, actor, *, reason: str) -> Document:
         names = []
         for version in document.versions.all():
             names += [version.file.name] + ([version.thumbnail.name] if version.thumbnail else [])
-        activity.record(
+        audit.record(
             Verb.DISPOSE_FILE,
             actor=actor,
             item=document.item,

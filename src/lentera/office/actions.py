@@ -15,8 +15,8 @@ from lentera.documents.services import (
     record_hardcopy,
 )
 from lentera.errors import ActionRefused
-from lentera.register.services import can_edit
-from lentera.sop import services as engine
+from lentera.register import workflow as engine
+from lentera.sop.policy import can_edit
 
 from .forms import (
     CompleteForm,

@@ -134,7 +134,7 @@ def annotate_changes(events: list) -> list:
         reader.preload(model, ids)
     for event in events:
         model = VERB_MODELS.get(event.verb, InformationItem)
-        event.action = event.get_verb_display()
+        event.action = event.verb_label
         if event.verb == Verb.COMPLETE and event.step is not None:
             event.action = CHECK_VERBS.get(event.step.kind, event.action)
         rows = []

@@ -3,7 +3,6 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import transaction
 from django.db.models import Prefetch
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
@@ -12,25 +11,24 @@ from django.utils.translation import gettext as _
 from lentera.deadlines.selectors import with_due
 from lentera.deadlines.services import mark_opened
 from lentera.documents.models import DocumentVersion
-from lentera.documents.selectors import office_versions, public_versions
-from lentera.documents.services import add_document, can_dispose
+from lentera.documents.selectors import office_versions
 from lentera.documents.serving import serve_thumbnail, serve_version
 from lentera.errors import ActionRefused
 from lentera.organizations.models import Unit
 from lentera.register import selectors
+from lentera.register import workflow as engine
 from lentera.register.constants import Category
 from lentera.register.services import (
     actor_units,
-    can_classify,
-    can_edit,
     create_item,
     record_classification,
+    record_download,
     recording_units,
     update_item,
 )
-from lentera.sop import activity, policy
-from lentera.sop import services as engine
-from lentera.sop.constants import Check, StepKind, Verb
+from lentera.sop import policy
+from lentera.sop.constants import Check, StepKind
+from lentera.sop.policy import can_classify, can_edit
 
 from .display import annotate_changes, proposed_changes
 from .forms import (
@@ -92,10 +90,11 @@ def item_create(request):
     form = NewItemForm(request.POST or None, request.FILES or None, units=units)
     if request.method == "POST" and form.is_valid():
         try:
-            with transaction.atomic():  # the item and its first file, or neither
-                item = create_item(request.user, **form.service_fields())
-                if upload := form.cleaned_data.get("file"):
-                    add_document(item, request.user, upload)
+            item = create_item(
+                request.user,
+                first_file=form.cleaned_data.get("file"),
+                **form.service_fields(),
+            )
         except ActionRefused as exc:
             form.add_error(None, exc.message)
         except ValidationError as exc:
@@ -174,7 +173,7 @@ def detail_context(request, item, **forms) -> dict:
     """Everything the item page shows; `forms` replaces a blank form with a bound one."""
     user = request.user
     step = item.current_step
-    can_act = engine.can_perform(user, item, step)
+    can_act = policy.can_perform(user, item, step)
     mark_opened(item, user)  # a performer (can_act) opening the work: recorded once
     frozen = policy.is_frozen(item)
     may_edit = can_edit(user, item) and not frozen
@@ -203,10 +202,10 @@ def detail_context(request, item, **forms) -> dict:
         "return_form": ReturnForm(steps=earlier, initial=lock, auto_id="id_return_%s")
         if earlier
         else None,
-        "withdraw_form": WithdrawForm(initial=lock) if engine.can_withdraw(user, item) else None,
-        "submit_form": SubmitForm(initial=lock) if engine.can_submit(user, item) else None,
+        "withdraw_form": WithdrawForm(initial=lock) if policy.can_withdraw(user, item) else None,
+        "submit_form": SubmitForm(initial=lock) if policy.can_submit(user, item) else None,
         "intake_pending": policy.intake_pending(item),
-        "reopen_form": ReopenForm(initial=lock) if engine.can_reopen(user, item) else None,
+        "reopen_form": ReopenForm(initial=lock) if policy.can_reopen(user, item) else None,
         "proposed_changes": proposed_changes(item),
         "update_applies_at": _update_applies_at(item) if item.in_update else None,
         "show_classification": proposed.category == Category.EXEMPT or classification is not None,
@@ -223,7 +222,7 @@ def detail_context(request, item, **forms) -> dict:
         "deleted_documents": item.documents.filter(deleted_at__isnull=False)
         .select_related("deleted_by", "disposed_by")
         .prefetch_related(Prefetch("versions", DocumentVersion.objects.defer("text"))),
-        "can_dispose": can_dispose(user, item),
+        "can_dispose": policy.can_dispose(user, item),
         "events": annotate_changes(events),
         "event_count": item.events.count(),
     }
@@ -290,15 +289,8 @@ def download(request, version_id):
     first = response.status_code == 200 or (
         response.status_code == 206 and response["Content-Range"].startswith("bytes 0-")
     )
-    if request.method == "GET" and first and not public_versions().filter(pk=version.pk).exists():
-        with transaction.atomic():
-            activity.record(
-                Verb.DOWNLOAD,
-                actor=request.user,
-                item=version.document.item,
-                unit=version.document.item.holding_unit,
-                changes={"file": version.original_name, "version": version.number},
-            )
+    if request.method == "GET" and first:
+        record_download(version, request.user)
     return response
 
 

@@ -2,10 +2,10 @@
 
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import get_object_or_404, redirect, render
-from django.utils import timezone
 from django.views.decorators.http import require_http_methods
 
 from lentera.deadlines.models import Notification
+from lentera.deadlines.services import mark_read
 
 # The list shows this many, newest first.
 LIST_LENGTH = 200
@@ -16,7 +16,7 @@ LIST_LENGTH = 200
 def notification_list(request):
     mine = Notification.objects.filter(user=request.user)
     if request.method == "POST":  # mark all read
-        mine.filter(read_at__isnull=True).update(read_at=timezone.now())
+        mark_read(request.user)
         return redirect("office:notifications")
     return render(
         request,
@@ -29,9 +29,7 @@ def notification_list(request):
 def notification_open(request, pk):
     """Mark one notification read and go to its item."""
     notification = get_object_or_404(Notification, pk=pk, user=request.user)
-    if notification.read_at is None:
-        notification.read_at = timezone.now()
-        notification.save(update_fields=["read_at"])
+    mark_read(request.user, notification)
     if notification.item_id is None:
         return redirect("office:notifications")
     return redirect("office:item", pk=notification.item_id)

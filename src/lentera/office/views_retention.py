@@ -11,8 +11,9 @@ from django.views.decorators.http import require_POST
 
 from lentera.errors import ActionRefused
 from lentera.register import retention
-from lentera.register.models import DisposalChoice, RetentionRule
-from lentera.register.services import can_edit
+from lentera.register.constants import DisposalChoice
+from lentera.register.models import RetentionRule
+from lentera.sop import policy
 
 from .actions import _form_errors, _refused
 from .forms import DATE_INPUT
@@ -65,12 +66,12 @@ def retention_list(request):
     user = request.user
     due = retention.items_due_for_disposal(user, timezone.localdate())
     for item in due:
-        if retention.can_propose(user, item):
+        if policy.can_propose(user, item):
             item.propose_form = ProposalForm(auto_id=f"id_propose_{item.pk}_%s")
     proposals = list(retention.open_proposals(user))
     for proposal in proposals:
         proposal.may_decide = (
-            retention.can_decide(user, proposal.item) and proposal.proposed_by_id != user.pk
+            policy.can_decide(user, proposal.item) and proposal.proposed_by_id != user.pk
         )
         if proposal.may_decide:
             proposal.form = DecisionForm(auto_id=f"id_decide_{proposal.pk}_%s")
@@ -119,7 +120,7 @@ def retention_decide(request, pk):
 def item_retention(request, pk):
     """Pick the item's JRA code; its DIP retention column follows."""
     item = _office_item(request, pk)
-    may_edit = can_edit(request.user, item)
+    may_edit = policy.can_edit(request.user, item)
     form = RetentionCodeForm(
         request.POST or None,
         body=item.holding_unit.body,

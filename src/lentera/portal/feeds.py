@@ -9,10 +9,9 @@ from django.utils.feedgenerator import Atom1Feed, Enclosure
 from django.utils.html import escape, linebreaks
 from django.utils.translation import gettext as _
 
-from lentera.documents.selectors import latest_public_versions
 from lentera.register.constants import Category
 from lentera.register.models import InformationItem
-from lentera.register.selectors import public_items
+from lentera.register.selectors import latest_public_versions, public_items
 
 from .filters import RegisterFilter
 

@@ -3,17 +3,16 @@
 import datetime
 from dataclasses import dataclass, replace
 
-from django.db.models import Count, Exists, F, IntegerField, OuterRef, Prefetch, QuerySet, Subquery
-from django.db.models.functions import Coalesce
+from django.db.models import Exists, F, OuterRef, Prefetch, QuerySet
 from django.utils import timezone
 
+from lentera.audit.models import ActivityEvent
 from lentera.organizations.models import PublicBody, Unit
 from lentera.register.constants import Category
 from lentera.register.dip_table import dip_queryset
 from lentera.register.models import ClassificationDecision, InformationItem
-from lentera.register.selectors import exempt_items, public_items
+from lentera.register.selectors import exempt_items, public_counts, public_items
 from lentera.sop.constants import Verb
-from lentera.sop.models import ActivityEvent
 
 from .filters import RegisterFilter
 
@@ -108,19 +107,13 @@ def publication_record(item: InformationItem) -> PublicationRecord:
     return PublicationRecord(listings=listings, steps=steps)
 
 
-def bodies_with_counts() -> QuerySet[PublicBody]:
+def bodies_with_counts() -> list[PublicBody]:
     """Every public body with `entries`, the number of its DIP entries."""
-    entries = (
-        public_items()
-        .filter(holding_unit__body=OuterRef("pk"))
-        .order_by()
-        .values("holding_unit__body")
-        .annotate(n=Count("pk"))
-        .values("n")
-    )
-    return PublicBody.objects.annotate(
-        entries=Coalesce(Subquery(entries, output_field=IntegerField()), 0)
-    ).order_by("name")
+    counts = public_counts("holding_unit__body")
+    bodies = list(PublicBody.objects.order_by("name"))
+    for body in bodies:
+        body.entries = counts.get(body.pk, 0)
+    return bodies
 
 
 def _entries() -> QuerySet[InformationItem]:

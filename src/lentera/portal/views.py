@@ -12,10 +12,9 @@ from django.utils import translation
 from django.utils.safestring import SafeString, mark_safe
 from django.views.decorators.cache import never_cache
 
-from lentera.documents.selectors import latest_public_versions, public_versions
 from lentera.documents.serving import serve_thumbnail, serve_version
 from lentera.register.models import InformationItem
-from lentera.register.selectors import public_items
+from lentera.register.selectors import latest_public_versions, public_items, public_versions
 
 from . import selectors
 

@@ -13,7 +13,6 @@ from lentera.organizations.models import PublicBody
 from lentera.register import dip_table
 from lentera.register.editions import (
     RedactionInProgress,
-    can_read_original,
     exempt_entries,
     issuing_bodies,
     previous_edition,
@@ -23,6 +22,7 @@ from lentera.register.editions import (
     record_original_download,
 )
 from lentera.register.models import DipEdition
+from lentera.sop import policy
 
 ENTRIES_PER_PAGE = 200
 # The public PDF becomes a redacted copy when an item it lists is made exempt: caches
@@ -86,7 +86,7 @@ def edition_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "previous": previous_edition(edition),
             "pdf": pdf,
             "exempt_count": len(exempt),
-            "can_read_original": can_read_original(request.user, edition),
+            "can_read_original": policy.can_read_original(request.user, edition),
         },
     )
 
@@ -122,10 +122,10 @@ def edition_pdf(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_safe
 def edition_original_pdf(request: HttpRequest, pk: int) -> HttpResponse:
-    """The original PDF, unchanged, for the office (register.editions.can_read_original);
+    """The original PDF, unchanged, for the office (sop.policy.can_read_original);
     a download while it lists summaries no longer public is logged."""
     edition = get_object_or_404(DipEdition.objects.select_related("body"), pk=pk)
-    if not edition.pdf or not can_read_original(request.user, edition):
+    if not edition.pdf or not policy.can_read_original(request.user, edition):
         raise Http404
     response = stream_file(
         request,

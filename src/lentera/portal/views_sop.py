@@ -7,9 +7,10 @@ from django.shortcuts import get_object_or_404, render
 from django.utils.text import capfirst
 
 from lentera.organizations.models import PublicBody
+from lentera.register.selectors import waiting_counts
 from lentera.sop.diagram import flow_svg
 from lentera.sop.models import Sop, SopStep
-from lentera.sop.selectors import public_versions, sop_listing, waiting_counts
+from lentera.sop.selectors import public_versions, sop_listing
 
 # The header block of every seed, in its order; list fields print one entry per line.
 HEADER_FIELDS = ("number", "made_on", "revised_on", "effective_on", "approved_by", "name")

@@ -1,11 +1,13 @@
 from django.contrib import admin
 
+from lentera.audit.admin import ReadOnlyAdmin
+
 from .models import ClassificationDecision, DisposalDecision, InformationItem, RetentionRule
 from .retention import refresh_retention_texts
 
 
 @admin.register(InformationItem)
-class InformationItemAdmin(admin.ModelAdmin):
+class InformationItemAdmin(ReadOnlyAdmin):
     """Read-only: items change only through the services, which keep the activity log."""
 
     list_display = ["title", "holding_unit", "category", "status", "current_step", "year"]
@@ -25,33 +27,15 @@ class InformationItemAdmin(admin.ModelAdmin):
         "lock_version",
     ]
 
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
-
 
 @admin.register(ClassificationDecision)
-class ClassificationDecisionAdmin(admin.ModelAdmin):
+class ClassificationDecisionAdmin(ReadOnlyAdmin):
     """Read-only: decisions are recorded through the office, which keeps the activity log."""
 
     list_display = ["item", "ground", "decided_on", "exempt_until", "approved_by"]
     list_filter = ["ground"]
     search_fields = ["item__title", "statute", "decree_number"]
     list_select_related = ["item"]
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
 
 @admin.register(RetentionRule)
@@ -78,19 +62,10 @@ class RetentionRuleAdmin(admin.ModelAdmin):
 
 
 @admin.register(DisposalDecision)
-class DisposalDecisionAdmin(admin.ModelAdmin):
+class DisposalDecisionAdmin(ReadOnlyAdmin):
     """Read-only: disposal decisions are proposed and decided in the office, with the log."""
 
     list_display = ["item", "decision", "state", "rule", "proposed_by", "decided_by", "decided_at"]
     list_filter = ["state", "decision", "item__holding_unit__body"]
     search_fields = ["item__title", "rule__code", "reason"]
     list_select_related = ["item", "rule", "proposed_by", "decided_by"]
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False

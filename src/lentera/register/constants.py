@@ -47,7 +47,7 @@ class ExemptionGround(models.TextChoices):
 
 
 # The columns of an item a person fills in; the rest belong to the engine. They are
-# also what an approval covers (sop.fingerprint).
+# also what an approval covers (register.fingerprint).
 EDITABLE_FIELDS = (
     "title",
     "summary",
@@ -63,3 +63,15 @@ EDITABLE_FIELDS = (
     "year",
     "update_interval_months",
 )
+
+
+class Disposition(models.TextChoices):
+    DESTROY = "destroy", _("destroy (musnah)")
+    PERMANENT = "permanent", _("keep permanently (permanen)")
+    REVIEW = "review", _("review again (dinilai kembali)")
+
+
+class DisposalChoice(models.TextChoices):
+    DESTROY = "destroy", _("destroy")
+    PERMANENT = "permanent", _("keep permanently")
+    EXTEND = "extend", _("keep longer and review again")

@@ -9,9 +9,11 @@ does not depend on the language of whoever issued it.
 import datetime
 from collections.abc import Iterable, Iterator
 
-from django.db.models import QuerySet
+from django.db.models import Count, IntegerField, OuterRef, QuerySet, Subquery
+from django.db.models.functions import Coalesce
 
 from .constants import Category
+from .selectors import public_versions
 
 # The seven columns of Perki 1/2021, in the order of its table.
 HEADINGS = (
@@ -83,8 +85,6 @@ def indonesian_date(day: datetime.date) -> str:
 
 def dip_queryset(items: QuerySet) -> QuerySet:
     """`items` (public items, already filtered) in DIP order, flagged `files_online`."""
-    from lentera.documents.selectors import with_files_online
-
     items = items.select_related(None).select_related("holding_unit__body")
     return with_files_online(items).order_by(*DIP_ORDER)
 
@@ -203,3 +203,16 @@ def render_pdf(
         },
     )
     return HTML(string=html).write_pdf()
+
+
+def with_files_online(items: QuerySet) -> QuerySet:
+    """Annotate items with `files_online`: how many of their documents have a public version."""
+    online = (
+        public_versions()
+        .filter(document__item=OuterRef("pk"))
+        .order_by()
+        .values("document__item")
+        .annotate(n=Count("document", distinct=True))
+        .values("n")
+    )
+    return items.annotate(files_online=Coalesce(Subquery(online, output_field=IntegerField()), 0))

@@ -15,11 +15,12 @@ from django.utils.formats import date_format
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
+from lentera.audit import services as audit
 from lentera.errors import ActionRefused, NotAllowed
 from lentera.organizations.constants import PpidRole, Role
 from lentera.organizations.models import PublicBody
 from lentera.organizations.selectors import memberships_of
-from lentera.sop import activity
+from lentera.sop import policy
 from lentera.sop.constants import Verb
 
 from . import dip_table
@@ -30,14 +31,6 @@ from .selectors import filter_register, public_items
 logger = logging.getLogger(__name__)
 
 ISSUE_VERB = Verb.ISSUE_DIP  # the activity-log verb of an issued edition
-
-
-def can_issue_edition(user, body: PublicBody) -> bool:
-    """Only an approver (Kepala PPID) of the body's PPID Utama decides its DIP."""
-    return any(
-        m.role == Role.APPROVER and m.unit.body_id == body.pk and m.unit.ppid_role == PpidRole.MAIN
-        for m in memberships_of(user)
-    )
 
 
 def issuing_bodies(user) -> QuerySet[PublicBody]:
@@ -57,7 +50,7 @@ def edition_path(edition: DipEdition) -> str:
 
 
 def _check(body: PublicBody, actor, decree_number: str, decided_on, signer: str) -> None:
-    if not can_issue_edition(actor, body):
+    if not policy.can_issue_edition(actor, body):
         raise NotAllowed(_("Only an approver of the PPID Utama can issue the body's DIP."))
     if not decree_number:
         raise ActionRefused(_("Enter the number of the decree."))
@@ -110,7 +103,7 @@ def issue_edition(
             edition.pdf_sha256 = hashlib.sha256(pdf).hexdigest()
             edition.pdf_size = len(pdf)
             edition.save(update_fields=["pdf", "pdf_sha256", "pdf_size"])
-            activity.record(
+            audit.record(
                 ISSUE_VERB,
                 actor=actor,
                 unit=body.main_unit,
@@ -288,17 +281,6 @@ class RedactionInProgress(Exception):
 REDACTION_LEASE = datetime.timedelta(minutes=15)
 
 
-def can_read_original(user, edition: DipEdition) -> bool:
-    """Members of the body's PPID Utama (who see all its items in the office) and
-    superusers may download the original PDF, whatever became exempt since."""
-    if getattr(user, "is_superuser", False):
-        return True
-    return any(
-        m.unit.body_id == edition.body_id and m.unit.ppid_role == PpidRole.MAIN
-        for m in memberships_of(user)
-    )
-
-
 def public_pdf(edition: DipEdition, exempt: dict | None = None) -> PublicPdf:
     """The edition's PDF as the public may read it: the original while none of its
     items is exempt, otherwise a redacted copy, rendered once per set of exempt entries
@@ -415,7 +397,7 @@ def record_original_download(edition: DipEdition, user, exempt: dict) -> None:
     if not exempt:
         return
     with transaction.atomic():
-        activity.record(
+        audit.record(
             Verb.DOWNLOAD,
             actor=user,
             unit=edition.body.main_unit,

@@ -4,7 +4,14 @@ from django.core.validators import MaxValueValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from .constants import LISTED_STATUSES, Category, ExemptionGround, Status
+from .constants import (
+    LISTED_STATUSES,
+    Category,
+    DisposalChoice,
+    Disposition,
+    ExemptionGround,
+    Status,
+)
 
 
 class InformationItem(models.Model):
@@ -97,7 +104,7 @@ class InformationItem(models.Model):
     in_update = models.BooleanField(_("update in progress"), default=False)
     pending_changes = models.JSONField(_("proposed changes"), default=dict, blank=True)
     # The fingerprint of the content the last review or approval of this pass covered
-    # (sop.fingerprint); while it is set the content is frozen, and a publish or store
+    # (register.fingerprint); while it is set the content is frozen, and a publish or store
     # step refuses unless the content still has it. Cleared when the item next stands
     # at a collect or input step, and when a pass starts or ends.
     # When the current step's intake (sop.SopStep.intake_position) submitted the item.
@@ -152,6 +159,15 @@ class InformationItem(models.Model):
     @property
     def is_listed(self) -> bool:
         return self.status in LISTED_STATUSES
+
+    @property
+    def is_withdrawn(self) -> bool:
+        return self.status == Status.WITHDRAWN
+
+    @property
+    def in_first_pass(self) -> bool:
+        """Never documented nor published: still on its first way through its SOP."""
+        return self.status == Status.IN_PROGRESS
 
     @property
     def is_public(self) -> bool:
@@ -244,12 +260,6 @@ class ClassificationDecision(models.Model):
         return f"{self.item} · Pasal 17 {self.ground}"
 
 
-class Disposition(models.TextChoices):
-    DESTROY = "destroy", _("destroy (musnah)")
-    PERMANENT = "permanent", _("keep permanently (permanen)")
-    REVIEW = "review", _("review again (dinilai kembali)")
-
-
 class RetentionRule(models.Model):
     """One line of a body's Jadwal Retensi Arsip (JRA)."""
 
@@ -282,12 +292,6 @@ class RetentionRule(models.Model):
     @property
     def total_years(self) -> int:
         return self.active_years + self.inactive_years
-
-
-class DisposalChoice(models.TextChoices):
-    DESTROY = "destroy", _("destroy")
-    PERMANENT = "permanent", _("keep permanently")
-    EXTEND = "extend", _("keep longer and review again")
 
 
 class DisposalDecision(models.Model):

@@ -9,22 +9,19 @@ from django.db.models.functions import Coalesce, ExtractYear
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from lentera.audit import services as audit
+from lentera.documents.models import Document
+from lentera.documents.services import dispose_document, record_deletion
 from lentera.errors import ActionRefused, NotAllowed
 from lentera.organizations.models import PublicBody
 from lentera.organizations.selectors import office_items_q
-from lentera.sop import activity
-from lentera.sop import services as engine
+from lentera.register import workflow as engine
+from lentera.sop import policy
 from lentera.sop.constants import Verb
 
-from .constants import Status
-from .models import (
-    DisposalChoice,
-    DisposalDecision,
-    Disposition,
-    InformationItem,
-    RetentionRule,
-)
-from .services import can_edit, update_item
+from .constants import DisposalChoice, Disposition, Status
+from .models import DisposalDecision, InformationItem, RetentionRule
+from .services import update_item
 
 # The DIP is an official register published in Indonesian (Perki 1/2021), and this
 # text is stored as the item's data, not shown as interface text: it must read the
@@ -57,7 +54,7 @@ def set_retention(
     is set at once: it is what the disposal decisions are judged by."""
     if rule.body_id != item.holding_unit.body_id:
         raise ActionRefused(_("That retention schedule code belongs to another public body."))
-    if not can_edit(actor, item):
+    if not policy.can_edit(actor, item):
         raise NotAllowed(_("You cannot edit this item now."))
     with transaction.atomic():
         item = update_item(
@@ -71,7 +68,7 @@ def set_retention(
         item.retention_rule = rule
         item.lock_version += 1
         item.save(update_fields=["retention_rule", "lock_version", "updated_at"])
-        activity.record(
+        audit.record(
             Verb.RETENTION,
             actor=actor,
             item=item,
@@ -170,16 +167,6 @@ def open_proposals(user):
     )
 
 
-def can_propose(user, item: InformationItem) -> bool:
-    """Members of the holding unit and of the PPID Utama propose disposal decisions."""
-    return engine.is_member_for(user, item)
-
-
-def can_decide(user, item: InformationItem) -> bool:
-    """Approvers of the holding unit or of the PPID Utama decide (proposer aside)."""
-    return engine.is_approver_for(user, item)
-
-
 def propose_disposal(
     item: InformationItem,
     actor,
@@ -201,8 +188,8 @@ def propose_disposal(
     else:
         review_on = None
     with transaction.atomic():
-        item = engine.lock_item(item, None)  # one proposal at a time per item
-        if not can_propose(actor, item):
+        item = policy.lock_item(item, None)  # one proposal at a time per item
+        if not policy.can_propose(actor, item):
             raise NotAllowed(
                 _("Only a member of the holding unit or of the PPID Utama can propose this.")
             )
@@ -218,7 +205,7 @@ def propose_disposal(
             reason=reason,
             proposed_by=actor,
         )
-        activity.record(
+        audit.record(
             Verb.PROPOSE_DISPOSAL,
             actor=actor,
             item=item,
@@ -261,7 +248,7 @@ def refresh_retention_texts(rule: RetentionRule, actor) -> int:
             item.save(
                 update_fields=["retention_period", "pending_changes", "lock_version", "updated_at"]
             )
-            activity.record(
+            audit.record(
                 Verb.RETENTION,
                 actor=actor,
                 item=item,
@@ -297,11 +284,11 @@ def decide_disposal(
     its soft copies in the same transaction: the decision is the recorded disposal."""
     note = (note or "").strip()
     with transaction.atomic():
-        item = engine.lock_item(decision.item, None)
+        item = policy.lock_item(decision.item, None)
         decision = DisposalDecision.objects.select_for_update().get(pk=decision.pk)
         if decision.state != DisposalDecision.State.PROPOSED:
             raise ActionRefused(_("This proposal was already decided."))
-        if not can_decide(actor, item):
+        if not policy.can_decide(actor, item):
             raise NotAllowed(
                 _("Only an approver of the holding unit or of the PPID Utama can decide this.")
             )
@@ -327,7 +314,7 @@ def decide_disposal(
         decision.decided_at = timezone.now()
         decision.decision_note = note
         decision.save(update_fields=["state", "decided_by", "decided_at", "decision_note"])
-        activity.record(
+        audit.record(
             Verb.DECIDE_DISPOSAL,
             actor=actor,
             item=item,
@@ -341,9 +328,6 @@ def decide_disposal(
 
 
 def _destroy(item: InformationItem, actor, decision: DisposalDecision) -> None:
-    from lentera.documents.models import Document
-    from lentera.documents.services import dispose_document, record_deletion
-
     why = _("Destroyed under retention schedule code %(code)s (disposal decision %(id)s).") % {
         "code": decision.rule.code,
         "id": decision.pk,

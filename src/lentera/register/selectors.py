@@ -1,10 +1,14 @@
 """Reading information items, with who-may-see-what inside the query."""
 
-from django.db.models import Q, QuerySet
+from collections.abc import Iterable
 
+from django.db.models import Count, Q, QuerySet
+
+from lentera.documents.models import DocumentVersion
 from lentera.organizations.constants import PpidRole, Role
 from lentera.organizations.selectors import memberships_of, office_items_q
 from lentera.sop.constants import PerformerScope
+from lentera.sop.models import Sop, SopStep
 
 from .constants import LISTED_STATUSES, Category
 from .models import InformationItem
@@ -92,3 +96,58 @@ def performer_units_q(user) -> Q:
                 holding_unit__body_id=m.unit.body_id,
             )
     return q
+
+
+def waiting_counts(sop: Sop, steps: Iterable[SopStep], user) -> dict[int, int] | None:
+    """How many items the user may see in the office wait at each step, by step id;
+    None for anyone who is not an officer (the public sees no counts)."""
+    if not (getattr(user, "is_superuser", False) or memberships_of(user)):
+        return None
+    rows = (
+        InformationItem.objects.filter(office_items_q(user), sop=sop)
+        .filter(current_step__in=[step.pk for step in steps])
+        .order_by()
+        .values("current_step")
+        .annotate(n=Count("pk"))
+        .values_list("current_step", "n")
+    )
+    return dict(rows)
+
+
+def public_versions(item=None) -> QuerySet[DocumentVersion]:
+    """Versions the public may download: published and not taken offline, of a listed,
+    non-exempt item. A document deleted during an update stays online until the
+    update is published (or the item withdrawn)."""
+    qs = DocumentVersion.objects.filter(
+        published_at__isnull=False, withdrawn_at__isnull=True
+    ).filter(document__item__in=InformationItem.objects.filter(public_q()).values("pk"))
+    if item is not None:
+        qs = qs.filter(document__item=item)
+    return qs.select_related("document").defer("text").order_by("document_id", "-number")
+
+
+def latest_public_versions(item) -> list[DocumentVersion]:
+    """The newest published version of each document of `item`."""
+    return latest_public_versions_of([item.pk]).get(item.pk, [])
+
+
+def latest_public_versions_of(item_ids, *, with_text: bool = False) -> dict[int, list]:
+    """item id -> the newest published version of each of its documents, in one query."""
+    versions = public_versions().filter(document__item_id__in=list(item_ids))
+    if with_text:
+        versions = versions.defer(None)
+    latest: dict[int, list] = {}
+    seen: set[int] = set()
+    for version in versions:  # newest first per document
+        if version.document_id not in seen:
+            seen.add(version.document_id)
+            latest.setdefault(version.document.item_id, []).append(version)
+    return latest
+
+
+def public_counts(by: str, items: QuerySet | None = None) -> dict:
+    """How many public items (of `items`, a subset of them) there are per value of `by`,
+    a field path such as "holding_unit__body" or "category": the one count of the
+    register that the portal and the CKAN API both show."""
+    rows = (public_items() if items is None else items).order_by().values_list(by)
+    return dict(rows.annotate(n=Count("pk")))

@@ -3,50 +3,48 @@
 from django.db import transaction
 from django.utils.translation import gettext as _
 
+from lentera.audit import services as audit
+from lentera.documents.services import add_document
 from lentera.errors import ActionRefused, NotAllowed
 from lentera.organizations.constants import Role
-from lentera.organizations.selectors import has_role, memberships_of
-from lentera.sop import activity, policy
-from lentera.sop import services as engine
+from lentera.organizations.models import Unit
+from lentera.organizations.selectors import memberships_of
+from lentera.sop import policy
 from lentera.sop.constants import Verb
+from lentera.sop.selectors import sop_to_follow
 
+from . import events
+from . import workflow as engine
 from .constants import EDITABLE_FIELDS
 from .models import ClassificationDecision, InformationItem, copy_item, field_value
+from .selectors import public_versions
 
 _ENGINE_FIELDS = ("sop", "current_step", "created_by", "submitted_by", "status", "lock_version")
 
 
-def create_item(actor, **fields) -> InformationItem:
-    """An officer of the holding unit records a new item; it enters its body's SOP."""
+def create_item(actor, *, first_file=None, **fields) -> InformationItem:
+    """An officer of the holding unit records a new item; it enters its body's SOP.
+    With `first_file` (an upload) its first soft copy is stored too: the item and its
+    file, or neither."""
     unknown = set(fields) - set(EDITABLE_FIELDS)
     if unknown:
         raise TypeError(f"not editable: {sorted(unknown)}")
     unit = fields.get("holding_unit")
     sop = unit.sop_in_use() if unit is not None else None
     item = InformationItem(**fields, sop=sop, created_by=actor)
-    if unit is None or not engine.may_start(actor, item, sop):
+    if unit is None or not policy.may_start(actor, item, sop):
         raise NotAllowed(_("Only an officer of the holding unit can record its information."))
-    item.sop = engine.sop_to_follow(unit)
+    item.sop = sop_to_follow(unit)
     item.full_clean(exclude=_ENGINE_FIELDS)
     with transaction.atomic():
         item.save()
-        activity.record(
+        audit.record(
             Verb.CREATE, actor=actor, item=item, unit=unit, changes=_snapshot(item, EDITABLE_FIELDS)
         )
         engine.start(item, actor)
+        if first_file:  # a form may give False for "no file"
+            add_document(item, actor, first_file)
     return item
-
-
-def can_edit(user, item: InformationItem) -> bool:
-    """While the item is in its SOP, its unit's officers and the current performer edit it."""
-    if item.current_step_id is None:
-        return False
-    step = item.current_step
-    if has_role(user, item.holding_unit, Role.OFFICER) or engine.can_submit(user, item):
-        return True  # the intake recaps the item before it submits it
-    # Whoever checks returns the item for correction instead: an edit would bar them
-    # from their own step (four eyes).
-    return engine.can_perform(user, item, step) and not policy.is_checking(step)
 
 
 def update_item(item: InformationItem, actor, *, expected_version: int | None = None, **fields):
@@ -58,16 +56,13 @@ def update_item(item: InformationItem, actor, *, expected_version: int | None = 
     if unknown:
         raise TypeError(f"not editable: {sorted(unknown)}")
     with transaction.atomic():
-        item = engine.lock_item(item, expected_version)
-        if not can_edit(actor, item):
+        item = policy.lock_item(item, expected_version)
+        if not policy.can_edit(actor, item):
             raise NotAllowed(_("You cannot edit this item now."))
         policy.refuse_if_frozen(item)
         new_unit = fields.get("holding_unit")
         if new_unit is not None and new_unit != item.holding_unit:
-            if (
-                not has_role(actor, new_unit, Role.OFFICER)
-                or new_unit.body_id != item.holding_unit.body_id
-            ):
+            if not policy.may_move_to(actor, item, new_unit):
                 raise NotAllowed(_("You can only move an item to another unit of yours."))
         # During an update the edit applies to the proposed version, not the public one.
         target = copy_item(item.working_copy()) if item.in_update else item
@@ -85,12 +80,10 @@ def update_item(item: InformationItem, actor, *, expected_version: int | None = 
             item.pending_changes = {k: v for k, v in proposed.items() if v != published[k]}
         item.lock_version += 1
         item.save()
-        activity.record(Verb.EDIT, actor=actor, item=item, unit=item.holding_unit, changes=changes)
+        audit.record(Verb.EDIT, actor=actor, item=item, unit=item.holding_unit, changes=changes)
         if "holding_unit" in changes and not item.in_update:
             # The work at the current step now belongs to the new unit's people.
-            from lentera.deadlines.services import reassign_open_step
-
-            reassign_open_step(item)
+            events.holding_unit_changed.send(InformationItem, item=item)
     return item
 
 
@@ -112,16 +105,6 @@ CLASSIFICATION_FIELDS = (
 )
 
 
-def can_classify(user, item: InformationItem) -> bool:
-    """Reviewers and approvers of the holding unit or of the PPID Utama."""
-    units = [item.holding_unit, engine.main_unit(item)]
-    return any(
-        unit is not None
-        and (has_role(user, unit, Role.REVIEWER) or has_role(user, unit, Role.APPROVER))
-        for unit in units
-    )
-
-
 def record_classification(
     item: InformationItem, actor, *, expected_version: int | None = None, **fields
 ) -> ClassificationDecision:
@@ -132,13 +115,13 @@ def record_classification(
     refusal = NotAllowed(
         _("Only a reviewer or approver of the unit or of the PPID Utama can classify.")
     )
-    if not can_classify(actor, item):
+    if not policy.can_classify(actor, item):
         raise refusal
     decision = ClassificationDecision(item=item, recorded_by=actor, **fields)
     decision.full_clean(exclude=["item", "recorded_by"])
     with transaction.atomic():
-        item = engine.lock_item(item, expected_version)
-        if not can_classify(actor, item):  # the item may have moved to another unit
+        item = policy.lock_item(item, expected_version)
+        if not policy.can_classify(actor, item):  # the item may have moved to another unit
             raise refusal
         if item.current_step_id is None:
             # The DIK shows the decision in force: it changes only in a pass that the
@@ -159,7 +142,7 @@ def record_classification(
             for name in CLASSIFICATION_FIELDS
             if (v := getattr(decision, name)) not in ("", None)
         }
-        activity.record(
+        audit.record(
             Verb.CLASSIFY,
             actor=actor,
             item=item,
@@ -177,12 +160,27 @@ def actor_units(user):
 def recording_units(user) -> list:
     """The units for which `user` may record a new item: their own as an officer, and,
     for members of a PPID Utama, each unit of the body whose SOP starts with them."""
-    from lentera.organizations.models import Unit
-
     units = {unit.pk: unit for unit in actor_units(user)}
     bodies = {m.unit.body_id for m in memberships_of(user) if m.unit.is_main}
     for unit in Unit.objects.filter(body_id__in=bodies).exclude(pk__in=units):
         sop = unit.sop_in_use()
-        if engine.may_start(user, InformationItem(holding_unit=unit, sop=sop), sop):
+        if policy.may_start(user, InformationItem(holding_unit=unit, sop=sop), sop):
             units[unit.pk] = unit
     return list(units.values())
+
+
+def record_download(version, actor) -> bool:
+    """An officer downloaded a stored file: logged unless the public may download it too.
+    True when an event was recorded."""
+    if public_versions().filter(pk=version.pk).exists():
+        return False
+    item = version.document.item
+    with transaction.atomic():
+        audit.record(
+            Verb.DOWNLOAD,
+            actor=actor,
+            item=item,
+            unit=item.holding_unit,
+            changes={"file": version.original_name, "version": version.number},
+        )
+    return True

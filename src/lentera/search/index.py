@@ -8,9 +8,8 @@ from collections.abc import Iterable, Iterator
 
 from django.db import transaction
 
-from lentera.documents.selectors import latest_public_versions_of
 from lentera.register.models import InformationItem
-from lentera.register.selectors import public_items
+from lentera.register.selectors import latest_public_versions_of, public_items
 
 from . import engine
 from .models import SearchEntry

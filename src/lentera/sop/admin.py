@@ -5,7 +5,7 @@ from django.utils.translation import ngettext
 
 from . import versions
 from .constants import Check
-from .models import ActivityEvent, Sop, SopStep
+from .models import Sop, SopStep
 
 
 class SopStepForm(forms.ModelForm):
@@ -126,22 +126,3 @@ class SopAdmin(admin.ModelAdmin):
                 % {"count": count, "name": sop.name, "version": sop.version},
                 messages.SUCCESS,
             )
-
-
-@admin.register(ActivityEvent)
-class ActivityEventAdmin(admin.ModelAdmin):
-    """Read-only: the log is append-only."""
-
-    list_display = ["created_at", "verb", "item", "actor", "unit", "step"]
-    list_filter = ["verb"]
-    search_fields = ["item__title", "actor__username", "note"]
-    list_select_related = ["item", "actor", "unit", "step"]
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False

@@ -60,7 +60,6 @@ class Verb(models.TextChoices):
     RETENTION = "retention", _("set the retention schedule code")
     PROPOSE_DISPOSAL = "propose_disposal", _("proposed a disposal decision")
     DECIDE_DISPOSAL = "decide_disposal", _("approved or rejected a disposal decision")
-    CALENDAR = "calendar", _("corrected the working calendar")
     EXEMPTION_ENDED = "exemption_ended", _("exemption period ended; back to review")
     ISSUE_DIP = "issue_dip", _("issued a DIP edition (Penetapan DIP)")
     HARDCOPY_MOVE = "hardcopy_move", _("moved a hard copy to another place")

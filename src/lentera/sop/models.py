@@ -1,4 +1,3 @@
-from django.conf import settings
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -11,7 +10,6 @@ from .constants import (
     PerformerScope,
     StepKind,
     TimeUnit,
-    Verb,
 )
 
 
@@ -241,57 +239,3 @@ class SopStep(models.Model):
             TimeUnit.WEEKS: ngettext("%(n)d week", "%(n)d weeks", n),
         }
         return labels[self.time_unit] % {"n": n}
-
-
-class ActivityEvent(models.Model):
-    """One recorded action; append-only and chained by hashes."""
-
-    item = models.ForeignKey(
-        "register.InformationItem",
-        verbose_name=_("information item"),
-        on_delete=models.PROTECT,
-        null=True,
-        related_name="events",
-    )
-    actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("actor"),
-        on_delete=models.PROTECT,
-        null=True,
-        related_name="+",
-    )
-    unit = models.ForeignKey(
-        "organizations.Unit",
-        verbose_name=_("unit"),
-        on_delete=models.PROTECT,
-        null=True,
-        related_name="+",
-    )
-    verb = models.CharField(_("action"), max_length=20, choices=Verb.choices)
-    step = models.ForeignKey(
-        SopStep, verbose_name=_("step"), on_delete=models.PROTECT, null=True, related_name="+"
-    )
-    to_step = models.ForeignKey(
-        SopStep, verbose_name=_("to step"), on_delete=models.PROTECT, null=True, related_name="+"
-    )
-    note = models.TextField(_("note"), blank=True)
-    changes = models.JSONField(_("changes"), default=dict, blank=True)
-    created_at = models.DateTimeField(_("time"))
-    prev_hash = models.CharField(max_length=64, blank=True)
-    hash = models.CharField(max_length=64, unique=True)
-
-    class Meta:
-        ordering = ["id"]
-        verbose_name = _("activity event")
-        verbose_name_plural = _("activity events")
-
-    def __str__(self) -> str:
-        return f"{self.created_at:%Y-%m-%d %H:%M} {self.actor} {self.get_verb_display()}"
-
-    def save(self, *args, **kwargs):
-        if self.pk is not None:
-            raise ValueError("Activity events are append-only.")
-        super().save(*args, **kwargs)
-
-    def delete(self, *args, **kwargs):
-        raise ValueError("Activity events are append-only.")

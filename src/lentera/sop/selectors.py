@@ -3,24 +3,25 @@
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
-from django.db.models import Count, Exists, OuterRef, Q, QuerySet
+from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.utils.translation import gettext as _
 
+from lentera.errors import ActionRefused
 from lentera.organizations.models import PublicBody, Unit
-from lentera.organizations.selectors import memberships_of, office_items_q
-from lentera.register.models import InformationItem
 
-from .models import Sop, SopStep
+from .models import Sop
 
 
 def in_use_q(body: PublicBody | None = None) -> Q:
     """SOPs that a body or a unit uses or that items follow (within `body`, if given)."""
     bodies = PublicBody.objects.filter(sop=OuterRef("pk"))
     units = Unit.objects.filter(sop=OuterRef("pk"))
-    items = InformationItem.objects.filter(sop=OuterRef("pk"))
+    # The items that follow an SOP, through its reverse relation (the register sits above).
+    items = Sop.objects.filter(pk=OuterRef("pk"), items__isnull=False)
     if body is not None:
         bodies = bodies.filter(pk=body.pk)
         units = units.filter(body=body)
-        items = items.filter(holding_unit__body=body)
+        items = items.filter(items__holding_unit__body=body)
     return Q(Exists(bodies)) | Q(Exists(units)) | Q(Exists(items))
 
 
@@ -110,17 +111,12 @@ def public_versions(sop: Sop) -> list[Sop]:
     return sorted((family[pk] for pk in public), key=lambda s: (s.version, s.pk))
 
 
-def waiting_counts(sop: Sop, steps: Iterable[SopStep], user) -> dict[int, int] | None:
-    """How many items the user may see in the office wait at each step, by step id;
-    None for anyone who is not an officer (the public sees no counts)."""
-    if not (getattr(user, "is_superuser", False) or memberships_of(user)):
-        return None
-    rows = (
-        InformationItem.objects.filter(office_items_q(user), sop=sop)
-        .filter(current_step__in=[step.pk for step in steps])
-        .order_by()
-        .values("current_step")
-        .annotate(n=Count("pk"))
-        .values_list("current_step", "n")
-    )
-    return dict(rows)
+def sop_to_follow(unit):
+    """The SOP version a new pass of `unit`'s item starts on; refused when there is none."""
+    sop = unit.sop_in_use()
+    if sop is None or sop.first_step() is None:
+        raise ActionRefused(
+            _("%(body)s has no SOP yet; an administrator must choose one first.")
+            % {"body": unit.body}
+        )
+    return sop

@@ -9,9 +9,9 @@ from django.db import transaction
 from django.db.models import Max
 from django.utils.text import slugify
 
+from lentera.audit import services as audit
 from lentera.organizations.models import PublicBody, Unit
 
-from . import activity
 from .constants import Verb
 from .models import Sop, SopStep
 
@@ -47,7 +47,7 @@ def revise(sop: Sop, actor=None) -> Sop:
         SopStep(sop=new, **{name: getattr(step, name) for name in _COPIED_STEP_FIELDS})
         for step in sop.steps.order_by("number")
     )
-    activity.record(
+    audit.record(
         Verb.REVISE_SOP,
         actor=actor,
         changes={"sop": [sop.pk, new.pk], "key": new.preset_key, "version": new.version},
@@ -66,7 +66,7 @@ def put_in_use(sop: Sop, actor=None) -> int:
     PublicBody.objects.filter(pk__in=bodies).update(sop=sop)
     Unit.objects.filter(pk__in=units).update(sop=sop)
     if bodies or units:
-        activity.record(
+        audit.record(
             Verb.ADOPT_SOP,
             actor=actor,
             changes={"sop": sop.pk, "version": sop.version, "bodies": bodies, "units": units},

@@ -5,7 +5,7 @@ from django.test import Client
 from lentera.api.models import ApiToken
 from lentera.documents.services import add_document
 from lentera.register.models import InformationItem
-from lentera.sop.services import complete_step
+from lentera.register.workflow import complete_step
 from lentera.testing import BIRO_KESRA, item_fields, new_item, pdf_upload, use_preset
 
 ITEMS = "/api/v1/items"

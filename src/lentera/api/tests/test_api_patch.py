@@ -3,8 +3,8 @@
 import json
 
 from lentera.register.models import InformationItem
+from lentera.register.workflow import complete_step, reopen
 from lentera.sop.constants import Verb
-from lentera.sop.services import complete_step, reopen
 from lentera.testing import new_item, pdf_upload
 
 from .helpers import ITEMS, anonymous, client_for, finished_item, walk_to_approval

@@ -7,8 +7,8 @@ from lentera.documents.services import add_document
 from lentera.register.constants import Category
 from lentera.register.models import ClassificationDecision
 from lentera.register.services import create_item
+from lentera.register.workflow import complete_step, return_to_step
 from lentera.sop.constants import Verb
-from lentera.sop.services import complete_step, return_to_step
 from lentera.testing import classify, item_fields, new_item, pdf_upload
 
 from .helpers import ITEMS, anonymous, client_for, finished_item, post_json, walk_to_approval

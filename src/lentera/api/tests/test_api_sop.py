@@ -8,8 +8,8 @@ from lentera.organizations.constants import Role
 from lentera.organizations.models import Membership
 from lentera.register.constants import Status
 from lentera.register.models import InformationItem
+from lentera.register.workflow import complete_step
 from lentera.sop.constants import Verb
-from lentera.sop.services import complete_step
 from lentera.testing import new_item, pdf_upload
 
 from .helpers import ITEMS, client_for, payload, post_json, stored_files, walk_to_approval

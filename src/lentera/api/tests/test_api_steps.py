@@ -4,8 +4,8 @@ import pytest
 
 from lentera.documents.models import HardCopy
 from lentera.register.models import InformationItem
+from lentera.register.workflow import complete_step
 from lentera.sop.constants import Verb
-from lentera.sop.services import complete_step
 from lentera.testing import new_item
 
 from .helpers import (

@@ -3,8 +3,8 @@
 from lentera.register.constants import Status
 from lentera.register.models import InformationItem
 from lentera.register.services import update_item
+from lentera.register.workflow import withdraw
 from lentera.sop.constants import Verb
-from lentera.sop.services import withdraw
 from lentera.testing import new_item, pdf_upload
 
 from .helpers import ITEMS, anonymous, client_for, finished_item, listed_ids, post_json

@@ -3,7 +3,7 @@
 from lentera.documents.models import DocumentVersion
 from lentera.register.constants import Category, Status
 from lentera.register.services import create_item
-from lentera.sop.services import complete_step
+from lentera.register.workflow import complete_step
 from lentera.testing import item_fields
 
 from .helpers import ITEMS, anonymous, client_for, finished_item, listed_ids, walk_to_approval

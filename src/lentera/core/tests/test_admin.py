@@ -16,7 +16,7 @@ MODELS = [
     ("register", "classificationdecision"),
     ("documents", "hardcopy"),
     ("sop", "sop"),
-    ("sop", "activityevent"),
+    ("audit", "activityevent"),
     ("api", "apitoken"),
 ]
 

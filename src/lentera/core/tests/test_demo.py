@@ -7,6 +7,8 @@ from django.contrib.auth import get_user_model
 from django.core.files.storage import default_storage
 from django.core.management import call_command
 
+from lentera.audit.models import ActivityEvent
+from lentera.audit.selectors import verify_chain
 from lentera.core import demo
 from lentera.core.demo import DEMO_PASSWORD, SUPERUSER, load_demo
 from lentera.core.demo_data import DemoItem
@@ -16,10 +18,8 @@ from lentera.organizations.models import Membership, PublicBody, Unit
 from lentera.register.constants import Category, Status
 from lentera.register.models import ClassificationDecision, InformationItem
 from lentera.register.selectors import public_items
-from lentera.sop.activity import verify_chain
 from lentera.sop.constants import StepKind, Verb
-from lentera.sop.models import ActivityEvent
-from lentera.sop.services import can_perform
+from lentera.sop.policy import can_perform
 
 DEMO_BODIES = {"kota-pontianak", "prov-kalbar", "kab-bangka"}
 # Each body follows its own seed SOP; Biro Kesra chose seed 002 for itself.

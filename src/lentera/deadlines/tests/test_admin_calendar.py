@@ -10,12 +10,12 @@ from django.urls import reverse
 from django.utils import translation
 from django.utils.translation import ngettext
 
+from lentera.audit.models import ActivityEvent
+from lentera.audit.selectors import verify_chain
 from lentera.deadlines.admin import CalendarForm
+from lentera.deadlines.constants import Verb
 from lentera.deadlines.models import Calendar, CalendarDay, StepTiming
-from lentera.deadlines.recompute import recompute_open_due_times
-from lentera.sop.activity import verify_chain
-from lentera.sop.constants import Verb
-from lentera.sop.models import ActivityEvent
+from lentera.deadlines.services import recompute_open_due_times
 from lentera.testing import PONTIANAK, build_preset_world, new_item, walk_item
 
 WIB = ZoneInfo("Asia/Jakarta")

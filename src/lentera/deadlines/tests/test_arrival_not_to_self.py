@@ -5,9 +5,10 @@ import pytest
 import time_machine
 
 from lentera.deadlines import notify
-from lentera.deadlines.models import Kind, Notification, StepTiming
+from lentera.deadlines.constants import Kind
+from lentera.deadlines.models import Notification, StepTiming
 from lentera.organizations.constants import Role
-from lentera.sop.services import complete_step, return_to_step
+from lentera.register.workflow import complete_step, return_to_step
 from lentera.testing import DISKOMINFO, build_preset_world, make_user, new_item, walk_item
 
 from .conftest import at, give_emails

@@ -9,10 +9,11 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from lentera.deadlines import notify
-from lentera.deadlines.models import Kind, Notification
+from lentera.deadlines.constants import Kind
+from lentera.deadlines.models import Notification
 from lentera.register.constants import Category, Status
 from lentera.register.models import InformationItem
-from lentera.sop.services import reopen, withdraw
+from lentera.register.workflow import reopen, withdraw
 from lentera.testing import BIRO_KESRA, PONTIANAK, build_preset_world, new_item, walk_item
 
 from .conftest import at

@@ -14,8 +14,8 @@ import time_machine
 from lentera.deadlines.calendar import WorkCalendar
 from lentera.deadlines.models import Calendar, CalendarDay, StepTiming
 from lentera.deadlines.services import calendar_for
+from lentera.register.workflow import complete_step, return_to_step
 from lentera.sop.constants import TimeUnit
-from lentera.sop.services import complete_step, return_to_step
 from lentera.testing import PONTIANAK, build_preset_world, new_item, walk_item
 
 WIB = ZoneInfo("Asia/Jakarta")

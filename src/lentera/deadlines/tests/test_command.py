@@ -7,7 +7,8 @@ import time_machine
 from django.core.management import CommandError, call_command
 
 from lentera.cli import main as lentera
-from lentera.deadlines.models import Calendar, CalendarDay, Kind, Notification
+from lentera.deadlines.constants import Kind
+from lentera.deadlines.models import Calendar, CalendarDay, Notification
 from lentera.testing import PONTIANAK, build_preset_world, new_item
 
 from .conftest import at

@@ -12,7 +12,8 @@ from django.contrib.auth import get_user_model
 from django.urls import reverse
 
 from lentera.core.demo import load_demo
-from lentera.deadlines.models import Outcome, StepTiming
+from lentera.deadlines.constants import Outcome
+from lentera.deadlines.models import StepTiming
 from lentera.deadlines.selectors import compliance
 from lentera.organizations.constants import Role
 from lentera.organizations.models import Membership

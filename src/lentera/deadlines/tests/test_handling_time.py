@@ -16,15 +16,15 @@ from django.utils import translation
 
 from lentera.api.tests.helpers import ITEMS, client_for, post_json
 from lentera.deadlines import notify
-from lentera.deadlines.models import CalendarDay, Kind, Notification, Outcome, StepTiming
-from lentera.deadlines.recompute import recompute_open_due_times
+from lentera.deadlines.constants import Kind, Outcome
+from lentera.deadlines.models import CalendarDay, Notification, StepTiming
 from lentera.deadlines.selectors import compliance
-from lentera.deadlines.services import mark_opened
+from lentera.deadlines.services import mark_opened, recompute_open_due_times
 from lentera.office.views_dashboard import office_duration
 from lentera.organizations.constants import Role
 from lentera.register.selectors import office_items
+from lentera.register.workflow import return_to_step
 from lentera.sop.constants import TimeUnit
-from lentera.sop.services import return_to_step
 from lentera.testing import (
     BIRO_KESRA,
     DISKOMINFO,

@@ -9,7 +9,8 @@ import pytest
 import time_machine
 
 from lentera.deadlines import notify
-from lentera.deadlines.models import Kind, Notification
+from lentera.deadlines.constants import Kind
+from lentera.deadlines.models import Notification
 from lentera.testing import PONTIANAK, build_preset_world, new_item
 
 from .conftest import at, free_port, give_emails

@@ -7,17 +7,18 @@ import pytest
 import time_machine
 from django.urls import reverse
 
+from lentera.audit.models import ActivityEvent
 from lentera.deadlines import notify
+from lentera.deadlines.constants import Kind
 from lentera.deadlines.exemptions import return_to_review
-from lentera.deadlines.models import Kind, Notification, StepTiming
+from lentera.deadlines.models import Notification, StepTiming
 from lentera.deadlines.services import mark_opened
 from lentera.organizations.constants import Role
 from lentera.register.constants import Category, Status
 from lentera.register.selectors import office_items
 from lentera.register.services import create_item
+from lentera.register.workflow import complete_step, reopen
 from lentera.sop.constants import Verb
-from lentera.sop.models import ActivityEvent
-from lentera.sop.services import complete_step, reopen
 from lentera.testing import (
     DISKOMINFO,
     PONTIANAK,

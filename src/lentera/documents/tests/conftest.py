@@ -5,7 +5,7 @@ import pytest
 from django.utils import translation
 
 from lentera.documents.services import add_document
-from lentera.sop.services import complete_step
+from lentera.register.workflow import complete_step
 from lentera.testing import new_item, pdf_upload
 
 NON_LATIN_NAME = "laporan_报告_تقرير.pdf"

@@ -7,7 +7,8 @@ import pytest
 from django.core.management import call_command
 from django.utils import timezone
 
-from lentera.documents.models import DocumentVersion, TextStatus
+from lentera.documents.constants import TextStatus
+from lentera.documents.models import DocumentVersion
 from lentera.documents.services import add_document
 from lentera.testing import build_world, new_item, pdf_upload
 

@@ -18,9 +18,10 @@ from django_tasks_db.models import DBTaskResult
 from PIL import Image
 
 from lentera.documents import checks
+from lentera.documents.constants import TextStatus
 from lentera.documents.extraction import extract_version, run_child
 from lentera.documents.extractor import MAX_TEXT_CHARS, Text
-from lentera.documents.models import Document, TextStatus
+from lentera.documents.models import Document
 from lentera.documents.services import add_document
 from lentera.testing import build_world, new_item
 

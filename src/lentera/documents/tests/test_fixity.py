@@ -7,7 +7,8 @@ import pytest
 from django.core.management import CommandError, call_command
 
 from lentera.documents import fixity
-from lentera.documents.models import DocumentVersion, FixityRun, FixityStatus
+from lentera.documents.constants import FixityStatus
+from lentera.documents.models import DocumentVersion, FixityRun
 from lentera.documents.services import add_document, delete_document, dispose_document
 from lentera.testing import new_item, pdf_upload
 

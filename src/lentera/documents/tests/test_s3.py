@@ -10,7 +10,7 @@ from django.core.management import CommandError, call_command
 from django.urls import reverse
 from storages.backends.s3 import S3Storage
 
-from lentera.documents.models import FixityStatus
+from lentera.documents.constants import FixityStatus
 from lentera.documents.services import add_document, delete_document, dispose_document
 from lentera.testing import new_item, pdf_upload
 

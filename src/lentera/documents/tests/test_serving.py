@@ -8,11 +8,11 @@ import pytest
 from django.urls import reverse
 from PIL import Image
 
+from lentera.audit.models import ActivityEvent
 from lentera.documents.models import DocumentVersion
 from lentera.documents.services import add_document, delete_document
+from lentera.register.workflow import complete_step
 from lentera.sop.constants import Verb
-from lentera.sop.models import ActivityEvent
-from lentera.sop.services import complete_step
 from lentera.testing import new_item, pdf_upload
 
 from .conftest import NON_LATIN_NAME

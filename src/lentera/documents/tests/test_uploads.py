@@ -18,8 +18,8 @@ from django.urls import reverse
 from lentera.documents.models import Document, DocumentVersion
 from lentera.documents.services import add_document, delete_document, dispose_document
 from lentera.errors import ActionRefused, NotAllowed
+from lentera.register.workflow import complete_step, reopen
 from lentera.sop.constants import Check, Verb
-from lentera.sop.services import complete_step, reopen
 from lentera.testing import new_item, pdf_upload
 
 PNG_HEAD = b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR"

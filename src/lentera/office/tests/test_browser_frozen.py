@@ -4,7 +4,7 @@ correction; after the return the unit's officer can edit again (seed 003, Chromi
 import pytest
 
 from lentera.documents.services import add_document
-from lentera.sop.services import complete_step
+from lentera.register.workflow import complete_step
 from lentera.testing import new_item, pdf_upload
 
 from .test_browser_sop_003 import log_in, log_out

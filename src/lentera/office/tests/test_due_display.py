@@ -11,7 +11,8 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from lentera.deadlines.models import Calendar, TimeZone
+from lentera.deadlines.constants import TimeZone
+from lentera.deadlines.models import Calendar
 from lentera.register.constants import Category, Status
 from lentera.register.models import InformationItem
 from lentera.testing import BANGKA, PONTIANAK, build_preset_world, new_item

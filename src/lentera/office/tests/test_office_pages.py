@@ -66,6 +66,17 @@ def test_rejected_upload_leaves_no_item_and_no_file(client, world, files_dir):
     assert stored_files(files_dir) == []
 
 
+def test_a_cleared_file_field_records_the_item_without_a_file(client, world, files_dir):
+    # A crafted form: the file input's "clear" box ticked and no file sent.
+    client.force_login(world.officer)
+    response = client.post(reverse("office:item-create"), {**form_data(world), "file-clear": "on"})
+    item = InformationItem.objects.get()
+    assert response.status_code == 302 and response["Location"] == reverse(
+        "office:item", args=[item.pk]
+    )
+    assert not DocumentVersion.objects.exists() and stored_files(files_dir) == []
+
+
 def test_officer_cannot_record_for_another_unit(client, world):
     client.force_login(world.officer)
     response = client.post(

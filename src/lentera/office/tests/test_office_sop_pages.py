@@ -13,9 +13,9 @@ from lentera.organizations.models import Membership
 from lentera.register.constants import Category, Status
 from lentera.register.models import ClassificationDecision
 from lentera.register.services import create_item
+from lentera.register.workflow import complete_step
 from lentera.sop.constants import Verb
 from lentera.sop.presets import PRESET_DIR, load_preset
-from lentera.sop.services import complete_step
 from lentera.testing import item_fields, new_item, pdf_upload, take_first_position
 
 from .bangka import build_bangka

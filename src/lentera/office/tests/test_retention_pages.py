@@ -6,7 +6,8 @@ import pytest
 from django.urls import reverse
 from django.utils import translation
 
-from lentera.register.models import DisposalChoice, DisposalDecision, Disposition, RetentionRule
+from lentera.register.constants import DisposalChoice, Disposition
+from lentera.register.models import DisposalDecision, RetentionRule
 from lentera.register.retention import propose_disposal, set_retention
 from lentera.sop.constants import Verb
 from lentera.testing import DISKOMINFO, PONTIANAK, build_preset_world, new_item

@@ -11,7 +11,7 @@ from django.urls import reverse
 from lentera.documents.services import add_document
 from lentera.portal import views_dip
 from lentera.register.constants import Category, ExemptionGround
-from lentera.sop.services import reopen
+from lentera.register.workflow import reopen
 from lentera.testing import build_world, classify, new_item, pdf_upload, publish_item
 
 EN = {"accept-language": "en"}

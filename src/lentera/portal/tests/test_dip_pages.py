@@ -12,7 +12,7 @@ from lentera.documents.services import add_document
 from lentera.organizations.constants import Role
 from lentera.portal import views_dip
 from lentera.register.constants import Category
-from lentera.sop.services import complete_step, withdraw
+from lentera.register.workflow import complete_step, withdraw
 from lentera.testing import build_world, make_user, new_item, pdf_upload, publish_item
 
 EN = {"accept-language": "en"}

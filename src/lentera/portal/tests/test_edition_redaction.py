@@ -11,15 +11,15 @@ from django.urls import reverse
 from django.utils import timezone
 from pypdf import PdfReader
 
+from lentera.audit.models import ActivityEvent
 from lentera.documents.services import add_document
 from lentera.organizations.constants import Role
 from lentera.register.constants import Category
 from lentera.register.editions import issue_edition
 from lentera.register.models import DipEdition
 from lentera.register.services import update_item
+from lentera.register.workflow import complete_step, reopen
 from lentera.sop.constants import Verb
-from lentera.sop.models import ActivityEvent
-from lentera.sop.services import complete_step, reopen
 from lentera.testing import classify, make_user, new_item, pdf_upload, publish_item
 
 SIGNER = "Drs. H. Ahmad Syarif, M.Si."

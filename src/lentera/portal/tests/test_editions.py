@@ -12,7 +12,7 @@ from lentera.organizations.constants import Role
 from lentera.register.constants import Category
 from lentera.register.editions import issue_edition
 from lentera.register.models import DipEdition, InformationItem
-from lentera.sop.services import complete_step, withdraw
+from lentera.register.workflow import complete_step, withdraw
 from lentera.testing import build_world, make_user, new_item, pdf_upload, publish_item
 
 SIGNER = "Drs. H. Ahmad Syarif, M.Si."

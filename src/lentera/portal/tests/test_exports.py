@@ -17,7 +17,7 @@ from lentera.documents.services import add_document
 from lentera.portal import exports
 from lentera.register.constants import Category
 from lentera.register.dip_table import indonesian_date
-from lentera.sop.services import complete_step, withdraw
+from lentera.register.workflow import complete_step, withdraw
 from lentera.testing import (
     BIRO_KESRA,
     build_preset_world,

@@ -13,7 +13,7 @@ from lentera.organizations.constants import Role
 from lentera.register.constants import Category
 from lentera.register.models import InformationItem
 from lentera.register.services import create_item
-from lentera.sop.services import complete_step, reopen, withdraw
+from lentera.register.workflow import complete_step, reopen, withdraw
 from lentera.testing import build_world, item_fields, make_user, new_item, pdf_upload, publish_item
 
 WIB = datetime.timezone(datetime.timedelta(hours=7))

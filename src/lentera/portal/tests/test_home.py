@@ -9,7 +9,7 @@ from django.utils import timezone
 from lentera.portal.selectors import SERTA_MERTA_DAYS
 from lentera.register.constants import Category
 from lentera.register.models import InformationItem
-from lentera.sop.services import complete_step
+from lentera.register.workflow import complete_step
 from lentera.testing import build_world, new_item, publish_item
 
 EN = {"accept-language": "en"}

@@ -11,7 +11,7 @@ from django.urls import reverse
 from lentera.documents.extraction import extract_version
 from lentera.documents.services import add_document
 from lentera.register.constants import Category
-from lentera.sop.services import complete_step, reopen, return_to_step, withdraw
+from lentera.register.workflow import complete_step, reopen, return_to_step, withdraw
 from lentera.testing import new_item, pdf_upload, publish_item
 
 EN = {"accept-language": "en"}

@@ -5,7 +5,7 @@ from django.urls import reverse
 
 from lentera.documents.services import add_document
 from lentera.register.constants import Category, Status
-from lentera.sop.services import complete_step
+from lentera.register.workflow import complete_step
 from lentera.testing import new_item, pdf_upload, publish_item
 
 

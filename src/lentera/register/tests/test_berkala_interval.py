@@ -11,12 +11,12 @@ from django.urls import reverse
 from django.utils import translation
 
 from lentera.api.tests.helpers import ITEMS, client_for, finished_item, payload, post_json
+from lentera.audit.models import ActivityEvent
 from lentera.register.constants import Category
 from lentera.register.models import InformationItem
 from lentera.register.services import create_item, update_item
+from lentera.register.workflow import reopen
 from lentera.sop.constants import Verb
-from lentera.sop.models import ActivityEvent
-from lentera.sop.services import reopen
 from lentera.testing import item_fields, new_item
 
 pytestmark = pytest.mark.django_db

@@ -15,7 +15,6 @@ from lentera.register.constants import Category
 from lentera.register.editions import (
     REDACTION_LEASE,
     RedactionInProgress,
-    can_read_original,
     exempt_entries,
     issue_edition,
     public_diff,
@@ -24,7 +23,8 @@ from lentera.register.editions import (
 )
 from lentera.register.models import DipEdition
 from lentera.register.services import update_item
-from lentera.sop.services import complete_step, reopen
+from lentera.register.workflow import complete_step, reopen
+from lentera.sop import policy
 from lentera.testing import classify, make_user, new_item, pdf_upload, publish_item
 
 SIGNER = "Drs. H. Ahmad Syarif, M.Si."
@@ -273,6 +273,6 @@ def test_only_the_ppid_utama_and_superusers_may_read_the_original(world, head, e
     admin = make_user("admin")
     admin.is_superuser = True
     for person in (head, world.main_officer, admin):
-        assert can_read_original(person, edition)
+        assert policy.can_read_original(person, edition)
     for person in (world.officer, world.approver, world.other_officer, world.outsider):
-        assert not can_read_original(person, edition)
+        assert not policy.can_read_original(person, edition)

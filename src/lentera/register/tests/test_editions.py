@@ -9,20 +9,20 @@ from django.core.files.storage import FileSystemStorage, default_storage
 from django.utils import timezone, translation
 from pypdf import PdfReader
 
+from lentera.audit.models import ActivityEvent
 from lentera.documents.services import add_document
 from lentera.errors import ActionRefused, NotAllowed
 from lentera.organizations.constants import Role
 from lentera.register.constants import Category
 from lentera.register.editions import (
     ISSUE_VERB,
-    can_issue_edition,
     diff_editions,
     issue_edition,
     issuing_bodies,
 )
 from lentera.register.models import DipEdition, InformationItem
-from lentera.sop.models import ActivityEvent
-from lentera.sop.services import complete_step, withdraw
+from lentera.register.workflow import complete_step, withdraw
+from lentera.sop import policy
 from lentera.testing import build_world, make_user, new_item, pdf_upload, publish_item
 
 SIGNER = "Drs. H. Ahmad Syarif, M.Si."
@@ -130,14 +130,14 @@ def test_edition_stays_frozen_when_the_register_changes(world, head, items):
 
 def test_only_an_approver_of_the_ppid_utama_may_issue(world, head):
     unit_approver = make_user("kepala.dinkes", world.other_unit, Role.APPROVER)
-    assert can_issue_edition(head, world.body)
+    assert policy.can_issue_edition(head, world.body)
     assert list(issuing_bodies(head)) == [world.body]
     for person in (world.approver, world.main_officer, unit_approver, world.outsider):
-        assert not can_issue_edition(person, world.body)
+        assert not policy.can_issue_edition(person, world.body)
         with pytest.raises(NotAllowed):
             issue_edition(world.body, person, DECREE, last_week(), SIGNER)
     other = build_world(prefix="b-")
-    assert not can_issue_edition(head, other.body)
+    assert not policy.can_issue_edition(head, other.body)
     assert DipEdition.objects.count() == 0 and stored_files() == []
 
 

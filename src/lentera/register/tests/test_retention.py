@@ -11,14 +11,8 @@ from django.utils import timezone, translation
 from lentera.documents.models import Document
 from lentera.errors import ActionRefused, NotAllowed
 from lentera.organizations.constants import Role
-from lentera.register.constants import Status
-from lentera.register.models import (
-    DisposalChoice,
-    DisposalDecision,
-    Disposition,
-    InformationItem,
-    RetentionRule,
-)
+from lentera.register.constants import DisposalChoice, Disposition, Status
+from lentera.register.models import DisposalDecision, InformationItem, RetentionRule
 from lentera.register.retention import (
     decide_disposal,
     items_due_for_disposal,
@@ -28,8 +22,8 @@ from lentera.register.retention import (
     set_retention,
 )
 from lentera.register.selectors import public_items
+from lentera.register.workflow import reopen
 from lentera.sop.constants import Verb
-from lentera.sop.services import reopen
 from lentera.testing import (
     DISKOMINFO,
     PONTIANAK,

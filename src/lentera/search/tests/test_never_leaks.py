@@ -6,9 +6,9 @@ from django.urls import reverse
 from lentera.documents.extraction import extract_version
 from lentera.documents.services import add_document, delete_document
 from lentera.register.constants import Category
+from lentera.register.workflow import complete_step, reopen, withdraw
 from lentera.search import SearchQuery, search
 from lentera.search.models import SearchEntry
-from lentera.sop.services import complete_step, reopen, withdraw
 from lentera.testing import new_item, publish_item
 
 from .conftest import text_file

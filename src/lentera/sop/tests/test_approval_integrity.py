@@ -4,26 +4,20 @@ by officers trying to get unapproved content out, under the preset it was found 
 import pytest
 from django.urls import reverse
 
+from lentera.audit.selectors import verify_chain
 from lentera.documents.models import DocumentVersion
-from lentera.documents.selectors import public_versions
 from lentera.documents.services import add_document, delete_document, record_hardcopy
 from lentera.errors import ActionRefused, Conflict, NotAllowed
 from lentera.organizations.constants import Role
 from lentera.organizations.models import Membership
+from lentera.register import fingerprint
 from lentera.register.constants import Category, Status
 from lentera.register.models import InformationItem, RetentionRule
 from lentera.register.retention import refresh_retention_texts, set_retention
+from lentera.register.selectors import public_versions
 from lentera.register.services import create_item, update_item
-from lentera.sop import fingerprint
-from lentera.sop.activity import verify_chain
+from lentera.register.workflow import complete_step, reopen, return_to_step, submit, withdraw
 from lentera.sop.constants import Verb
-from lentera.sop.services import (
-    complete_step,
-    reopen,
-    return_to_step,
-    submit,
-    withdraw,
-)
 from lentera.testing import (
     BANGKA,
     DISKOMINFO,
@@ -445,7 +439,7 @@ def test_an_approve_step_not_marked_separate_still_applies_four_eyes(diskominfo)
 
 def test_the_kepala_ppid_returns_for_correction_instead_of_editing(diskominfo):
     """Editing would bar them from their own step: the office and the API do not offer it."""
-    from lentera.register.services import can_edit
+    from lentera.sop.policy import can_edit
 
     w = diskominfo
     item = create_item(w.officer, **item_fields(w.unit))

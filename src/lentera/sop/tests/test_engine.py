@@ -2,14 +2,14 @@
 
 import pytest
 
+from lentera.audit.models import ActivityEvent
 from lentera.documents.services import add_document
 from lentera.errors import ActionRefused, Conflict, NotAllowed
 from lentera.organizations.constants import Role
 from lentera.organizations.models import Membership
 from lentera.register.constants import Status
+from lentera.register.workflow import complete_step, return_to_step
 from lentera.sop.constants import Verb
-from lentera.sop.models import ActivityEvent
-from lentera.sop.services import complete_step, return_to_step
 from lentera.testing import new_item, pdf_upload
 
 

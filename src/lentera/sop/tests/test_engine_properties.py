@@ -27,19 +27,19 @@ from hypothesis.stateful import (
     run_state_machine_as_test,
 )
 
+from lentera.audit.models import ActivityEvent
+from lentera.audit.selectors import verify_chain
 from lentera.documents.models import Document, DocumentVersion, HardCopy
-from lentera.documents.selectors import public_versions
 from lentera.documents.services import add_document, record_hardcopy
 from lentera.errors import ActionRefused
 from lentera.organizations.constants import PpidRole, Role
 from lentera.organizations.models import Membership, PublicBody, Unit
+from lentera.register import fingerprint
+from lentera.register import workflow as engine
 from lentera.register.constants import LISTED_STATUSES, Category, Status
 from lentera.register.models import ClassificationDecision, InformationItem, field_value
-from lentera.register.selectors import public_items
+from lentera.register.selectors import public_items, public_versions
 from lentera.register.services import create_item, update_item
-from lentera.sop import fingerprint
-from lentera.sop import services as engine
-from lentera.sop.activity import verify_chain
 from lentera.sop.constants import (
     CHECKING_KINDS,
     SUBMITTING_KINDS,
@@ -48,7 +48,7 @@ from lentera.sop.constants import (
     StepKind,
     Verb,
 )
-from lentera.sop.models import ActivityEvent, SopStep
+from lentera.sop.models import SopStep
 from lentera.sop.policy import intake_pending
 from lentera.sop.presets import load_presets
 from lentera.testing import classify, item_fields, make_user, pdf_upload

@@ -10,6 +10,8 @@ from django.core.management import call_command
 from django.core.management.base import CommandError
 from django.db import connection
 
+from lentera.audit.models import ActivityEvent
+from lentera.audit.selectors import verify_chain
 from lentera.documents.models import DocumentVersion, HardCopy
 from lentera.documents.services import add_document, record_hardcopy
 from lentera.errors import ActionRefused, Conflict, NotAllowed
@@ -19,20 +21,18 @@ from lentera.register.constants import Category, Status
 from lentera.register.models import ClassificationDecision, InformationItem
 from lentera.register.selectors import public_items
 from lentera.register.services import create_item, update_item
-from lentera.sop.activity import verify_chain
-from lentera.sop.constants import Check, StepKind, TimeUnit, Verb
-from lentera.sop.models import ActivityEvent, Sop, SopStep
-from lentera.sop.presets import load_presets
-from lentera.sop.services import (
-    can_perform,
+from lentera.register.workflow import (
     complete_step,
-    is_separated,
     reopen,
     required_checks,
     return_to_step,
     submit,
     withdraw,
 )
+from lentera.sop.constants import Check, StepKind, TimeUnit, Verb
+from lentera.sop.models import Sop, SopStep
+from lentera.sop.policy import can_perform, is_separated
+from lentera.sop.presets import load_presets
 from lentera.testing import (
     BANGKA,
     BIRO_KESRA,

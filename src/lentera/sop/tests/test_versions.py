@@ -4,13 +4,14 @@ import pytest
 from django.contrib.auth import get_user_model
 from django.urls import reverse
 
+from lentera.audit.models import ActivityEvent
+from lentera.audit.selectors import verify_chain
 from lentera.organizations.models import Unit
+from lentera.register.workflow import complete_step
 from lentera.sop import versions
-from lentera.sop.activity import verify_chain
 from lentera.sop.constants import Verb
-from lentera.sop.models import ActivityEvent, Sop, SopInUse, SopStep
+from lentera.sop.models import Sop, SopInUse, SopStep
 from lentera.sop.presets import PRESET_DIR, load_preset
-from lentera.sop.services import complete_step
 from lentera.testing import new_item
 
 pytestmark = pytest.mark.django_db

@@ -5,7 +5,8 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db.models import Q
 from django.utils import timezone
 
-from lentera.documents.models import DocumentVersion, TextStatus
+from lentera.documents.constants import TextStatus
+from lentera.documents.models import DocumentVersion
 from lentera.documents.tasks import extract_text
 
 

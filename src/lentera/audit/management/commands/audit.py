@@ -1,6 +1,6 @@
 from django.core.management.base import BaseCommand, CommandError
 
-from lentera.sop.activity import verify_chain
+from lentera.audit.selectors import verify_chain
 
 
 class Command(BaseCommand):

@@ -5,90 +5,34 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from lentera.documents.models import DocumentVersion
-from lentera.errors import ActionRefused, Conflict, NotAllowed
-from lentera.organizations.constants import PpidRole, Role
-from lentera.organizations.selectors import has_role, memberships_of
-from lentera.register.constants import Category, Status
-from lentera.register.models import apply_changes, field_value
-
-from . import activity, fingerprint, policy
-from .constants import (
+from lentera.audit import services as audit
+from lentera.documents.models import DocumentVersion, HardCopy
+from lentera.errors import ActionRefused, NotAllowed
+from lentera.sop import policy
+from lentera.sop import selectors as sop_selectors
+from lentera.sop.constants import (
     CHECKING_KINDS,
     SUBMITTING_KINDS,
     Check,
     PerformerRole,
-    PerformerScope,
     StepKind,
     Verb,
 )
-from .models import SopStep
+from lentera.sop.models import SopStep
 
-
-def main_unit(item):
-    """The PPID Utama of the item's body (looked up once per loaded body)."""
-    body = item.holding_unit.body
-    if not hasattr(body, "_lentera_main_unit"):
-        body._lentera_main_unit = body.units.filter(ppid_role=PpidRole.MAIN).first()
-    return body._lentera_main_unit
-
-
-def is_member_for(user, item) -> bool:
-    """A member (any role) of the item's holding unit or of its body's PPID Utama."""
-    main = main_unit(item)
-    units = {item.holding_unit_id, main.pk if main is not None else None}
-    return any(m.unit_id in units for m in memberships_of(user))
-
-
-def is_approver_for(user, item) -> bool:
-    """An approver (Kepala PPID) of the item's holding unit or of the PPID Utama."""
-    main = main_unit(item)
-    return has_role(user, item.holding_unit, Role.APPROVER) or (
-        main is not None and has_role(user, main, Role.APPROVER)
-    )
-
-
-def performer_unit(item, step: SopStep):
-    """The unit whose member performs `step` for `item`."""
-    if step.performer_scope == PerformerScope.MAIN_UNIT:
-        return main_unit(item)
-    return item.holding_unit
-
-
-def can_perform(user, item, step: SopStep | None) -> bool:
-    """Role and unit allow `user` to perform `step` (separation of duties aside)."""
-    if step is None or step.performer_role == PerformerRole.SYSTEM:
-        return False
-    unit = performer_unit(item, step)
-    return unit is not None and any(
-        m.unit_id == unit.pk
-        and m.role == step.performer_role
-        and (not step.performer_position or m.position == step.performer_position)
-        for m in memberships_of(user)
-    )
-
-
-def can_submit(user, item) -> bool:
-    """An officer of the performer's unit holding the current step's intake position may
-    submit the item while it waits for them."""
-    step = item.current_step
-    if not policy.intake_pending(item):
-        return False
-    unit = performer_unit(item, step)
-    return unit is not None and any(
-        m.unit_id == unit.pk and m.role == Role.OFFICER and m.position == step.intake_position
-        for m in memberships_of(user)
-    )
+from . import events, fingerprint
+from .constants import Category, Status
+from .models import apply_changes, field_value
 
 
 def submit(item, actor, note: str = "", *, expected_version: int | None = None):
     """The intake of the current step (seed 004: the Petugas Layanan) has received and
     recapped the item and submits it to the step's performer."""
     with transaction.atomic():
-        item = lock_item(item, expected_version)
+        item = policy.lock_item(item, expected_version)
         if not policy.intake_pending(item):
             raise ActionRefused(_("This item does not wait to be submitted."))
-        if not can_submit(actor, item):
+        if not policy.can_submit(actor, item):
             raise NotAllowed(
                 _("Only the %(position)s submits this item at step %(number)s.")
                 % {
@@ -96,26 +40,19 @@ def submit(item, actor, note: str = "", *, expected_version: int | None = None):
                     "number": item.current_step.number,
                 }
             )
-        activity.record(
+        audit.record(
             Verb.SUBMIT,
             actor=actor,
             item=item,
-            unit=performer_unit(item, item.current_step),
+            unit=policy.performer_unit(item, item.current_step),
             step=item.current_step,
             note=(note or "").strip(),
         )
-        from lentera.deadlines.notify import notify_submitted
-
         item.step_submitted_at = timezone.now()
         item.lock_version += 1
         item.save(update_fields=["step_submitted_at", "lock_version", "updated_at"])
-        notify_submitted(item, actor=actor)
+        events.item_submitted.send(type(item), item=item, actor=actor)
         return item
-
-
-def is_separated(user, item, step: SopStep) -> bool:
-    """False when separation of duties forbids `user` from performing `step`."""
-    return policy.four_eyes_refusal(user, item, step) is None
 
 
 _DIP_COLUMNS = (
@@ -162,8 +99,6 @@ def missing_requirements(
 
     With `with_form=False`, leave out what the completing form itself supplies
     (the note and the checklist ticks): what must be done before opening it."""
-    from lentera.documents.models import HardCopy
-
     proposed = item.working_copy()
     checks = required_checks(item, step)
     missing = []
@@ -186,7 +121,7 @@ def missing_requirements(
         and not item.classifications.filter(exempt_until__gt=timezone.localdate()).exists()
     ):
         missing.append(str(Check.CLASSIFICATION.label))
-    if gap := policy.approval_gap(item, step):
+    if gap := policy.approval_gap(item, step, lambda: fingerprint.of(item)):
         missing.append(gap)
     if item.current_step_id == step.pk and policy.intake_pending(item):
         missing.append(_("the %(position)s has submitted it") % {"position": step.intake_position})
@@ -201,24 +136,6 @@ def missing_requirements(
     return missing
 
 
-def lock_item(item, expected_version: int | None):
-    """Re-read the item under a row lock and refuse a stale write."""
-    fresh = (
-        type(item)
-        .objects.select_for_update(of=("self",))
-        .select_related("current_step", "holding_unit__body")
-        .get(pk=item.pk)
-    )
-    if expected_version is not None and fresh.lock_version != expected_version:
-        raise Conflict(
-            _(
-                "Someone else changed this item while you were working on it. "
-                "Reload the page to see their change, then try again."
-            )
-        )
-    return fresh
-
-
 def start(item, actor) -> None:
     """Place a new item on the first step of its SOP version."""
     _enter(item, item.sop.first_step(), actor)
@@ -229,11 +146,11 @@ def complete_step(item, actor, *, expected_version: int | None = None, note: str
 
     `ticked` holds the checklist items of the step the performer has ticked."""
     with transaction.atomic():
-        item = lock_item(item, expected_version)
+        item = policy.lock_item(item, expected_version)
         step = item.current_step
         if step is None:
             raise ActionRefused(_("This item has already gone through every step of its SOP."))
-        if not can_perform(actor, item, step):
+        if not policy.can_perform(actor, item, step):
             raise NotAllowed(
                 _("Step %(number)s is performed by %(performer)s; you cannot complete it.")
                 % {"number": step.number, "performer": step.performer_label}
@@ -250,11 +167,11 @@ def return_to_step(
     """Send the item back to an earlier step; the note says what to correct."""
     note = (note or "").strip()
     with transaction.atomic():
-        item = lock_item(item, expected_version)
+        item = policy.lock_item(item, expected_version)
         step = item.current_step
         if step is None:
             raise ActionRefused(_("This item has already gone through every step of its SOP."))
-        if not (can_perform(actor, item, step) or can_submit(actor, item)):
+        if not (policy.can_perform(actor, item, step) or policy.can_submit(actor, item)):
             raise NotAllowed(_("Only the performer of the current step can return this item."))
         if not note:
             raise ActionRefused(_("Write a note saying what must be corrected."))
@@ -262,11 +179,11 @@ def return_to_step(
         back_to_intake = target == step and step.intake_position and not policy.intake_pending(item)
         if target is None or (target.number >= step.number and not back_to_intake):
             raise ActionRefused(_("An item can only be returned to an earlier step of its SOP."))
-        activity.record(
+        audit.record(
             Verb.RETURN,
             actor=actor,
             item=item,
-            unit=performer_unit(item, step),
+            unit=policy.performer_unit(item, step),
             step=step,
             to_step=target,
             note=note,
@@ -275,62 +192,16 @@ def return_to_step(
         return item
 
 
-def can_withdraw(user, item) -> bool:
-    """Approvers of the holding unit and the PPID Utama may take an item out of the DIP;
-    officers of the holding unit may also drop an item that was never listed."""
-    if item.status == Status.WITHDRAWN:
-        return False
-    main = main_unit(item)
-    if has_role(user, item.holding_unit, Role.APPROVER):
-        return True
-    if main is not None and (
-        has_role(user, main, Role.APPROVER) or has_role(user, main, Role.REVIEWER)
-    ):
-        return True
-    return item.status == Status.IN_PROGRESS and has_role(user, item.holding_unit, Role.OFFICER)
-
-
-def sop_to_follow(unit):
-    """The SOP version a new pass of `unit`'s item starts on; refused when there is none."""
-    sop = unit.sop_in_use()
-    if sop is None or sop.first_step() is None:
-        raise ActionRefused(
-            _("%(body)s has no SOP yet; an administrator must choose one first.")
-            % {"body": unit.body}
-        )
-    return sop
-
-
-def may_start(user, item, sop) -> bool:
-    """Who may put `item` on `sop`'s first step: officers of the holding unit, and
-    whoever performs that first step."""
-    if has_role(user, item.holding_unit, Role.OFFICER):
-        return True
-    return sop is not None and can_perform(user, item, sop.first_step())
-
-
-def can_reopen(user, item) -> bool:
-    """A documented, published or withdrawn item may go through its SOP again."""
-    if item.current_step_id is not None or item.status == Status.IN_PROGRESS:
-        return False
-    if (
-        item.status == Status.WITHDRAWN
-        and item.disposal_decisions.filter(decision="destroy", state="approved").exists()
-    ):
-        return False  # destroyed under the JRA: its record stays, it does not come back
-    return may_start(user, item, item.holding_unit.sop_in_use())
-
-
 def withdraw(item, actor, note: str, *, expected_version: int | None = None):
     """Take an item out of the DIP (or out of its SOP); the note says why."""
     note = (note or "").strip()
     with transaction.atomic():
-        item = lock_item(item, expected_version)
-        if not can_withdraw(actor, item):
+        item = policy.lock_item(item, expected_version)
+        if not policy.can_withdraw(actor, item):
             raise NotAllowed(_("You cannot withdraw this item."))
         if not note:
             raise ActionRefused(_("Write a note saying why the item is withdrawn."))
-        activity.record(
+        audit.record(
             Verb.WITHDRAW,
             actor=actor,
             item=item,
@@ -353,8 +224,8 @@ def reopen(item, actor, note: str = "", *, expected_version: int | None = None):
     A listed item stays as the public sees it; edits wait as proposed changes until
     the update passes the publish step (or the last step)."""
     with transaction.atomic():
-        item = lock_item(item, expected_version)
-        if not can_reopen(actor, item):
+        item = policy.lock_item(item, expected_version)
+        if not policy.can_reopen(actor, item):
             raise NotAllowed(_("You cannot reopen this item."))
         send_through_again(item, actor, Verb.REOPEN, (note or "").strip())
         return item
@@ -364,8 +235,8 @@ def send_through_again(item, actor, verb: str, note: str) -> None:
     """Put a documented, published or withdrawn item on the first step of its unit's
     SOP in use, recording `verb`. The caller holds the item's lock and has decided
     who may ask (reopen() for a person; the application itself passes actor None)."""
-    sop = sop_to_follow(item.holding_unit)
-    activity.record(
+    sop = sop_selectors.sop_to_follow(item.holding_unit)
+    audit.record(
         verb,
         actor=actor,
         item=item,
@@ -406,11 +277,11 @@ def _complete(item, step: SopStep, actor, note: str = "", ticked=()) -> None:
         changes["columns"] = fingerprint.digest(covered["columns"])
         changes["files"] = [{"name": f["name"], "sha256": f["sha256"]} for f in covered["files"]]
     next_step = item.sop.steps.filter(number__gt=step.number).order_by("number").first()
-    activity.record(
+    audit.record(
         Verb.COMPLETE,
         actor=actor,
         item=item,
-        unit=performer_unit(item, step),
+        unit=policy.performer_unit(item, step),
         step=step,
         to_step=next_step,
         note=note,
@@ -438,17 +309,16 @@ def _move(item, step: SopStep | None, outcome: str = "completed", *, actor=None)
     """Put the item on `step` (None: out of its SOP); the step it leaves ends with
     `outcome` in its timing, and the new step's due time is computed. `actor`, who
     moved it, is not told that the work arrived."""
-    from lentera.deadlines.services import record_step_change
-
     now = timezone.now()
     item.step_submitted_at = None  # a step with an intake waits for it again
     if policy.opens_content(step):
         item.approved_fingerprint = ""  # worked on again: the next approval covers it anew
     item.current_step = step
     item.step_entered_at = now
-    item.step_due_at = record_step_change(item, step, now, outcome, actor=actor)
+    item.step_due_at = None  # deadlines sets it, on hearing of the move
     item.lock_version += 1
     item.save()
+    events.item_moved.send(type(item), item=item, step=step, at=now, outcome=outcome, actor=actor)
 
 
 def _apply_update(item) -> dict:
@@ -477,7 +347,7 @@ def _publish(item, actor) -> None:
         Q(published_at__isnull=True) | Q(withdrawn_at__isnull=False)
     ).update(published_at=now, withdrawn_at=None)
     _take_offline(item, now, document__deleted_at__isnull=False)
-    activity.record(Verb.PUBLISH, actor=actor, item=item, unit=item.holding_unit, changes=changes)
+    audit.record(Verb.PUBLISH, actor=actor, item=item, unit=item.holding_unit, changes=changes)
 
 
 def _take_offline(item, now, **only) -> None:
@@ -499,7 +369,5 @@ def _finish(item, actor) -> None:
             _take_offline(item, timezone.now())  # held back by the exemption, for good
         else:
             _take_offline(item, timezone.now(), document__deleted_at__isnull=False)
-        activity.record(
-            Verb.DOCUMENT, actor=actor, item=item, unit=item.holding_unit, changes=changes
-        )
+        audit.record(Verb.DOCUMENT, actor=actor, item=item, unit=item.holding_unit, changes=changes)
     _move(item, None)

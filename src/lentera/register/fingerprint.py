@@ -13,8 +13,9 @@ from django.db.models import OuterRef, Subquery
 from django.utils import timezone
 
 from lentera.documents.models import Document, DocumentVersion
-from lentera.register.constants import EDITABLE_FIELDS
-from lentera.register.models import field_value
+
+from .constants import EDITABLE_FIELDS
+from .models import field_value
 
 # Every column a person fills in is content the approver sees.
 COLUMNS = EDITABLE_FIELDS

@@ -1,12 +1,12 @@
-"""The activity log: append-only events, each hash covering the one before."""
+"""Writing the activity log: append one event, its hash covering the one before."""
 
 import hashlib
 import json
-from typing import NamedTuple
 
 from django.db import connection, transaction
 from django.utils import timezone
 
+from . import verbs
 from .models import ActivityEvent
 
 # Any constant: the advisory lock that serialises appends on PostgreSQL.
@@ -14,6 +14,7 @@ _CHAIN_LOCK_KEY = 0x4C454E54
 
 
 def event_digest(prev_hash: str, event: ActivityEvent) -> str:
+    """SHA-256 of the previous hash and the canonical JSON of the event."""
     payload = {
         "prev": prev_hash,
         "time": event.created_at.isoformat(),
@@ -32,10 +33,12 @@ def event_digest(prev_hash: str, event: ActivityEvent) -> str:
 
 def record(
     verb: str, *, actor, item=None, unit=None, step=None, to_step=None, note="", changes=None
-):
+) -> ActivityEvent:
     """Append one event to the log; call inside the transaction of the action it records."""
     if not transaction.get_connection().in_atomic_block:
         raise RuntimeError("record() must run inside the action's transaction")
+    if not verbs.is_known(verb):
+        raise ValueError(f"No app registered the activity verb {verb!r}.")
     if connection.vendor == "postgresql":
         with connection.cursor() as cursor:
             cursor.execute("SELECT pg_advisory_xact_lock(%s)", [_CHAIN_LOCK_KEY])
@@ -55,29 +58,3 @@ def record(
     event.hash = event_digest(event.prev_hash, event)
     event.save()
     return event
-
-
-class ChainBreak(NamedTuple):
-    event_id: int
-    reason: str
-
-
-def verify_chain(progress=None) -> tuple[int, ChainBreak | None]:
-    """Re-hash the whole log in order; return how many events were checked and the
-    first event that does not follow from the one before it (edited, inserted,
-    deleted or reordered), or None when the chain is whole."""
-    prev_hash = ""
-    checked = 0
-    events = ActivityEvent.objects.order_by("id")
-    for event in events.iterator(chunk_size=2000):
-        if event.prev_hash != prev_hash:
-            return checked, ChainBreak(
-                event.pk, "does not follow the event before it (one was deleted or moved)"
-            )
-        if event_digest(prev_hash, event) != event.hash:
-            return checked, ChainBreak(event.pk, "its content was changed after it was recorded")
-        prev_hash = event.hash
-        checked += 1
-        if progress is not None:
-            progress(checked)
-    return checked, None
