@@ -21,11 +21,17 @@ from .models import FINISHED, Calendar, CalendarDay, Notification, StepTiming
 _BATCH = 500
 
 
+def calendar_settings(body: PublicBody | int) -> Calendar:
+    """The body's calendar settings, or the defaults (unsaved) while it has none."""
+    body_id = body if isinstance(body, int) else body.pk
+    return Calendar.objects.filter(body_id=body_id).first() or Calendar(body_id=body_id)
+
+
 def calendar_for(body: PublicBody | int) -> WorkCalendar:
     """The body's working calendar: its settings (defaults if it has none) and its
     corrections to the national holidays."""
     body_id = body if isinstance(body, int) else body.pk
-    settings = Calendar.objects.filter(body_id=body_id).first() or Calendar()
+    settings = calendar_settings(body_id)
     days_off, days_on = {}, set()
     for day in CalendarDay.objects.filter(body_id=body_id):
         if day.day_off:
@@ -46,7 +52,7 @@ def calendar_for(body: PublicBody | int) -> WorkCalendar:
 def works_anyway(body: PublicBody, day: datetime.date) -> bool:
     """`day` is a working day of the body without any correction: one of its working
     weekdays and no national holiday (so marking it "worked after all" says nothing)."""
-    settings = Calendar.objects.filter(body=body).first() or Calendar()
+    settings = calendar_settings(body)
     usual = day.weekday() in settings.working_weekdays
     return usual and day not in national_holidays(day.year)
 

@@ -6,8 +6,8 @@ from django.shortcuts import render
 from django.utils import timezone
 from django.utils.dates import WEEKDAYS
 
-from lentera.deadlines.models import Calendar
 from lentera.deadlines.selectors import calendar_days_off
+from lentera.deadlines.services import calendar_settings
 from lentera.organizations.selectors import member_bodies
 
 from .views import chosen_body
@@ -29,7 +29,7 @@ def calendar(request):
     body = chosen_body(request, bodies)
     if body is None:
         raise Http404
-    settings = Calendar.objects.filter(body=body).first() or Calendar(body=body)
+    settings = calendar_settings(body)
     year = _year(request)
     days = calendar_days_off(body, settings, year)
     return render(

@@ -17,9 +17,7 @@ from django.utils.translation import gettext as _
 
 from lentera.audit import services as audit
 from lentera.errors import ActionRefused, NotAllowed
-from lentera.organizations.constants import PpidRole, Role
 from lentera.organizations.models import PublicBody
-from lentera.organizations.selectors import memberships_of
 from lentera.sop import policy
 from lentera.sop.constants import Verb
 
@@ -35,12 +33,7 @@ ISSUE_VERB = Verb.ISSUE_DIP  # the activity-log verb of an issued edition
 
 def issuing_bodies(user) -> QuerySet[PublicBody]:
     """The bodies whose DIP `user` may issue editions of."""
-    ids = {
-        m.unit.body_id
-        for m in memberships_of(user)
-        if m.role == Role.APPROVER and m.unit.ppid_role == PpidRole.MAIN
-    }
-    return PublicBody.objects.filter(pk__in=ids).order_by("name")
+    return PublicBody.objects.filter(pk__in=policy.issuing_body_ids(user)).order_by("name")
 
 
 def edition_path(edition: DipEdition) -> str:

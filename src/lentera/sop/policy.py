@@ -310,12 +310,18 @@ def can_handle_hardcopies(actor, item) -> bool:
     return getattr(actor, "is_superuser", False) or is_member_for(actor, item)
 
 
-def can_issue_edition(user, body) -> bool:
-    """Only an approver (Kepala PPID) of the body's PPID Utama decides its DIP."""
-    return any(
-        m.role == Role.APPROVER and m.unit.body_id == body.pk and m.unit.ppid_role == PpidRole.MAIN
+def issuing_body_ids(user) -> set[int]:
+    """The bodies whose DIP `user` decides: an approver (Kepala PPID) of a body's PPID
+    Utama, and nobody else, issues its editions."""
+    return {
+        m.unit.body_id
         for m in memberships_of(user)
-    )
+        if m.role == Role.APPROVER and m.unit.ppid_role == PpidRole.MAIN
+    }
+
+
+def can_issue_edition(user, body) -> bool:
+    return body.pk in issuing_body_ids(user)
 
 
 def can_read_original(user, edition) -> bool:
