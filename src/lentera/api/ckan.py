@@ -24,12 +24,13 @@ from django.views.decorators.csrf import csrf_exempt
 
 from lentera.organizations.models import PublicBody, Unit
 from lentera.register.constants import Category
+from lentera.register.models import InformationItem
 from lentera.register.selectors import (
     filter_register,
-    latest_public_versions,
     latest_public_versions_of,
     public_counts,
     public_items,
+    public_reading,
 )
 from lentera.search import SearchQuery, search
 
@@ -298,10 +299,13 @@ def package_list(request: HttpRequest, params: Params) -> list[str]:
 def package_show(request: HttpRequest, params: Params) -> dict:
     """One public item with its DIP columns and published files. Parameter: id (id or name)."""
     pk = _ref_pk(_required(params, "id"))
-    item = _items().filter(pk=pk).first() if pk is not None else None
-    if item is None:
+    if pk is None:
         raise not_found()
-    return _package(request, item, latest_public_versions(item))
+    try:
+        reading = public_reading(pk)
+    except InformationItem.DoesNotExist:
+        raise not_found() from None
+    return _package(request, reading.item, reading.files)
 
 
 @action

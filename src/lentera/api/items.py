@@ -107,7 +107,7 @@ def list_items(
     ),
 )
 def get_item(request: HttpRequest, item_id: int):
-    return detail(request, visible_item(request, item_id))
+    return detail(request, item_id)
 
 
 @router.post(
@@ -121,7 +121,7 @@ def create(request: HttpRequest, payload: ItemIn):
     fields = payload.dict()
     fields["holding_unit"] = _unit(fields["holding_unit"])
     item = create_item(request.auth, **fields)
-    return ninja.Status(201, detail(request, visible_item(request, item.pk)))
+    return ninja.Status(201, detail(request, item.pk))
 
 
 @router.patch(
@@ -145,7 +145,7 @@ def patch(request: HttpRequest, item_id: int, payload: ItemPatchIn):
     if "holding_unit" in fields:
         fields["holding_unit"] = _unit(fields["holding_unit"])
     update_item(item, request.auth, expected_version=payload.lock_version, **fields)
-    return detail(request, visible_item(request, item_id))
+    return detail(request, item_id)
 
 
 @router.post(
@@ -279,7 +279,7 @@ def complete(request: HttpRequest, item_id: int, payload: CompleteIn | None = No
         note=payload.note,
         ticked=payload.ticked,
     )
-    return detail(request, visible_item(request, item_id))
+    return detail(request, item_id)
 
 
 @router.post(
@@ -297,7 +297,7 @@ def return_item(request: HttpRequest, item_id: int, payload: ReturnIn):
         payload.note,
         expected_version=payload.lock_version,
     )
-    return detail(request, visible_item(request, item_id))
+    return detail(request, item_id)
 
 
 @router.post(
@@ -316,7 +316,7 @@ def submit_item(request: HttpRequest, item_id: int, payload: ReopenIn | None = N
     payload = payload or ReopenIn()
     item = visible_item(request, item_id)
     submit(item, request.auth, payload.note, expected_version=payload.lock_version)
-    return detail(request, visible_item(request, item_id))
+    return detail(request, item_id)
 
 
 @router.post(
@@ -333,7 +333,7 @@ def withdraw_item(request: HttpRequest, item_id: int, payload: WithdrawIn | None
     payload = payload or WithdrawIn()
     item = visible_item(request, item_id)
     withdraw(item, request.auth, payload.note, expected_version=payload.lock_version)
-    return detail(request, visible_item(request, item_id))
+    return detail(request, item_id)
 
 
 @router.post(
@@ -350,7 +350,7 @@ def reopen_item(request: HttpRequest, item_id: int, payload: ReopenIn | None = N
     payload = payload or ReopenIn()
     item = visible_item(request, item_id)
     reopen(item, request.auth, payload.note, expected_version=payload.lock_version)
-    return detail(request, visible_item(request, item_id))
+    return detail(request, item_id)
 
 
 def _unit(slug: str) -> Unit:

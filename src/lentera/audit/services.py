@@ -6,7 +6,7 @@ import json
 from django.db import connection, transaction
 from django.utils import timezone
 
-from . import verbs
+from . import events, verbs
 from .models import ActivityEvent
 
 # Any constant: the advisory lock that serialises appends on PostgreSQL.
@@ -57,4 +57,5 @@ def record(
     )
     event.hash = event_digest(event.prev_hash, event)
     event.save()
+    events.recorded.send(ActivityEvent, event=event)
     return event

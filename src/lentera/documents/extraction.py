@@ -30,6 +30,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from . import events
 from .checks import ocr_languages
 from .constants import TextStatus
 from .extractor import MAX_IMAGE_PIXELS
@@ -211,6 +212,7 @@ def _save(version_id: int, outcome: Outcome, content_type: str) -> str:
                 version.text_at = timezone.now()
                 version.thumbnail = new_thumbnail
                 version.save(update_fields=SAVED_FIELDS)
+                events.text_extracted.send(DocumentVersion, version=version)
             if discard:
                 transaction.on_commit(lambda: default_storage.delete(discard))
     except BaseException:

@@ -3,14 +3,12 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db.models import Prefetch
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 
 from lentera.deadlines.selectors import with_due
 from lentera.deadlines.services import mark_opened
-from lentera.documents.models import DocumentVersion
 from lentera.documents.selectors import office_versions
 from lentera.documents.serving import serve_thumbnail, serve_version
 from lentera.errors import ActionRefused
@@ -175,7 +173,8 @@ def detail_context(request, item, **forms) -> dict:
     step = item.current_step
     can_act = policy.can_perform(user, item, step)
     mark_opened(item, user)  # a performer (can_act) opening the work: recorded once
-    frozen = policy.is_frozen(item)
+    reading = selectors.office_reading(user, item)
+    frozen = reading.frozen
     may_edit = can_edit(user, item) and not frozen
     proposed = item.working_copy()
     lock = {"lock_version": item.lock_version}
@@ -214,14 +213,10 @@ def detail_context(request, item, **forms) -> dict:
         "hardcopy_form": HardCopyForm(initial=lock)
         if proposed.form_hardcopy and may_edit
         else None,
-        "hardcopies": item.hardcopies.all(),
+        "hardcopies": reading.hardcopies,
         "upload_form": UploadForm(),
-        "documents": item.documents.filter(deleted_at__isnull=True).prefetch_related(
-            Prefetch("versions", DocumentVersion.objects.defer("text"))
-        ),
-        "deleted_documents": item.documents.filter(deleted_at__isnull=False)
-        .select_related("deleted_by", "disposed_by")
-        .prefetch_related(Prefetch("versions", DocumentVersion.objects.defer("text"))),
+        "documents": reading.documents,
+        "deleted_documents": reading.deleted_documents,
         "can_dispose": policy.can_dispose(user, item),
         "events": annotate_changes(events),
         "event_count": item.events.count(),

@@ -1,18 +1,16 @@
 """Read queries for the public register pages: the DIP, the DIK, an item, the home page."""
 
 import datetime
-from dataclasses import dataclass, replace
+from dataclasses import replace
 
 from django.db.models import Exists, F, OuterRef, Prefetch, QuerySet
 from django.utils import timezone
 
-from lentera.audit.models import ActivityEvent
 from lentera.organizations.models import PublicBody, Unit
 from lentera.register.constants import Category
 from lentera.register.dip_table import dip_queryset
 from lentera.register.models import ClassificationDecision, InformationItem
 from lentera.register.selectors import exempt_items, public_counts, public_items
-from lentera.sop.constants import Verb
 
 from .filters import RegisterFilter
 
@@ -62,49 +60,6 @@ def unit_choices(items: QuerySet[InformationItem], register_filter: RegisterFilt
     if register_filter.body is not None:
         units = units.filter(body=register_filter.body)
     return list(units.order_by("body__name", "name"))
-
-
-@dataclass
-class PublicationRecord:
-    """The public history of an item: when it was listed or published, and its SOP steps."""
-
-    listings: list[ActivityEvent]  # publish and document events, oldest first
-    steps: list[ActivityEvent]  # completed SOP steps, oldest first, with `step` loaded
-
-    @property
-    def first_listed(self) -> datetime.datetime | None:
-        return self.listings[0].created_at if self.listings else None
-
-
-def publication_record(item: InformationItem) -> PublicationRecord:
-    """Read the item's listings and completed steps from the activity log, in one query.
-
-    Only the verb, step and time are loaded: the public never sees actors or notes."""
-    events = (
-        ActivityEvent.objects.filter(
-            item=item, verb__in=(Verb.COMPLETE, Verb.PUBLISH, Verb.DOCUMENT)
-        )
-        .select_related("step")
-        .only(
-            "verb",
-            "created_at",
-            "item",
-            "step",
-            "step__number",
-            "step__activity",
-            "step__performer_label",
-            "step__sop",
-        )
-        .order_by("created_at", "id")
-    )
-    listings, steps = [], []
-    for event in events:
-        if event.verb == Verb.COMPLETE:
-            if event.step_id is not None:
-                steps.append(event)
-        else:
-            listings.append(event)
-    return PublicationRecord(listings=listings, steps=steps)
 
 
 def bodies_with_counts() -> list[PublicBody]:

@@ -5,7 +5,7 @@ from pathlib import PurePosixPath
 
 from django.core.files.storage import default_storage
 from django.db import connection
-from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 from django.utils import translation
@@ -14,7 +14,11 @@ from django.views.decorators.cache import never_cache
 
 from lentera.documents.serving import serve_thumbnail, serve_version
 from lentera.register.models import InformationItem
-from lentera.register.selectors import latest_public_versions, public_items, public_versions
+from lentera.register.selectors import (
+    public_items,
+    public_reading,
+    public_versions,
+)
 
 from . import selectors
 
@@ -40,20 +44,22 @@ def home(request: HttpRequest) -> HttpResponse:
 
 def item_detail(request: HttpRequest, pk: int) -> HttpResponse:
     """One DIP entry: every column, its files, its publication history and its SOP steps."""
-    item = get_object_or_404(public_items().select_related("retention_rule"), pk=pk)
-    files = latest_public_versions(item)
+    try:
+        reading = public_reading(pk)
+    except InformationItem.DoesNotExist:
+        raise Http404 from None
+    item, files = reading.item, reading.files
     for version in files:
         version.extension = PurePosixPath(version.original_name).suffix.lstrip(".").upper()
-    record = selectors.publication_record(item)
     return render(
         request,
         "portal/item.html",
         {
             "item": item,
             "versions": files,
-            "history": list(public_versions(item).order_by("published_at", "number", "id")),
-            "record": record,
-            "structured_data": structured_data(request, item, files, record),
+            "history": reading.history,
+            "record": reading.record,
+            "structured_data": structured_data(request, item, files, reading.record),
             **_sharing_meta(request, item, files),
         },
     )

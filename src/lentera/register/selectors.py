@@ -1,13 +1,18 @@
 """Reading information items, with who-may-see-what inside the query."""
 
+import datetime
+import functools
 from collections.abc import Iterable
+from dataclasses import dataclass, field
 
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Count, Prefetch, Q, QuerySet
 
-from lentera.documents.models import DocumentVersion
+from lentera.audit.models import ActivityEvent
+from lentera.documents.models import Document, DocumentVersion, HardCopy
 from lentera.organizations.constants import PpidRole, Role
 from lentera.organizations.selectors import memberships_of, office_items_q
-from lentera.sop.constants import PerformerScope
+from lentera.sop import policy
+from lentera.sop.constants import PerformerScope, Verb
 from lentera.sop.models import Sop, SopStep
 
 from .constants import LISTED_STATUSES, Category
@@ -151,3 +156,115 @@ def public_counts(by: str, items: QuerySet | None = None) -> dict:
     register that the portal and the CKAN API both show."""
     rows = (public_items() if items is None else items).order_by().values_list(by)
     return dict(rows.annotate(n=Count("pk")))
+
+
+# One item as one reader may read it ------------------------------------------------
+
+
+@dataclass
+class PublicationRecord:
+    """The public history of an item: when it was listed or published, and its SOP steps."""
+
+    listings: list[ActivityEvent]  # publish and document events, oldest first
+    steps: list[ActivityEvent]  # completed SOP steps, oldest first, with `step` loaded
+
+    @property
+    def first_listed(self) -> datetime.datetime | None:
+        return self.listings[0].created_at if self.listings else None
+
+
+def publication_record(item: InformationItem) -> PublicationRecord:
+    """Read the item's listings and completed steps from the activity log, in one query.
+
+    Only the verb, step and time are loaded: the public never sees actors or notes."""
+    events = (
+        ActivityEvent.objects.filter(
+            item=item, verb__in=(Verb.COMPLETE, Verb.PUBLISH, Verb.DOCUMENT)
+        )
+        .select_related("step")
+        .only(
+            "verb",
+            "created_at",
+            "item",
+            "step",
+            "step__number",
+            "step__activity",
+            "step__performer_label",
+            "step__sop",
+        )
+        .order_by("created_at", "id")
+    )
+    listings, steps = [], []
+    for event in events:
+        if event.verb == Verb.COMPLETE:
+            if event.step_id is not None:
+                steps.append(event)
+        else:
+            listings.append(event)
+    return PublicationRecord(listings=listings, steps=steps)
+
+
+@dataclass
+class ItemReading:
+    """An item with what one reader may read of it: the one read model behind the
+    public item page, the CKAN package, the JSON API's item and the office's page.
+
+    Public variant: `files` holds the newest public version of each document;
+    `history` (every public version, oldest first) and `record` (the public history)
+    are read when first asked for.
+    Office variant (a member who sees the item in the office): `files` holds every
+    version of each live document, oldest first per document; `documents` and
+    `deleted_documents` the documents with their versions; `hardcopies` and `frozen`
+    the item's hard copies and whether its approved content is frozen."""
+
+    item: InformationItem
+    files: list[DocumentVersion]
+    in_office: bool = False
+    documents: list[Document] = field(default_factory=list)
+    deleted_documents: list[Document] = field(default_factory=list)
+    hardcopies: list[HardCopy] = field(default_factory=list)
+    frozen: bool = False
+
+    @functools.cached_property
+    def history(self) -> list[DocumentVersion]:
+        if self.in_office:
+            return []
+        return list(public_versions(self.item).order_by("published_at", "number", "id"))
+
+    @functools.cached_property
+    def record(self) -> PublicationRecord | None:
+        return None if self.in_office else publication_record(self.item)
+
+
+def public_reading(item_id: int) -> ItemReading:
+    """The public variant; InformationItem.DoesNotExist unless the item is public."""
+    item = public_items().select_related("retention_rule").get(pk=item_id)
+    return ItemReading(item=item, files=latest_public_versions(item))
+
+
+def office_reading(user, item: InformationItem) -> ItemReading:
+    """The office variant of an item that `user` sees in the office."""
+    versions = Prefetch("versions", DocumentVersion.objects.defer("text").order_by("number"))
+    documents = item.documents.order_by("pk").prefetch_related(versions)
+    live = list(documents.filter(deleted_at__isnull=True))
+    return ItemReading(
+        item=item,
+        files=[version for document in live for version in document.versions.all()],
+        in_office=True,
+        documents=live,
+        deleted_documents=list(
+            documents.filter(deleted_at__isnull=False).select_related("deleted_by", "disposed_by")
+        ),
+        hardcopies=list(item.hardcopies.select_related("recorded_by")),
+        frozen=policy.is_frozen(item),
+    )
+
+
+def reading_for(user, item_id: int) -> ItemReading:
+    """What `user` may read of the item: the office variant for a member who sees it
+    in the office, else the public one; InformationItem.DoesNotExist if neither."""
+    if getattr(user, "is_authenticated", False):
+        item = office_items(user).filter(pk=item_id).first()
+        if item is not None:
+            return office_reading(user, item)
+    return public_reading(item_id)

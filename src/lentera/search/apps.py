@@ -7,4 +7,6 @@ class SearchConfig(AppConfig):
     verbose_name = _("Search")
 
     def ready(self) -> None:
-        from . import signals  # noqa: F401 - keeps the index in step with publication
+        from . import receivers
+
+        receivers.connect()

@@ -11,6 +11,8 @@ from typing import Protocol
 
 from django.db import connection
 
+from lentera.register.selectors import public_items
+
 from .facets import facet_counts
 from .models import SearchEntry
 from .parse import Terms, parse
@@ -85,11 +87,18 @@ def _hits(keys: list[int], terms: Terms) -> list[Hit]:
     if not keys:
         return []
     entries = SearchEntry.objects.in_bulk(keys, field_name="sort_key")
+    # The index follows the register after each commit; what the public may see is
+    # checked again here, so no entry can show an item that is no longer listed.
+    listed = set(
+        public_items()
+        .filter(pk__in=[entry.item_id for entry in entries.values()])
+        .values_list("pk", flat=True)
+    )
     stems = terms.stems
     hits = []
     for key in keys:
         entry = entries.get(key)
-        if entry is None:  # removed between the two reads
+        if entry is None or entry.item_id not in listed:  # removed or withdrawn meanwhile
             continue
         hits.append(
             Hit(

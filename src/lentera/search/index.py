@@ -1,7 +1,7 @@
 """What goes into the search index: only what the public DIP shows.
 
 An entry is rebuilt from the database after the commit that changes an item, a
-document or a version (signals.py), so the index never runs ahead of the register."""
+document or a version (receivers.py), so the index never runs ahead of the register."""
 
 import threading
 from collections.abc import Iterable, Iterator

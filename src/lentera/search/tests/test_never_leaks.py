@@ -98,3 +98,24 @@ def test_an_update_waiting_in_its_sop_is_not_searchable(world, client, committed
         update_item(item, world.officer, summary=f"Rencana baru {SECRETS[2]}")
     assert_nowhere(client, SECRETS[2])
     assert search(SearchQuery(text="awal")).total == 1
+
+
+def test_an_entry_left_behind_by_a_missed_announcement_shows_nothing(
+    world, client, committed, listed
+):
+    """A bulk write that records nothing (as a careless migration or script might)
+    leaves the item's entry in the index: the query still checks publicity itself."""
+    from lentera.register.models import InformationItem
+
+    item = listed(title=f"Laporan {SECRETS[0]}", file_text=f"Isi {SECRETS[1]}")
+    assert search(SearchQuery(text=SECRETS[0])).total == 1
+    with committed():
+        InformationItem.objects.filter(pk=item.pk).update(category=Category.EXEMPT)
+    assert SearchEntry.objects.filter(item=item).exists()  # nobody told the index
+    for word in SECRETS[:2]:
+        assert search(SearchQuery(text=word)).hits == []
+        page = client.get(reverse("portal:search"), {"q": word}).content.decode()
+        assert 'class="hit"' not in page and "<mark>" not in page
+    response = client.get("/api/3/action/package_search", {"q": SECRETS[0]})
+    assert response.status_code == 200
+    assert SECRETS[0] not in response.content.decode()

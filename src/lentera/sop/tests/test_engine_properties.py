@@ -40,6 +40,8 @@ from lentera.register.constants import LISTED_STATUSES, Category, Status
 from lentera.register.models import ClassificationDecision, InformationItem, field_value
 from lentera.register.selectors import public_items, public_versions
 from lentera.register.services import create_item, update_item
+from lentera.search import index as search_index
+from lentera.search.models import SearchEntry
 from lentera.sop.constants import (
     CHECKING_KINDS,
     SUBMITTING_KINDS,
@@ -475,6 +477,7 @@ class EngineMachine(RuleBasedStateMachine):
                     check_publish(self.world, history, at)
         check_public(items, histories)
         check_public_is_approved(items, histories)
+        check_search_index()
         assert verify_chain() == (len(log), None)
 
 
@@ -676,6 +679,19 @@ def check_publish(world: World, history: list, at: int) -> None:
             f"{world.describe(events[at])} after step {step.number} was returned to"
         )
         check_performer(world, *this_pass[last])
+
+
+def check_search_index() -> None:
+    """Every action announced what it changed: after the refresh that a commit would
+    run, the index holds exactly what a rebuild from the register would hold."""
+    search_index._flush()  # the example never commits: run what on_commit would
+    fields = ("item_id", "title", "summary", "meta", "category", "unit_id", "file_types")
+    held = sorted(SearchEntry.objects.values_list(*fields))
+    wanted = sorted(
+        tuple(getattr(entry, name) for name in fields)
+        for entry in search_index._build(public_items())
+    )
+    assert held == wanted, "the search index missed a change"
 
 
 def _completes(e: dict, step: SopStep) -> bool:
