@@ -1,5 +1,10 @@
 from django.contrib import admin
-from django.urls import include, path
+from django.urls import include, path, register_converter
+
+from .converters import IdConverter
+
+# Registered before the faces' URL modules are imported: they use <id:...>.
+register_converter(IdConverter, "id")
 
 urlpatterns = [
     path("", include("lentera.portal.urls")),

@@ -5,7 +5,7 @@ from django.core.exceptions import ValidationError
 from django.http import HttpRequest
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
-from ninja import File, Form, Query, Router, UploadedFile
+from ninja import Field, File, Form, Query, Router, UploadedFile
 from ninja.pagination import LimitOffsetPagination, paginate
 
 from lentera.documents import hardcopies
@@ -57,6 +57,19 @@ WRITE_ERRORS = {
     422: ValidationErrorOut,
 }
 MAX_PAGE = 500
+# The deepest offset a list accepts: far beyond any register, and within the range
+# every database can take (a larger one answers 422 instead of failing the query).
+MAX_OFFSET = 1_000_000_000
+
+
+class Pages(LimitOffsetPagination):
+    """limit and offset, both bounded."""
+
+    class Input(ninja.Schema):
+        limit: int = Field(100, ge=1)  # more than MAX_PAGE gives MAX_PAGE
+        offset: int = Field(0, ge=0, le=MAX_OFFSET)
+
+
 # Appended to the operation's requirements: an empty one marks credentials optional.
 OPTIONAL_SECURITY = {"security": [{}]}
 
@@ -74,7 +87,7 @@ OPTIONAL_SECURITY = {"security": [{}]}
         "slug as `holding_unit` when creating an item). Newest changes first."
     ),
 )
-@paginate(LimitOffsetPagination, max_limit=MAX_PAGE)
+@paginate(Pages, max_limit=MAX_PAGE)
 def list_items(
     request: HttpRequest,
     status: Query[Status | None] = None,

@@ -3,13 +3,13 @@
 import ninja
 from django.http import HttpRequest
 from ninja import Router
-from ninja.pagination import LimitOffsetPagination, paginate
+from ninja.pagination import paginate
 
 from lentera.register.services import record_classification
 
 from .access import office_item
 from .auth import AUTHENTICATED, OPTIONAL
-from .items import MAX_PAGE, OPTIONAL_SECURITY, WRITE_ERRORS
+from .items import MAX_PAGE, OPTIONAL_SECURITY, WRITE_ERRORS, Pages
 from .schemas import ClassificationIn, ClassificationOut, ErrorOut, EventOut
 
 router = Router(tags=["office records"])
@@ -56,7 +56,7 @@ def add_classification(request: HttpRequest, item_id: int, payload: Classificati
     summary="The item's activity log, oldest first",
     description=f"Every recorded action with its actor, unit, note and changes. {OFFICE_ONLY}",
 )
-@paginate(LimitOffsetPagination, max_limit=MAX_PAGE)
+@paginate(Pages, max_limit=MAX_PAGE)
 def history(request: HttpRequest, item_id: int):
     item = office_item(request, item_id)
     return item.events.select_related("actor", "unit__body", "step", "to_step").order_by("id")

