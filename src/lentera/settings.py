@@ -3,6 +3,7 @@
 Every setting read from the environment is documented in docs/configuration.md.
 """
 
+import datetime
 import os
 import secrets
 from pathlib import Path
@@ -66,9 +67,11 @@ INSTALLED_APPS = [
     "django_tasks",
     "django_tasks_db",
     "ninja",
+    "axes",
     "lentera.core",
     "lentera.organizations",
     "lentera.audit",
+    "lentera.accounts",
     "lentera.sop",
     "lentera.register",
     "lentera.documents",
@@ -91,6 +94,8 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
+    # Last, as django-axes requires: it answers a locked-out login.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "lentera.urls"
@@ -138,6 +143,28 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
+
+# Failed logins (office and admin) lock a username at one address out for a while
+# (django-axes); administrators see and lift lockouts in the admin. Successful logins
+# clear the count. LENTERA_LOGIN_FAILURES and LENTERA_LOCKOUT_MINUTES set the figures;
+# LENTERA_PROXY_COUNT, the reverse proxies in front of Lentera, lets it read the
+# visitor's address from X-Forwarded-For.
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+AXES_FAILURE_LIMIT = int(os.environ.get("LENTERA_LOGIN_FAILURES", "5"))
+AXES_COOLOFF_TIME = datetime.timedelta(minutes=int(os.environ.get("LENTERA_LOCKOUT_MINUTES", "30")))
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_TEMPLATE = "office/locked_out.html"
+AXES_VERBOSE = False
+# Without a proxy X-Forwarded-For is whatever the visitor sent: only the socket counts.
+LENTERA_PROXY_COUNT = int(os.environ.get("LENTERA_PROXY_COUNT", "0"))
+AXES_IPWARE_PROXY_COUNT = LENTERA_PROXY_COUNT or None
+AXES_IPWARE_META_PRECEDENCE_ORDER = (
+    ["HTTP_X_FORWARDED_FOR", "REMOTE_ADDR"] if LENTERA_PROXY_COUNT else ["REMOTE_ADDR"]
+)
 
 LOGIN_URL = "office:login"
 LOGIN_REDIRECT_URL = "office:my-work"
@@ -227,6 +254,10 @@ LENTERA_EXTRACT_MEMORY_MB = int(os.environ.get("LENTERA_EXTRACT_MEMORY_MB", "102
 LENTERA_OCR = os.environ.get("LENTERA_OCR", "on") != "off"
 LENTERA_OCR_LANGUAGES = os.environ.get("LENTERA_OCR_LANGUAGES", "ind+eng")
 
+# LENTERA_SESSION_IDLE_MINUTES: a signed-in session ends after this long without a
+# request (each request renews it).
+SESSION_COOKIE_AGE = int(os.environ.get("LENTERA_SESSION_IDLE_MINUTES", "60")) * 60
+SESSION_SAVE_EVERY_REQUEST = True
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SECURE = env_bool("LENTERA_SECURE_COOKIES")
 CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE

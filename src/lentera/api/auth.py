@@ -2,34 +2,58 @@
 
 import datetime
 
+from axes.helpers import get_client_ip_address
 from django.contrib.auth.models import AnonymousUser
+from django.core.cache import cache
 from django.http import HttpRequest
 from django.utils import timezone
+from django.utils.translation import gettext as _
+from ninja.errors import HttpError
 from ninja.security import HttpBearer
 from ninja.security import SessionAuth as NinjaSessionAuth
 
-from .models import ApiToken, hash_token
+from lentera.accounts.constants import TokenScope
+from lentera.accounts.models import ApiToken, hash_token
 
 # last_used_at is a hint for administrators, not an audit trail: writing it on
 # every request would turn each read into a write.
 LAST_USED_RESOLUTION = datetime.timedelta(minutes=1)
+# Wrong tokens from one address: after this many in the window, that address gets 429
+# until the window has passed, whatever token it sends.
+FAILED_TOKEN_LIMIT = 20
+FAILED_TOKEN_WINDOW = 15 * 60  # seconds
+SAFE_METHODS = ("GET", "HEAD", "OPTIONS")
+
+
+def _failures_key(request: HttpRequest) -> str:
+    return f"lentera:api-token-failures:{get_client_ip_address(request)}"
 
 
 class TokenAuth(HttpBearer):
-    """`Authorization: Bearer <token>`, issued by `lentera apitoken USER`."""
+    """`Authorization: Bearer <token>`, from the office (Akun) or `lentera apitoken`."""
 
     def authenticate(self, request: HttpRequest, token: str):
+        key = _failures_key(request)
+        if cache.get(key, 0) >= FAILED_TOKEN_LIMIT:
+            raise HttpError(429, _("Too many wrong API tokens from your address; wait a while."))
         token = token.strip()
-        if not token:
-            return None
+        now = timezone.now()
         record = (
             ApiToken.objects.select_related("user")
-            .filter(key_hash=hash_token(token), user__is_active=True)
+            .filter(key_hash=hash_token(token), user__is_active=True, expires_at__gt=now)
             .first()
+            if token
+            else None
         )
         if record is None:
+            cache.add(key, 0, FAILED_TOKEN_WINDOW)
+            try:
+                cache.incr(key)
+            except ValueError:  # expired between add and incr
+                cache.set(key, 1, FAILED_TOKEN_WINDOW)
             return None
-        now = timezone.now()
+        if record.scope == TokenScope.READ and request.method not in SAFE_METHODS:
+            raise HttpError(403, _("This API token may only read."))
         if record.last_used_at is None or now - record.last_used_at >= LAST_USED_RESOLUTION:
             ApiToken.objects.filter(pk=record.pk).update(last_used_at=now)
         request.user = record.user

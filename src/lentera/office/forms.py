@@ -1,6 +1,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from lentera.accounts.services import MAX_TOKEN_DAYS, TOKEN_DAYS
 from lentera.documents.models import HardCopy
 from lentera.documents.services import HARDCOPY_FIELDS
 from lentera.register.models import ClassificationDecision, InformationItem
@@ -171,3 +172,18 @@ class HardCopyForm(forms.ModelForm):
 
     def service_fields(self) -> dict:
         return {name: self.cleaned_data[name] for name in HARDCOPY_FIELDS}
+
+
+class TokenForm(forms.Form):
+    name = forms.CharField(
+        label=_("Name"),
+        max_length=100,
+        help_text=_("What the token is for, e.g. “Satu Data sync”."),
+    )
+    days = forms.IntegerField(
+        label=_("Valid for (days)"),
+        initial=TOKEN_DAYS,
+        min_value=1,
+        max_value=MAX_TOKEN_DAYS,
+    )
+    read_only = forms.BooleanField(label=_("Read only"), required=False)

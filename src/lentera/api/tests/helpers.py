@@ -2,7 +2,7 @@
 
 from django.test import Client
 
-from lentera.api.models import ApiToken
+from lentera.accounts.services import issue_token
 from lentera.documents.services import add_document
 from lentera.register.models import InformationItem
 from lentera.register.workflow import complete_step
@@ -15,7 +15,7 @@ KESRA_CHECKLIST = "Data ter update dan telah terverifikasi"
 
 def client_for(user) -> Client:
     """A client that sends `user`'s API token with every request, asking for English."""
-    _, token = ApiToken.objects.issue(user)
+    _, token = issue_token(user, name="tes")
     return Client(HTTP_AUTHORIZATION=f"Bearer {token}", HTTP_ACCEPT_LANGUAGE="en")
 
 

@@ -5,7 +5,8 @@ import datetime
 import pytest
 from django.test import Client
 
-from lentera.api.models import ApiToken
+from lentera.accounts.models import ApiToken
+from lentera.accounts.services import issue_token
 from lentera.documents.models import Document
 from lentera.register.constants import Status
 from lentera.register.models import InformationItem
@@ -84,7 +85,7 @@ def test_token_of_an_inactive_user_is_refused(world):
 
 
 def test_last_used_at_is_written_at_most_once_a_minute(world):
-    record, token = ApiToken.objects.issue(world.officer)
+    record, token = issue_token(world.officer, name="tes")
     client = Client(HTTP_AUTHORIZATION=f"Bearer {token}")
     assert client.get(ITEMS).status_code == 200
     record.refresh_from_db()

@@ -17,7 +17,8 @@ MODELS = [
     ("documents", "hardcopy"),
     ("sop", "sop"),
     ("audit", "activityevent"),
-    ("api", "apitoken"),
+    ("accounts", "apitoken"),
+    ("axes", "accessattempt"),
 ]
 
 

@@ -13,6 +13,7 @@ APPS = sorted(p.name for p in ROOT.iterdir() if (p / "apps.py").exists())
 FLOORS = {
     "organizations": 0,
     "audit": 0,
+    "accounts": 1,  # logins, lockouts, passwords, sessions
     "sop": 1,  # SOPs as data and the policy: who may do what to which item
     "documents": 2,  # soft and hard copies
     "register": 3,  # items, the engine that moves them, what the public can reach

@@ -13,7 +13,7 @@ from django.urls import URLPattern, URLResolver, get_resolver
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from lentera.api.models import ApiToken
+from lentera.accounts.services import issue_token
 from lentera.documents.services import add_document
 from lentera.testing import new_item, pdf_upload, publish_item
 
@@ -57,7 +57,7 @@ def clients(world):
     item = new_item(world)
     add_document(item, world.officer, pdf_upload())
     publish_item(world, item)
-    _, token = ApiToken.objects.issue(world.officer)
+    _, token = issue_token(world.officer, name="tes")
     officer = Client(raise_request_exception=False)
     officer.force_login(world.officer)
     bearer = Client(raise_request_exception=False, HTTP_AUTHORIZATION=f"Bearer {token}")

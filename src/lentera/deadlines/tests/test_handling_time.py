@@ -357,5 +357,6 @@ def test_the_dashboards_queries_do_not_grow_with_the_work(kalbar, client):
         if n % 2:
             handled(kalbar, item, THREE_DAYS_LATER, f"2026-03-05 10:0{n}")
     assert queries() == few
-    # As many as before handling and waiting times were measured: 19 for this page.
-    assert few <= 19
+    # As many as before handling and waiting times were measured: 19 for this page,
+    # and 3 that renew the session on every request (the idle timeout).
+    assert few <= 22

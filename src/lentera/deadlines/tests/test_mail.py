@@ -8,12 +8,13 @@ from collections import Counter
 import pytest
 import time_machine
 
+from lentera.conftest import free_port
 from lentera.deadlines import notify
 from lentera.deadlines.constants import Kind
 from lentera.deadlines.models import Notification
 from lentera.testing import PONTIANAK, build_preset_world, new_item
 
-from .conftest import at, free_port, give_emails
+from .conftest import at, give_emails
 
 
 def run_at(text: str) -> dict:

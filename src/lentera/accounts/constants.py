@@ -1,0 +1,19 @@
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class Verb(models.TextChoices):
+    """The accounts' entries in the activity log (registered in ready())."""
+
+    LOCKED_OUT = "locked_out", _("was locked out after failed logins")
+    UNLOCKED = "unlocked", _("lifted a login lockout")
+    PASSWORD_CHANGED = "password_changed", _("changed their password")
+    PASSWORD_RESET = "password_reset", _("reset their password by mail")
+    SESSIONS_ENDED = "sessions_ended", _("logged out everywhere")
+    TOKEN_ISSUED = "token_issued", _("created an API token")
+    TOKEN_REVOKED = "token_revoked", _("revoked an API token")
+
+
+class TokenScope(models.TextChoices):
+    READ = "read", _("read only")
+    READ_WRITE = "read_write", _("read and write")

@@ -1,0 +1,139 @@
+"""Accounts: lockouts after failed logins (django-axes), passwords and sessions.
+
+Each of these is an action on an account and enters the activity log, with the
+account's user as the actor when they act themselves."""
+
+import datetime
+
+from axes.models import AccessAttempt
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.contrib.sessions.models import Session
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from lentera.audit import services as audit
+from lentera.audit.models import ActivityEvent
+from lentera.errors import ActionRefused, NotAllowed
+
+from .constants import TokenScope, Verb
+from .models import ApiToken
+
+
+def _user(username: str):
+    return get_user_model().objects.filter(username=username).first()
+
+
+def on_locked_out(sender, request, username, ip_address, **kwargs) -> None:
+    """django-axes locked `username` (from `ip_address`) out: the log says so, once
+    per lockout (axes announces every attempt refused while it lasts)."""
+    note = f"{username or '-'} @ {ip_address or '-'}"
+    since = timezone.now() - settings.AXES_COOLOFF_TIME
+    with transaction.atomic():
+        last = (
+            ActivityEvent.objects.filter(verb__in=(Verb.LOCKED_OUT, Verb.UNLOCKED), note=note)
+            .order_by("-id")
+            .first()
+        )
+        if last is not None and last.verb == Verb.LOCKED_OUT and last.created_at >= since:
+            return  # the same lockout, still in force
+        audit.record(Verb.LOCKED_OUT, actor=_user(username or ""), note=note)
+
+
+def unlock(attempts, by) -> int:
+    """Lift the lockouts of these AccessAttempt rows (an administrator, `by`); each
+    enters the log. Returns how many were lifted."""
+    lifted = 0
+    with transaction.atomic():
+        for attempt in list(attempts):
+            audit.record(
+                Verb.UNLOCKED,
+                actor=by,
+                note=f"{attempt.username or '-'} @ {attempt.ip_address or '-'}",
+            )
+            attempt.delete()
+            lifted += 1
+    return lifted
+
+
+def locked_out(username: str) -> bool:
+    """Whether any address is locked out for `username` now (for the admin's list)."""
+    return AccessAttempt.objects.filter(username=username).exists()
+
+
+def password_changed(user, *, by_mail: bool = False) -> None:
+    """Record that `user` set a new password (themselves, or through a mailed link)."""
+    with transaction.atomic():
+        audit.record(Verb.PASSWORD_RESET if by_mail else Verb.PASSWORD_CHANGED, actor=user)
+
+
+def end_sessions(user, *, keep: str | None = None) -> int:
+    """Log `user` out of every browser but the session `keep`; returns how many ended.
+
+    Sessions are stored signed, not indexed by user: each live one is read once. An
+    office has a few hundred at most (`lentera clearsessions` drops expired ones)."""
+    ended = []
+    for session in Session.objects.filter(expire_date__gt=timezone.now()).iterator():
+        if session.session_key == keep:
+            continue
+        if str(session.get_decoded().get("_auth_user_id")) == str(user.pk):
+            ended.append(session.session_key)
+    with transaction.atomic():
+        Session.objects.filter(session_key__in=ended).delete()
+        audit.record(Verb.SESSIONS_ENDED, actor=user, changes={"sessions": len(ended)})
+    return len(ended)
+
+
+# API tokens ---------------------------------------------------------------------------
+
+TOKEN_DAYS = 365  # a token's default lifetime
+MAX_TOKEN_DAYS = 3 * 365
+
+
+def issue_token(
+    user, *, name: str = "", days: int = TOKEN_DAYS, read_only: bool = False
+) -> tuple[ApiToken, str]:
+    """A new API token for `user` (who asks for it, or an administrator at the
+    command line); the plain token is returned once. Recorded in the log."""
+    name = (name or "").strip()
+    if not name:
+        raise ActionRefused(_("Give the token a name that says what it is for."))
+    if not 1 <= days <= MAX_TOKEN_DAYS:
+        raise ActionRefused(_("A token lasts from 1 to %(max)d days.") % {"max": MAX_TOKEN_DAYS})
+    if not user.is_active:
+        raise NotAllowed(_("This account is not active."))
+    scope = TokenScope.READ if read_only else TokenScope.READ_WRITE
+    with transaction.atomic():
+        record, token = ApiToken.objects.issue(
+            user,
+            name=name[:100],
+            expires_at=timezone.now() + datetime.timedelta(days=days),
+            scope=scope,
+        )
+        audit.record(
+            Verb.TOKEN_ISSUED,
+            actor=user,
+            note=f"{record.name} ({record.prefix}…)",
+            changes={"scope": scope, "expires_at": record.expires_at.isoformat()},
+        )
+    return record, token
+
+
+def revoke_token(actor, token_id: int) -> None:
+    """The token's owner (or a superuser, in the admin) revokes it: it stops working
+    at once."""
+    with transaction.atomic():
+        record = ApiToken.objects.select_for_update().filter(pk=token_id).first()
+        if record is None or not (record.user_id == actor.pk or actor.is_superuser):
+            raise NotAllowed(_("No such token of yours."))
+        audit.record(
+            Verb.TOKEN_REVOKED,
+            actor=actor,
+            note=f"{record.name} ({record.prefix}…) {record.user.get_username()}",
+        )
+        record.delete()
+
+
+def tokens_of(user):
+    return ApiToken.objects.filter(user=user).order_by("-created_at")
