@@ -63,11 +63,11 @@ INSTALLED_APPS = [
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
     "django.contrib.sitemaps",
-    "django_htmx",
     "django_tasks",
     "django_tasks_db",
     "ninja",
     "axes",
+    "csp",
     "lentera.core",
     "lentera.organizations",
     "lentera.audit",
@@ -89,11 +89,12 @@ MIDDLEWARE = [
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "lentera.core.middleware.RejectNulMiddleware",
+    "csp.middleware.CSPMiddleware",
+    "lentera.core.middleware.PermissionsPolicyMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
-    "django_htmx.middleware.HtmxMiddleware",
     # Last, as django-axes requires: it answers a locked-out login.
     "axes.middleware.AxesMiddleware",
 ]
@@ -261,6 +262,32 @@ SESSION_SAVE_EVERY_REQUEST = True
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SECURE = env_bool("LENTERA_SECURE_COOKIES")
 CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
+# HTTPS. LENTERA_HTTPS_REDIRECT sends plain HTTP to HTTPS; LENTERA_HSTS_SECONDS tells
+# browsers to use only HTTPS for that long (with LENTERA_HSTS_PRELOAD, the domain may be
+# submitted to the browsers' preload list). Behind a TLS proxy (LENTERA_PROXY_COUNT)
+# the proxy's X-Forwarded-Proto says whether the visitor's request was HTTPS.
+SECURE_SSL_REDIRECT = env_bool("LENTERA_HTTPS_REDIRECT")
+SECURE_HSTS_SECONDS = int(os.environ.get("LENTERA_HSTS_SECONDS", "0"))
+SECURE_HSTS_INCLUDE_SUBDOMAINS = SECURE_HSTS_SECONDS > 0
+SECURE_HSTS_PRELOAD = env_bool("LENTERA_HSTS_PRELOAD")
+SECURE_REDIRECT_EXEMPT = [r"^healthz$"]  # the load balancer's probe speaks plain HTTP
+if LENTERA_PROXY_COUNT:
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+# No inline script or style anywhere: every page's code and styles are static files.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'"],
+        "style-src": ["'self'"],
+        "img-src": ["'self'", "data:"],
+        "font-src": ["'self'"],
+        "connect-src": ["'self'"],
+        "object-src": ["'none'"],
+        "base-uri": ["'self'"],
+        "form-action": ["'self'"],
+        "frame-ancestors": ["'none'"],
+    }
+}
 X_FRAME_OPTIONS = "DENY"
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"

@@ -1,4 +1,7 @@
-"""Requests no view should see: text with a NUL character.
+"""Requests no view should see (text with a NUL character), and the headers every
+answer carries beyond Django's and django-csp's (Permissions-Policy).
+
+NUL:
 
 PostgreSQL cannot store or compare NUL in text, so such a value would fail deep in a
 query (a 500). No honest client sends one: the request is answered 400, in JSON for
@@ -45,3 +48,24 @@ class RejectNulMiddleware:
                 return JsonResponse({"detail": message}, status=400)
             return HttpResponseBadRequest(message, content_type="text/plain; charset=utf-8")
         return self.get_response(request)
+
+
+# Lentera uses none of these browser features; a page (or anything injected into
+# one) may not ask for them.
+PERMISSIONS_POLICY = ", ".join(
+    f"{feature}=()"
+    for feature in (
+        "accelerometer", "camera", "geolocation", "gyroscope", "magnetometer",
+        "microphone", "payment", "usb", "browsing-topics",
+    )
+)  # fmt: skip
+
+
+class PermissionsPolicyMiddleware:
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        response = self.get_response(request)
+        response.setdefault("Permissions-Policy", PERMISSIONS_POLICY)
+        return response

@@ -3,9 +3,11 @@ out and bringing it back from the item page, moving it, and the list of copies o
 
 import datetime
 import re
+from pathlib import Path
 
 import pytest
 import segno
+from django.contrib.staticfiles import finders
 from django.urls import reverse
 from django.utils import timezone
 
@@ -86,7 +88,9 @@ def test_the_label_shows_the_item_and_a_qr_code_leading_to_its_office_page(
         f"Hard copy no. {hardcopy.pk}",
     ):
         assert text in page
-    assert "@media print" in page
+    assert "data-print" in page  # the print button (static/lentera/lentera.js)
+    stylesheet = Path(finders.find("lentera/lentera.css")).read_text(encoding="utf-8")
+    assert "main.wrap:has(.hardcopy-label)" in stylesheet.split("@media print")[-1]
 
     item_url = "http://testserver" + reverse("office:item", args=[item.pk])
     svg = re.search(r"<svg.*?</svg>", page, re.S).group(0)

@@ -27,7 +27,9 @@ SEARCH_WORD = "Jembatan"  # in the published item's title and nowhere else
 @pytest.fixture
 def page(browser):
     """A visitor whose browser asks for Indonesian, at desktop width."""
-    context = browser.new_context(locale="id-ID", accept_downloads=True, **DESKTOP)
+    # bypass_csp: the tests inject axe-core, an inline script the site's CSP refuses
+    # (core/tests/test_browser_csp.py checks the site under its policy).
+    context = browser.new_context(locale="id-ID", accept_downloads=True, bypass_csp=True, **DESKTOP)
     page = context.new_page()
     page.set_default_timeout(15_000)
     yield page
@@ -41,6 +43,7 @@ def open_context(browser):
 
     def open_(**options):
         options.setdefault("locale", "id-ID")
+        options.setdefault("bypass_csp", True)  # for axe-core, as above
         context = browser.new_context(**options)
         context.set_default_timeout(15_000)
         contexts.append(context)
