@@ -9,6 +9,7 @@ import secrets
 from pathlib import Path
 
 import dj_database_url
+from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
 PACKAGE_DIR = Path(__file__).resolve().parent
@@ -68,6 +69,9 @@ INSTALLED_APPS = [
     "ninja",
     "axes",
     "csp",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
     "lentera.core",
     "lentera.organizations",
     "lentera.audit",
@@ -93,6 +97,8 @@ MIDDLEWARE = [
     "lentera.core.middleware.PermissionsPolicyMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",
+    "lentera.core.middleware.TwoFactorMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     # Last, as django-axes requires: it answers a locked-out login.
@@ -166,6 +172,14 @@ AXES_IPWARE_PROXY_COUNT = LENTERA_PROXY_COUNT or None
 AXES_IPWARE_META_PRECEDENCE_ORDER = (
     ["HTTP_X_FORWARDED_FOR", "REMOTE_ADDR"] if LENTERA_PROXY_COUNT else ["REMOTE_ADDR"]
 )
+
+# Two-factor login (django-otp, TOTP apps and recovery codes). LENTERA_2FA: "roles"
+# requires it of superusers, approvers and body administrators (others may turn it on
+# under Akun); "all" of everyone; "optional" of nobody (the demo).
+LENTERA_2FA = os.environ.get("LENTERA_2FA", "roles")
+if LENTERA_2FA not in ("roles", "all", "optional"):
+    raise ImproperlyConfigured("LENTERA_2FA must be roles, all or optional.")
+OTP_TOTP_ISSUER = os.environ.get("LENTERA_2FA_ISSUER", "Lentera")
 
 LOGIN_URL = "office:login"
 LOGIN_REDIRECT_URL = "office:my-work"

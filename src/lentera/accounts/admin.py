@@ -1,9 +1,12 @@
-"""Login lockouts in the admin: listed, and lifted through accounts.services.unlock
-so that lifting one enters the activity log."""
+"""Accounts in the admin: login lockouts (lifted through accounts.services.unlock),
+API tokens and two-factor devices (deleted through the services), each recorded."""
 
 from axes.admin import AccessAttemptAdmin
 from axes.models import AccessAttempt
 from django.contrib import admin
+from django_otp.plugins.otp_static.models import StaticDevice
+from django_otp.plugins.otp_totp.admin import TOTPDeviceAdmin
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from . import services
 from .models import ApiToken
@@ -41,3 +44,28 @@ class ApiTokenAdmin(admin.ModelAdmin):
     def delete_queryset(self, request, queryset) -> None:
         for token in list(queryset):
             services.revoke_token(request.user, token.pk)
+
+
+# A superuser resets someone's lost phone by deleting their device: through the service,
+# so that the reset is recorded and the recovery codes go with it.
+admin.site.unregister(TOTPDevice)
+admin.site.unregister(StaticDevice)
+
+
+@admin.register(TOTPDevice)
+class TwoFactorAdmin(TOTPDeviceAdmin):
+    list_display = ["user", "name", "confirmed"]
+    readonly_fields = [field.name for field in TOTPDevice._meta.fields]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def delete_model(self, request, obj) -> None:
+        services.turn_off_two_factor(obj.user, by=request.user)
+
+    def delete_queryset(self, request, queryset) -> None:
+        for device in list(queryset.select_related("user")):
+            services.turn_off_two_factor(device.user, by=request.user)

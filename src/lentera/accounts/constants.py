@@ -12,6 +12,9 @@ class Verb(models.TextChoices):
     SESSIONS_ENDED = "sessions_ended", _("logged out everywhere")
     TOKEN_ISSUED = "token_issued", _("created an API token")
     TOKEN_REVOKED = "token_revoked", _("revoked an API token")
+    TWO_FACTOR_ON = "two_factor_on", _("turned on two-factor login")
+    TWO_FACTOR_OFF = "two_factor_off", _("turned off two-factor login")
+    RECOVERY_CODES = "recovery_codes", _("made new recovery codes")
 
 
 class TokenScope(models.TextChoices):

@@ -12,10 +12,14 @@ from django.contrib.sessions.models import Session
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from lentera.audit import services as audit
 from lentera.audit.models import ActivityEvent
 from lentera.errors import ActionRefused, NotAllowed
+from lentera.organizations.constants import Role
+from lentera.organizations.models import Membership
 
 from .constants import TokenScope, Verb
 from .models import ApiToken
@@ -137,3 +141,109 @@ def revoke_token(actor, token_id: int) -> None:
 
 def tokens_of(user):
     return ApiToken.objects.filter(user=user).order_by("-created_at")
+
+
+# Two-factor login (django-otp: TOTP apps, and one-time recovery codes) ----------------
+
+RECOVERY_CODE_COUNT = 10
+# Roles whose holders must use a second factor: they approve what reaches the public,
+# or administer the body.
+TWO_FACTOR_ROLES = (Role.APPROVER, Role.ADMIN)
+
+
+def needs_two_factor(user) -> bool:
+    """Whether `user` must log in with a second factor (settings.LENTERA_2FA): with
+    "roles", superusers, approvers and body administrators; with "all", everyone."""
+    mode = settings.LENTERA_2FA
+    if not user.is_authenticated or mode == "optional":
+        return False
+    if mode == "all" or user.is_superuser:
+        return True
+    return Membership.objects.filter(user=user, role__in=TWO_FACTOR_ROLES).exists()
+
+
+def has_two_factor(user) -> bool:
+    return TOTPDevice.objects.filter(user=user, confirmed=True).exists()
+
+
+def pending_device(user) -> TOTPDevice:
+    """The authenticator app `user` is setting up (made on first call, kept until
+    confirmed so that the QR code stays the same while they scan it)."""
+    device = TOTPDevice.objects.filter(user=user, confirmed=False).first()
+    return device or TOTPDevice.objects.create(user=user, name="app", confirmed=False)
+
+
+def confirm_two_factor(user, code: str) -> list[str]:
+    """`user` typed the code their app shows: the app becomes their second factor
+    (replacing an earlier one) and fresh recovery codes are returned, once."""
+    with transaction.atomic():
+        device = TOTPDevice.objects.select_for_update().filter(user=user, confirmed=False).first()
+        if device is None or not device.verify_token(_digits(code)):
+            raise ActionRefused(
+                _("That code is not right. Check the time on your phone and type the newest one.")
+            )
+        TOTPDevice.objects.filter(user=user, confirmed=True).delete()
+        device.confirmed = True
+        device.save(update_fields=["confirmed"])
+        codes = _new_recovery_codes(user)
+        audit.record(Verb.TWO_FACTOR_ON, actor=user)
+    return codes
+
+
+def new_recovery_codes(user) -> list[str]:
+    """Replace `user`'s recovery codes (the old ones stop working); returned once."""
+    if not has_two_factor(user):
+        raise ActionRefused(_("Turn on two-factor login first."))
+    with transaction.atomic():
+        codes = _new_recovery_codes(user)
+        audit.record(Verb.RECOVERY_CODES, actor=user)
+    return codes
+
+
+def _new_recovery_codes(user) -> list[str]:
+    StaticDevice.objects.filter(user=user).delete()
+    device = StaticDevice.objects.create(user=user, name="recovery", confirmed=True)
+    codes = [StaticToken.random_token() for _ in range(RECOVERY_CODE_COUNT)]
+    StaticToken.objects.bulk_create(StaticToken(device=device, token=code) for code in codes)
+    return codes
+
+
+def _digits(code: str) -> str:
+    return "".join((code or "").split())
+
+
+def matching_device(user, code: str):
+    """The confirmed device that accepts `code`, or None: six digits go to the app, any
+    other code to the recovery codes (one is used up). Each device backs off after a
+    wrong code (django-otp), so guessing is slow."""
+    code = _digits(code).lower()
+    if not code:
+        return None
+    six_digits = code.isdigit() and len(code) == 6
+    devices = (TOTPDevice if six_digits else StaticDevice).objects.filter(user=user, confirmed=True)
+    return next((device for device in devices if device.verify_token(code)), None)
+
+
+def turn_off_two_factor(user, *, by) -> None:
+    """Remove `user`'s second factor: themselves when it is optional for them, or a
+    superuser resetting a lost phone (then `user` sets it up again at the next login)."""
+    if by.pk == user.pk and needs_two_factor(user):
+        raise NotAllowed(_("Your role requires two-factor login: it cannot be turned off."))
+    if by.pk != user.pk and not by.is_superuser:
+        raise NotAllowed(_("Only a superuser can reset someone else's two-factor login."))
+    with transaction.atomic():
+        TOTPDevice.objects.filter(user=user).delete()
+        StaticDevice.objects.filter(user=user).delete()
+        audit.record(
+            Verb.TWO_FACTOR_OFF,
+            actor=by,
+            note="" if by.pk == user.pk else user.get_username(),
+        )
+
+
+def two_factor_pending(user) -> bool:
+    """Signed in with a password only, where a second factor is due: they have one
+    (and must type its code) or their role requires one (and they must set it up)."""
+    if not user.is_authenticated or getattr(user, "is_verified", lambda: False)():
+        return False
+    return has_two_factor(user) or needs_two_factor(user)

@@ -14,6 +14,7 @@ from ninja.security import SessionAuth as NinjaSessionAuth
 
 from lentera.accounts.constants import TokenScope
 from lentera.accounts.models import ApiToken, hash_token
+from lentera.accounts.services import two_factor_pending
 
 # last_used_at is a hint for administrators, not an audit trail: writing it on
 # every request would turn each read into a write.
@@ -67,6 +68,8 @@ class SessionAuth(NinjaSessionAuth):
         # Without a signed-in session there is nothing for CSRF to protect, and
         # the caller should hear 401, not a CSRF failure.
         if not request.user.is_authenticated:
+            return None
+        if two_factor_pending(request.user):  # password alone, second factor due
             return None
         return super()._get_key(request)
 

@@ -1,5 +1,6 @@
-"""Requests no view should see (text with a NUL character), and the headers every
-answer carries beyond Django's and django-csp's (Permissions-Policy).
+"""Requests no view should see (text with a NUL character), the headers every answer
+carries beyond Django's and django-csp's (Permissions-Policy), and the second step of
+the login for the office and the admin.
 
 NUL:
 
@@ -9,8 +10,12 @@ the APIs, before any view runs."""
 
 import re
 
+from django.contrib.auth.views import redirect_to_login
 from django.http import HttpRequest, HttpResponse, HttpResponseBadRequest, JsonResponse
+from django.urls import Resolver404, resolve, reverse
 from django.utils.translation import gettext as _
+
+from lentera.accounts.services import has_two_factor, two_factor_pending
 
 # JSON writes NUL as \u0000; an even number of backslashes before it escape each
 # other, an odd number escape the "\u" itself (the text "\u0000", which is fine).
@@ -69,3 +74,39 @@ class PermissionsPolicyMiddleware:
         response = self.get_response(request)
         response.setdefault("Permissions-Policy", PERMISSIONS_POLICY)
         return response
+
+
+# Pages a person signed in with their password alone still reaches: logging out, the
+# second step of the login, setting up two-factor login, and the password reset.
+_OPEN_VIEWS = {
+    "office:logout",
+    "office:two-factor-verify",
+    "office:two-factor",
+    "office:login",
+    "admin:logout",
+}
+
+
+class TwoFactorMiddleware:
+    """The office and the admin for someone whose second factor is due: the code
+    first (they have an app), or setting one up (their role requires it)."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        if request.path.startswith(("/kantor/", "/admin/")) and request.user.is_authenticated:
+            match = resolve_quietly(request.path_info)
+            if match not in _OPEN_VIEWS and two_factor_pending(request.user):
+                target = "office:two-factor-verify"
+                if not has_two_factor(request.user):
+                    target = "office:two-factor"
+                return redirect_to_login(request.get_full_path(), reverse(target))
+        return self.get_response(request)
+
+
+def resolve_quietly(path: str) -> str | None:
+    try:
+        return resolve(path).view_name
+    except Resolver404:
+        return None

@@ -1,15 +1,22 @@
 """The signed-in person's account: password, sessions. And the password reset by
 mail for those who forgot theirs (Django's views, Lentera's pages and mail)."""
 
+from base64 import b32encode
+
+import segno
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import redirect, render
-from django.urls import reverse_lazy
+from django.urls import reverse, reverse_lazy
 from django.utils.cache import add_never_cache_headers
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_http_methods, require_POST
+from django_otp import login as otp_login
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from lentera.accounts import services
 from lentera.errors import ActionRefused
@@ -19,6 +26,8 @@ from .forms import TokenForm
 
 def _account_page(request, *, form=None, new_token: str = "", status: int = 200):
     context = {
+        "two_factor": services.has_two_factor(request.user),
+        "two_factor_required": services.needs_two_factor(request.user),
         "tokens": services.tokens_of(request.user),
         "token_form": form or TokenForm(),
         "new_token": new_token,
@@ -114,3 +123,96 @@ class PasswordResetConfirm(auth_views.PasswordResetConfirmView):
 
 class PasswordResetComplete(auth_views.PasswordResetCompleteView):
     template_name = "office/password_reset_complete.html"
+
+
+# Two-factor login -------------------------------------------------------------------
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def two_factor(request):
+    """Set up an authenticator app (scan, type a code), or see that it is on."""
+    user = request.user
+    enrolled = services.has_two_factor(user)
+    context = {
+        "enrolled": enrolled,
+        "required": services.needs_two_factor(user),
+        "next": _safe_next(request),
+    }
+    if request.method == "POST" and not enrolled:
+        try:
+            codes = services.confirm_two_factor(user, request.POST.get("code", ""))
+        except ActionRefused as refused:
+            context["error"] = refused.message
+        else:
+            device = TOTPDevice.objects.get(user=user, confirmed=True)
+            otp_login(request, device)  # this session has shown the second factor
+            response = render(
+                request,
+                "office/two_factor_codes.html",
+                {"codes": codes, "next": context["next"] or reverse("office:account")},
+            )
+            add_never_cache_headers(response)
+            return response
+    if not enrolled:
+        device = services.pending_device(user)
+        context["secret"] = b32encode(device.bin_key).decode()
+        context["qr"] = mark_safe(segno.make(device.config_url, error="m").svg_inline(scale=4))  # noqa: S308 - segno's own SVG
+    response = render(request, "office/two_factor.html", context)
+    add_never_cache_headers(response)
+    return response
+
+
+@require_http_methods(["GET", "POST"])
+def two_factor_verify(request):
+    """The second step of the login: a code from the app, or a recovery code."""
+    if not request.user.is_authenticated:
+        return redirect("office:login")
+    next_url = _safe_next(request) or reverse("office:my-work")
+    error = ""
+    if request.method == "POST":
+        device = services.matching_device(request.user, request.POST.get("code", ""))
+        if device is not None:
+            otp_login(request, device)
+            return redirect(next_url)
+        error = _("That code is not right. Type the newest code of your app, or a recovery code.")
+    return render(
+        request,
+        "office/two_factor_verify.html",
+        {"next": next_url, "error": error},
+        status=400 if error else 200,
+    )
+
+
+@require_POST
+@login_required
+def two_factor_off(request):
+    try:
+        services.turn_off_two_factor(request.user, by=request.user)
+    except ActionRefused as refused:
+        messages.error(request, refused.message)
+    else:
+        messages.success(request, _("Two-factor login is off."))
+    return redirect("office:account")
+
+
+@require_POST
+@login_required
+def recovery_codes(request):
+    try:
+        codes = services.new_recovery_codes(request.user)
+    except ActionRefused as refused:
+        messages.error(request, refused.message)
+        return redirect("office:account")
+    response = render(
+        request, "office/two_factor_codes.html", {"codes": codes, "next": reverse("office:account")}
+    )
+    add_never_cache_headers(response)
+    return response
+
+
+def _safe_next(request) -> str:
+    target = request.POST.get("next") or request.GET.get("next") or ""
+    if url_has_allowed_host_and_scheme(target, {request.get_host()}, request.is_secure()):
+        return target
+    return ""

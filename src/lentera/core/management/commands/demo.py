@@ -30,7 +30,8 @@ class Command(BaseCommand):
                     f"Administration:        {base}/admin/",
                     f"Health check:          {base}/healthz",
                     "",
-                    f"Demo logins (password for every account: {DEMO_PASSWORD}):",
+                    f"Demo logins (password for every account: {DEMO_PASSWORD};"
+                    f" two-factor login: {settings.LENTERA_2FA}):",
                     *[f"  {username:<24} {description}" for username, description in users],
                     "",
                 ]
