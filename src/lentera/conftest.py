@@ -20,6 +20,10 @@ def _test_settings(settings, tmp_path):
     # Tests travel in time with signed-in clients; accounts/tests checks the idle timeout.
     settings.SESSION_COOKIE_AGE = 14 * 24 * 3600
     cache.clear()  # counters such as failed API tokens start afresh
+    settings.CACHES = {
+        **settings.CACHES,
+        "exports": {**settings.CACHES["exports"], "LOCATION": tmp_path / "export-cache"},
+    }
     # Tests sign approvers and superusers in with force_login; accounts/tests checks
     # that two-factor login is required of them by default.
     settings.LENTERA_2FA = "optional"

@@ -238,6 +238,19 @@ DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 
 TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
 
+# "default": counters (failed API tokens, export builds) per server process.
+# "exports": built PDF and XLSX exports of the public register, on disk, keyed on the
+# register's state (register.selectors.register_state), so memory stays flat.
+CACHES = {
+    "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
+    "exports": {
+        "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
+        "LOCATION": DATA_DIR / "cache" / "exports",
+        "TIMEOUT": 7 * 24 * 3600,
+        "OPTIONS": {"MAX_ENTRIES": 200},
+    },
+}
+
 # Mail. LENTERA_EMAIL_HOST set: sent over SMTP; otherwise written as files under
 # <data dir>/mail (the demo's mails land there).
 EMAIL_HOST = os.environ.get("LENTERA_EMAIL_HOST", "")

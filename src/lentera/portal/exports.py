@@ -6,18 +6,26 @@ register.dip_table), whatever the visitor's language.
 """
 
 import csv
+import hashlib
 import tempfile
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 
-from django.http import FileResponse, HttpRequest, HttpResponse, StreamingHttpResponse
+from axes.helpers import get_client_ip_address
+from django.core.cache import cache, caches
+from django.http import HttpRequest, HttpResponse, StreamingHttpResponse
 from django.shortcuts import render
 from django.utils import timezone
-from django.utils.cache import add_never_cache_headers, patch_cache_control
-from django.utils.http import content_disposition_header
+from django.utils.cache import (
+    add_never_cache_headers,
+    get_conditional_response,
+    patch_cache_control,
+)
+from django.utils.http import content_disposition_header, http_date, quote_etag
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_safe
 
 from lentera.register import dip_table
-from lentera.register.selectors import public_items
+from lentera.register.selectors import public_items, register_state
 
 from .filters import RegisterFilter
 
@@ -30,6 +38,11 @@ CHUNK_SIZE = 2000
 MAX_AGE = 300
 
 XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+# PDF and XLSX are built once per register state, filter and day, then served from the
+# "exports" cache. Building is what costs: one address may start this many builds in
+# BUILD_WINDOW seconds, then waits (429); cached answers are not counted.
+BUILD_LIMIT = 10
+BUILD_WINDOW = 600
 
 # A spreadsheet reads a cell that starts with one of these as a formula (OWASP, "CSV
 # injection"): an officer's text such as =HYPERLINK(...) must stay text.
@@ -162,18 +175,68 @@ def _write_xlsx(handle, register: RegisterFilter, items, *, site: str) -> None:
 def dip_xlsx(request: HttpRequest) -> HttpResponse:
     """The DIP as an Excel workbook, written in constant memory to a temporary file."""
     register, items = _filtered(request)
-    # An anonymous temporary file: it disappears when the response closes it.
-    handle = tempfile.TemporaryFile(suffix=".xlsx")
-    try:
-        _write_xlsx(handle, register, items, site=_site(request))
-        handle.seek(0)
-    except BaseException:
-        handle.close()
-        raise
-    response = FileResponse(
-        handle, as_attachment=True, filename=_file_name(register, "xlsx"), content_type=XLSX_TYPE
+
+    def build() -> bytes:
+        with tempfile.TemporaryFile(suffix=".xlsx") as handle:
+            _write_xlsx(handle, register, items, site=_site(request))
+            handle.seek(0)
+            return handle.read()
+
+    return _built_once(request, register, "xlsx", XLSX_TYPE, build, attachment=True)
+
+
+def _built_once(
+    request: HttpRequest,
+    register: RegisterFilter,
+    extension: str,
+    content_type: str,
+    build: Callable[[], bytes],
+    *,
+    attachment: bool,
+) -> HttpResponse:
+    """Serve an export built once per register state: from the cache, as 304 to a
+    client that has it, or built now (at most BUILD_LIMIT builds per address)."""
+    state, changed = register_state()
+    filters = (getattr(register.body, "pk", None), getattr(register.unit, "pk", None))
+    filters += (register.category, register.year)
+    parts = [extension, state, timezone.localdate(), _site(request), *filters]
+    key = "dip:" + hashlib.sha256(repr(parts).encode()).hexdigest()
+    etag = quote_etag(key[4:36])
+    last_modified = int(changed.timestamp()) if changed else None
+    not_modified = get_conditional_response(request, etag=etag, last_modified=last_modified)
+    if not_modified is not None:
+        return _cacheable(not_modified)
+    exports = caches["exports"]
+    content = exports.get(key)
+    if content is None:
+        if not _may_build(request):
+            response = HttpResponse(
+                _("Too many exports built from your address; try again in a few minutes."),
+                status=429,
+                content_type="text/plain; charset=utf-8",
+            )
+            response["Retry-After"] = str(BUILD_WINDOW)
+            return response
+        content = build()
+        exports.set(key, content)
+    response = HttpResponse(content, content_type=content_type)
+    response["Content-Disposition"] = content_disposition_header(
+        attachment, _file_name(register, extension)
     )
+    response["ETag"] = etag
+    if last_modified is not None:
+        response["Last-Modified"] = http_date(last_modified)
     return _cacheable(response)
+
+
+def _may_build(request: HttpRequest) -> bool:
+    key = f"lentera:export-builds:{get_client_ip_address(request)}"
+    cache.add(key, 0, BUILD_WINDOW)
+    try:
+        return cache.incr(key) <= BUILD_LIMIT
+    except ValueError:  # the window ended between add and incr
+        cache.set(key, 1, BUILD_WINDOW)
+        return True
 
 
 def _too_large(request: HttpRequest, register: RegisterFilter, count: int) -> HttpResponse:
@@ -190,13 +253,14 @@ def dip_pdf(request: HttpRequest) -> HttpResponse:
     count = items.count()
     if count > PDF_MAX_ROWS:
         return _too_large(request, register, count)
-    pdf = dip_table.render_pdf(
-        dip_table.rows(items, chunk_size=CHUNK_SIZE),
-        body=register.body,
-        unit=register.unit,
-        filters=_filters_text(register),
-        site=_site(request),
-    )
-    response = HttpResponse(pdf, content_type="application/pdf")
-    response["Content-Disposition"] = content_disposition_header(False, _file_name(register, "pdf"))
-    return _cacheable(response)
+
+    def build() -> bytes:
+        return dip_table.render_pdf(
+            dip_table.rows(items, chunk_size=CHUNK_SIZE),
+            body=register.body,
+            unit=register.unit,
+            filters=_filters_text(register),
+            site=_site(request),
+        )
+
+    return _built_once(request, register, "pdf", "application/pdf", build, attachment=False)

@@ -2,6 +2,7 @@
 
 import datetime
 import functools
+import hashlib
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
@@ -10,6 +11,7 @@ from django.db.models import Count, Prefetch, Q, QuerySet
 from lentera.audit.models import ActivityEvent
 from lentera.documents.models import Document, DocumentVersion, HardCopy
 from lentera.organizations.constants import PpidRole, Role
+from lentera.organizations.models import PublicBody, Unit
 from lentera.organizations.selectors import memberships_of, office_items_q
 from lentera.sop import policy
 from lentera.sop.constants import PerformerScope, Verb
@@ -268,3 +270,18 @@ def reading_for(user, item_id: int) -> ItemReading:
         if item is not None:
             return office_reading(user, item)
     return public_reading(item_id)
+
+
+def register_state() -> tuple[str, datetime.datetime | None]:
+    """A fingerprint of everything the public register shows, and when it last
+    changed. Every change to an item, its files or its listing is a recorded action,
+    so the newest activity event stands for all of them; units and bodies, renamed in
+    the admin without one, count by their names. Caches of public answers are keyed
+    on it: a publication, withdrawal or edit shows at once."""
+    last = ActivityEvent.objects.order_by("-id").values_list("id", "created_at").first()
+    names = [
+        *Unit.objects.order_by("pk").values_list("pk", "name", "short_name", "body_id", "slug"),
+        *PublicBody.objects.order_by("pk").values_list("pk", "name", "slug"),
+    ]
+    digest = hashlib.sha256(repr((last[0] if last else 0, names)).encode()).hexdigest()
+    return digest[:32], (last[1] if last else None)

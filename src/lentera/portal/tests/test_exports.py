@@ -162,7 +162,7 @@ def test_unit_export_is_named_after_the_unit(client, register):
 
 def xlsx_sheet(response):
     assert response.status_code == 200
-    content = b"".join(response.streaming_content)
+    content = response.content
     return openpyxl.load_workbook(io.BytesIO(content)).active, content
 
 
@@ -347,3 +347,52 @@ def test_text_that_looks_like_a_formula_stays_text_in_csv_and_xlsx(client, world
     assert opened[3][1] == ATTACKS["title"] + "\n" + ATTACKS["summary"]
     assert opened[3][3] == ATTACKS["responsible_official"]
     assert opened[3][6] == ATTACKS["retention_period"]  # not 2
+
+
+# Built once per register state: cached, conditional, invalidated by any change.
+
+
+def test_pdf_and_xlsx_are_built_once_per_register_state(client, world, register, monkeypatch):
+    builds = []
+    real = exports.dip_table.render_pdf
+    monkeypatch.setattr(
+        exports.dip_table, "render_pdf", lambda *a, **k: builds.append(1) or real(*a, **k)
+    )
+    url = reverse("portal:dip-pdf") + "?badan=kalbar"
+    first = client.get(url)
+    second = client.get(url)
+    assert first.status_code == second.status_code == 200
+    assert first.content == second.content and len(builds) == 1
+    assert first["ETag"] == second["ETag"] and first["Last-Modified"]
+    # A client that has it gets 304 without a body.
+    again = client.get(url, headers={"if-none-match": first["ETag"]})
+    assert again.status_code == 304 and again.content == b""
+    # Another filter is another export.
+    client.get(reverse("portal:dip-pdf") + "?unit=biro-kesra")
+    assert len(builds) == 2
+
+    # A publication changes the register: the next answer is new and shows it.
+    published(world, title="Laporan Penyelenggaraan Pemerintahan Daerah 2025")
+    fresh = client.get(url)
+    assert len(builds) == 3 and fresh["ETag"] != first["ETag"]
+    assert "Penyelenggaraan Pemerintahan Daerah" in pdf_text(fresh.content)
+    assert client.get(url, headers={"if-none-match": first["ETag"]}).status_code == 200
+    # A withdrawal too.
+    withdraw(register["renstra"], world.approver, "Diganti dokumen baru.")
+    assert RENSTRA not in pdf_text(client.get(url).content)
+
+
+def test_building_exports_is_limited_per_address(client, register, monkeypatch):
+    monkeypatch.setattr(exports, "BUILD_LIMIT", 2)
+    years = ["2023", "2024", "2025"]
+    statuses = [
+        client.get(reverse("portal:dip-xlsx") + f"?tahun={year}", REMOTE_ADDR="203.0.113.4")
+        for year in years
+    ]
+    assert [r.status_code for r in statuses] == [200, 200, 429]
+    assert statuses[2]["Retry-After"] == str(exports.BUILD_WINDOW)
+    # What is built is served to anyone, the busy address included.
+    cached = client.get(reverse("portal:dip-xlsx") + "?tahun=2023", REMOTE_ADDR="203.0.113.4")
+    assert cached.status_code == 200
+    other = client.get(reverse("portal:dip-xlsx") + "?tahun=2025", REMOTE_ADDR="192.0.2.7")
+    assert other.status_code == 200
