@@ -43,10 +43,10 @@ def prepare(env: dict) -> tuple[int, str]:
     """Migrate, create a body with an item, and issue an API token for its officer."""
     script = (
         "from lentera.testing import build_world, new_item\n"
-        "from lentera.api.models import ApiToken\n"
+        "from lentera.accounts.services import issue_token\n"
         "w = build_world('bench-')\n"
         "item = new_item(w)\n"
-        "_, token = ApiToken.objects.issue(w.officer, name='bench')\n"
+        "_, token = issue_token(w.officer, name='bench')\n"
         "print(item.pk, token)\n"
     )
     lentera = [sys.executable, "-m", "lentera.cli"]
