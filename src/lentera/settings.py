@@ -166,12 +166,11 @@ AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "office/locked_out.html"
 AXES_VERBOSE = False
-# Without a proxy X-Forwarded-For is whatever the visitor sent: only the socket counts.
+# The visitor's address (accounts.services.client_address): the socket's, or with
+# LENTERA_PROXY_COUNT reverse proxies in front, the address the outermost proxy saw,
+# read from the right of X-Forwarded-For (what the visitor sent stays to its left).
 LENTERA_PROXY_COUNT = int(os.environ.get("LENTERA_PROXY_COUNT", "0"))
-AXES_IPWARE_PROXY_COUNT = LENTERA_PROXY_COUNT or None
-AXES_IPWARE_META_PRECEDENCE_ORDER = (
-    ["HTTP_X_FORWARDED_FOR", "REMOTE_ADDR"] if LENTERA_PROXY_COUNT else ["REMOTE_ADDR"]
-)
+AXES_CLIENT_IP_CALLABLE = "lentera.accounts.services.client_address"
 
 # Two-factor login (django-otp, TOTP apps and recovery codes). LENTERA_2FA: "roles"
 # requires it of superusers, approvers and body administrators (others may turn it on
@@ -180,6 +179,8 @@ LENTERA_2FA = os.environ.get("LENTERA_2FA", "roles")
 if LENTERA_2FA not in ("roles", "all", "optional"):
     raise ImproperlyConfigured("LENTERA_2FA must be roles, all or optional.")
 OTP_TOTP_ISSUER = os.environ.get("LENTERA_2FA_ISSUER", "Lentera")
+# The admin never shows a device's key or QR code: nobody may copy a second factor.
+OTP_ADMIN_HIDE_SENSITIVE_DATA = True
 
 LOGIN_URL = "office:login"
 LOGIN_REDIRECT_URL = "office:my-work"

@@ -38,6 +38,9 @@ class ApiTokenAdmin(admin.ModelAdmin):
     def has_add_permission(self, request):
         return False
 
+    def has_delete_permission(self, request, obj=None):
+        return request.user.is_superuser  # what the service allows
+
     def delete_model(self, request, obj) -> None:
         services.revoke_token(request.user, obj.pk)
 
@@ -55,13 +58,24 @@ admin.site.unregister(StaticDevice)
 @admin.register(TOTPDevice)
 class TwoFactorAdmin(TOTPDeviceAdmin):
     list_display = ["user", "name", "confirmed"]
-    readonly_fields = [field.name for field in TOTPDevice._meta.fields]
+    fieldsets = [(None, {"fields": ["user", "name", "confirmed"]})]
+    readonly_fields = ["user", "name", "confirmed"]
+
+    def get_fieldsets(self, request, obj=None):
+        return self.fieldsets
+
+    def get_urls(self):
+        # Without django-otp's config and QR views: they would show the key.
+        return super(TOTPDeviceAdmin, self).get_urls()
 
     def has_add_permission(self, request):
         return False
 
     def has_change_permission(self, request, obj=None):
         return False
+
+    def has_delete_permission(self, request, obj=None):
+        return request.user.is_superuser  # what the service allows
 
     def delete_model(self, request, obj) -> None:
         services.turn_off_two_factor(obj.user, by=request.user)

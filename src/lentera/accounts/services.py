@@ -4,11 +4,13 @@ Each of these is an action on an account and enters the activity log, with the
 account's user as the actor when they act themselves."""
 
 import datetime
+import hashlib
 
 from axes.models import AccessAttempt
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.sessions.models import Session
+from django.core.cache import cache
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -23,6 +25,19 @@ from lentera.organizations.models import Membership
 
 from .constants import TokenScope, Verb
 from .models import ApiToken
+
+
+def client_address(request) -> str | None:
+    """The visitor's address, for lockouts and throttles. Behind LENTERA_PROXY_COUNT
+    proxies each appends the address it received from to X-Forwarded-For, so the
+    visitor is that many entries from the right; entries further left are whatever
+    the visitor sent and never count. Without proxies the header is ignored."""
+    proxies = settings.LENTERA_PROXY_COUNT
+    forwarded = request.META.get("HTTP_X_FORWARDED_FOR", "")
+    hops = [hop.strip() for hop in forwarded.split(",") if hop.strip()]
+    if proxies and len(hops) >= proxies:
+        return hops[-proxies]
+    return request.META.get("REMOTE_ADDR")
 
 
 def _user(username: str):
@@ -247,3 +262,23 @@ def two_factor_pending(user) -> bool:
     if not user.is_authenticated or getattr(user, "is_verified", lambda: False)():
         return False
     return has_two_factor(user) or needs_two_factor(user)
+
+
+RESET_LIMIT = 5  # password-reset mails asked for per address, and per e-mail address,
+RESET_WINDOW = 3600  # in this many seconds
+
+
+def may_ask_for_reset(request, email: str) -> bool:
+    """Whether another password-reset mail may be sent: the counters keep one address
+    from flooding a mailbox or the SMTP server."""
+    allowed = True
+    for who in (client_address(request) or "-", (email or "").strip().lower()):
+        key = "lentera:password-reset:" + hashlib.sha256(who.encode()).hexdigest()
+        cache.add(key, 0, RESET_WINDOW)
+        try:
+            count = cache.incr(key)
+        except ValueError:
+            cache.set(key, 1, RESET_WINDOW)
+            count = 1
+        allowed = allowed and count <= RESET_LIMIT
+    return allowed

@@ -2,7 +2,6 @@
 
 import datetime
 
-from axes.helpers import get_client_ip_address
 from django.contrib.auth.models import AnonymousUser
 from django.core.cache import cache
 from django.http import HttpRequest
@@ -14,7 +13,7 @@ from ninja.security import SessionAuth as NinjaSessionAuth
 
 from lentera.accounts.constants import TokenScope
 from lentera.accounts.models import ApiToken, hash_token
-from lentera.accounts.services import two_factor_pending
+from lentera.accounts.services import client_address, two_factor_pending
 
 # last_used_at is a hint for administrators, not an audit trail: writing it on
 # every request would turn each read into a write.
@@ -27,7 +26,7 @@ SAFE_METHODS = ("GET", "HEAD", "OPTIONS")
 
 
 def _failures_key(request: HttpRequest) -> str:
-    return f"lentera:api-token-failures:{get_client_ip_address(request)}"
+    return f"lentera:api-token-failures:{client_address(request)}"
 
 
 class TokenAuth(HttpBearer):

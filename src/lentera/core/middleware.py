@@ -10,6 +10,7 @@ the APIs, before any view runs."""
 
 import re
 
+from django.contrib.auth.models import AnonymousUser
 from django.contrib.auth.views import redirect_to_login
 from django.http import HttpRequest, HttpResponse, HttpResponseBadRequest, JsonResponse
 from django.urls import Resolver404, resolve, reverse
@@ -20,7 +21,7 @@ from lentera.accounts.services import has_two_factor, two_factor_pending
 # JSON writes NUL as \u0000; an even number of backslashes before it escape each
 # other, an odd number escape the "\u" itself (the text "\u0000", which is fine).
 _JSON_NUL = re.compile(rb"(?<!\\)(?:\\\\)*\\u0000")
-_FORM_TYPES = ("application/x-www-form-urlencoded",)
+_FORM_TYPES = ("application/x-www-form-urlencoded",)  # and multipart/*
 
 
 def _has_nul(request: HttpRequest) -> bool:
@@ -31,11 +32,14 @@ def _has_nul(request: HttpRequest) -> bool:
     if request.method in ("GET", "HEAD", "OPTIONS"):
         return False
     content_type = request.content_type or ""
-    if content_type == "application/json" or content_type.endswith("+json"):
-        return b"\x00" in request.body or bool(_JSON_NUL.search(request.body))
-    if content_type in _FORM_TYPES:
+    if content_type in _FORM_TYPES or content_type.startswith("multipart/"):
+        # Form fields (file contents are not text); the form's own fields refuse NUL
+        # too, but the API reads fields without a form.
         return any("\x00" in key or "\x00" in value for key, value in _pairs(request.POST))
-    return False  # multipart forms: Django's form fields refuse NUL themselves
+    if request.path.startswith("/api/"):
+        # The API reads any other body as JSON, whatever its Content-Type says.
+        return b"\x00" in request.body or bool(_JSON_NUL.search(request.body))
+    return False
 
 
 def _pairs(query):
@@ -88,20 +92,25 @@ _OPEN_VIEWS = {
 
 
 class TwoFactorMiddleware:
-    """The office and the admin for someone whose second factor is due: the code
-    first (they have an app), or setting one up (their role requires it)."""
+    """Someone signed in with a password only, whose second factor is due: the office
+    and the admin send them to type the code (they have an app) or to set one up
+    (their role requires it); everywhere else they count as anonymous, so no page or
+    download trusts a half-finished login."""
 
     def __init__(self, get_response):
         self.get_response = get_response
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
-        if request.path.startswith(("/kantor/", "/admin/")) and request.user.is_authenticated:
-            match = resolve_quietly(request.path_info)
-            if match not in _OPEN_VIEWS and two_factor_pending(request.user):
+        if request.user.is_authenticated and two_factor_pending(request.user):
+            guarded = request.path.startswith(("/kantor/", "/admin/"))
+            if guarded and resolve_quietly(request.path_info) in _OPEN_VIEWS:
+                return self.get_response(request)
+            if guarded:
                 target = "office:two-factor-verify"
                 if not has_two_factor(request.user):
                     target = "office:two-factor"
                 return redirect_to_login(request.get_full_path(), reverse(target))
+            request.user = AnonymousUser()
         return self.get_response(request)
 
 

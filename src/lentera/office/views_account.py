@@ -100,6 +100,14 @@ class PasswordReset(auth_views.PasswordResetView):
     subject_template_name = "office/mail/password_reset_subject.txt"
     success_url = reverse_lazy("office:password-reset-done")
 
+    def form_valid(self, form):
+        if not services.may_ask_for_reset(self.request, form.cleaned_data["email"]):
+            form.add_error(
+                None, _("Too many password-reset mails were asked for; try again in an hour.")
+            )
+            return self.render_to_response(self.get_context_data(form=form), status=429)
+        return super().form_valid(form)
+
     @property
     def extra_email_context(self) -> dict:
         # Links in mail use the configured address, never the request's Host header.

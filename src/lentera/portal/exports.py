@@ -10,7 +10,6 @@ import hashlib
 import tempfile
 from collections.abc import Callable, Iterator
 
-from axes.helpers import get_client_ip_address
 from django.core.cache import cache, caches
 from django.http import HttpRequest, HttpResponse, StreamingHttpResponse
 from django.shortcuts import render
@@ -24,6 +23,7 @@ from django.utils.http import content_disposition_header, http_date, quote_etag
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_safe
 
+from lentera.accounts.services import client_address
 from lentera.register import dip_table
 from lentera.register.selectors import public_items, register_state
 
@@ -230,7 +230,7 @@ def _built_once(
 
 
 def _may_build(request: HttpRequest) -> bool:
-    key = f"lentera:export-builds:{get_client_ip_address(request)}"
+    key = f"lentera:export-builds:{client_address(request)}"
     cache.add(key, 0, BUILD_WINDOW)
     try:
         return cache.incr(key) <= BUILD_LIMIT

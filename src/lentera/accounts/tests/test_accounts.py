@@ -169,3 +169,31 @@ def test_log_out_everywhere_else(world):
     assert logged_in(other)  # someone else's session is theirs
     event = ActivityEvent.objects.filter(verb=Verb.SESSIONS_ENDED).get()
     assert event.actor == world.officer and event.changes == {"sessions": 1}
+
+
+def test_behind_a_proxy_the_address_is_read_from_the_right(world, settings):
+    """nginx appends the address it saw to whatever X-Forwarded-For the visitor sent:
+    rotating a forged left part does not escape the lockout, and the lock falls on
+    that visitor alone."""
+    settings.LENTERA_PROXY_COUNT = 1
+    proxy = {"REMOTE_ADDR": "10.0.0.2"}
+    for n in range(settings.AXES_FAILURE_LIMIT + 3):
+        forged = Client(HTTP_X_FORWARDED_FOR=f"198.51.100.{n}, 203.0.113.66", **proxy)
+        attempt(forged, "petugas.kesra", "salah")
+    thief = Client(HTTP_X_FORWARDED_FOR="192.0.2.1, 203.0.113.66", **proxy)
+    assert attempt(thief, "petugas.kesra", PASSWORD).status_code == 429
+    officer = Client(HTTP_X_FORWARDED_FOR="203.0.113.10", **proxy)
+    assert attempt(officer, "petugas.kesra", PASSWORD).status_code == 302
+    assert "203.0.113.66" in ActivityEvent.objects.get(verb=Verb.LOCKED_OUT).note
+
+
+def test_password_reset_mails_are_limited(world, smtp, settings):
+    world.officer.email = "petugas@kalbarprov.go.id"
+    world.officer.save()
+    visitor = Client(HTTP_ACCEPT_LANGUAGE="en")
+    answers = [
+        visitor.post("/kantor/lupa-sandi/", {"email": "petugas@kalbarprov.go.id"}).status_code
+        for _ in range(7)
+    ]
+    assert answers == [302] * 5 + [429] * 2
+    assert len(smtp.messages) == 5

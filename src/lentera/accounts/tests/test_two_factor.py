@@ -155,3 +155,33 @@ def test_guessing_codes_is_throttled(world, roles):
     with time_machine.travel(start + datetime.timedelta(seconds=31), tick=False):
         code = totp(secret, start + datetime.timedelta(seconds=31))
         assert guesser.post("/kantor/masuk/kode/", {"code": code}).status_code == 302
+
+
+def test_a_half_finished_login_is_anonymous_outside_the_office(world, roles):
+    client, _ = login(world.approver.username)
+    enrol(client)
+    later = timezone.now() + datetime.timedelta(minutes=3)
+    with time_machine.travel(later, tick=False):
+        half, _ = login(world.approver.username)
+        page = half.get("/").content.decode()
+        assert 'class="who"' not in page  # the portal sees nobody signed in
+        history = half.get(f"/api/v1/items/{world.unit.pk}/history")
+        assert history.status_code in (401, 404)
+
+
+def test_the_admin_never_shows_a_second_factors_key(world, roles):
+    approver, _ = login(world.approver.username)
+    enrol(approver)
+    get_user_model().objects.create_superuser("admin", "admin@example.go.id", PASSWORD)
+    admin, _ = login("admin")
+    enrol(admin)
+    device = TOTPDevice.objects.get(user=world.approver)
+    page = admin.get(f"/admin/otp_totp/totpdevice/{device.pk}/change/").content.decode()
+    assert device.key not in page
+    assert base64.b32encode(device.bin_key).decode() not in page
+    for pk in (device.pk, 99999):  # django-otp's config and QR views are gone
+        for view in ("config", "qrcode"):
+            response = admin.get(f"/admin/otp_totp/totpdevice/{pk}/{view}/", follow=True)
+            assert response.status_code == 200  # the admin's "no such object" page
+            assert response["Content-Type"].startswith("text/html")
+            assert device.key not in response.content.decode()

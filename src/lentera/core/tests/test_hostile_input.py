@@ -161,3 +161,21 @@ def test_nul_in_a_form_or_query_answers_400_in_the_visitors_language(clients):
     )
     assert response.status_code < 500
     assert item.events.count() == before
+
+
+def test_nul_is_refused_whatever_the_content_type_says(clients):
+    _, _, bearer, item = clients
+    before = item.events.count()
+    for content_type in ("text/plain", "application/x-json"):
+        response = bearer.post(
+            f"/api/v1/items/{item.pk}/reopen",
+            '{"note": "salah\\u0000"}',
+            content_type=content_type,
+        )
+        assert response.status_code == 400, content_type
+    response = bearer.post(
+        f"/api/v1/items/{item.pk}/documents",
+        {"title": "Judul\x00X", "file": pdf_upload()},
+    )
+    assert response.status_code == 400
+    assert item.events.count() == before
