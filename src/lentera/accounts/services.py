@@ -268,17 +268,27 @@ RESET_LIMIT = 5  # password-reset mails asked for per address, and per e-mail ad
 RESET_WINDOW = 3600  # in this many seconds
 
 
+def count_hit(kind: str, who: str, window: int) -> int:
+    """Count one more `kind` event (a failed token, a build, a reset mail) of `who`
+    within a window of `window` seconds that starts with the first; returns the count.
+    The one counter behind every throttle (the default cache, per server process)."""
+    key = f"lentera:{kind}:" + hashlib.sha256(who.encode()).hexdigest()
+    cache.add(key, 0, window)
+    try:
+        return cache.incr(key)
+    except ValueError:  # the window ended between add and incr
+        cache.set(key, 1, window)
+        return 1
+
+
+def hits(kind: str, who: str) -> int:
+    """How many `kind` events of `who` the current window holds."""
+    return cache.get(f"lentera:{kind}:" + hashlib.sha256(who.encode()).hexdigest(), 0)
+
+
 def may_ask_for_reset(request, email: str) -> bool:
     """Whether another password-reset mail may be sent: the counters keep one address
     from flooding a mailbox or the SMTP server."""
-    allowed = True
-    for who in (client_address(request) or "-", (email or "").strip().lower()):
-        key = "lentera:password-reset:" + hashlib.sha256(who.encode()).hexdigest()
-        cache.add(key, 0, RESET_WINDOW)
-        try:
-            count = cache.incr(key)
-        except ValueError:
-            cache.set(key, 1, RESET_WINDOW)
-            count = 1
-        allowed = allowed and count <= RESET_LIMIT
-    return allowed
+    by_address = count_hit("password-reset", client_address(request) or "-", RESET_WINDOW)
+    by_mail = count_hit("password-reset", (email or "").strip().lower(), RESET_WINDOW)
+    return by_address <= RESET_LIMIT and by_mail <= RESET_LIMIT

