@@ -4,11 +4,13 @@ Starts `lentera serve` (waitress, no worker) on a fresh SQLite register with ROW
 public items, then asks for /dip.pdf and /dip.xlsx REPEAT times each, as one
 anonymous visitor would. Prints the server's resident memory (VmRSS) after the first
 request of each kind and after the last, and how long the first (built) and the
-repeated (cached) answers took: the repeats are served from the export cache, so
-memory stays where the first build left it.
+repeated (cached) answers took: the repeats are served from the export cache. Then
+records REBUILDS publications, each followed by a /dip.pdf that is built again, and
+prints the RSS after each: WeasyPrint runs in a child process (lentera.pdf), so the
+server's memory stays flat.
 
     python bench/export_memory.py                 # 625 rows, 20 repeats
-    python bench/export_memory.py --rows 200 --repeat 10
+    python bench/export_memory.py --rows 200 --repeat 10 --rebuilds 3
 
 Linux only (reads /proc). The figures go in bench/README.md.
 """
@@ -45,6 +47,15 @@ with transaction.atomic():
     record("publish", actor=w.approver, item=InformationItem.objects.first())
 """
 
+CHANGE = """
+from django.db import transaction
+from lentera.audit.services import record
+from lentera.register.models import InformationItem
+item = InformationItem.objects.first()
+with transaction.atomic():
+    record("publish", actor=item.created_by, item=item)
+"""
+
 
 def free_port() -> int:
     with socket.socket() as sock:
@@ -73,6 +84,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--rows", type=int, default=625)
     parser.add_argument("--repeat", type=int, default=20)
+    parser.add_argument("--rebuilds", type=int, default=5)
     args = parser.parse_args()
     with tempfile.TemporaryDirectory(prefix="lentera-bench-") as data:
         env = {
@@ -120,6 +132,16 @@ def main() -> None:
                     f"RSS after first {after_first:4.0f} MiB, after {args.repeat} more "
                     f"{after_all:4.0f} MiB"
                 )
+            # Each publication changes the register state: the next PDF is built again.
+            after = []
+            for _ in range(args.rebuilds):
+                change = [*lentera, "shell", "-c", CHANGE]
+                subprocess.run(change, env=env, check=True, stdout=subprocess.DEVNULL)
+                status, _size, _seconds = get(port, "/dip.pdf")
+                assert status == 200
+                after.append(f"{rss_mib(server.pid):.0f}")
+            rebuilt = " → ".join(after)
+            print(f"/dip.pdf rebuilt after {args.rebuilds} state changes: RSS {rebuilt} MiB")
             print(f"peak RSS           {rss_mib(server.pid, 'VmHWM'):.0f} MiB (VmHWM)")
         finally:
             server.terminate()

@@ -22,3 +22,9 @@ class Conflict(ActionRefused):
     """Someone else changed the item first (optimistic locking)."""
 
     status_code = 409
+
+
+class Unavailable(ActionRefused):
+    """A part the action needs (the PDF maker, the storage) failed; try again later."""
+
+    status_code = 503

@@ -321,7 +321,7 @@ def pdf_upload(name: str = "lkjip-2024.pdf", text: str = "LKjIP 2024") -> Simple
 
     pdf = FPDF()
     # A fixed creation date: the same text gives the same bytes, even across a second boundary.
-    pdf.set_creation_date(datetime.datetime(2025, 1, 2, tzinfo=datetime.timezone.utc))
+    pdf.set_creation_date(datetime.datetime(2025, 1, 2, tzinfo=datetime.UTC))
     pdf.add_page()
     pdf.set_font("helvetica", size=12)
     pdf.multi_cell(0, 8, text)

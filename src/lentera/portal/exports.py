@@ -24,6 +24,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_safe
 
 from lentera.accounts.services import client_address, count_hit
+from lentera.errors import ActionRefused
 from lentera.register import dip_table
 from lentera.register.selectors import public_items, register_state
 
@@ -217,7 +218,16 @@ def _built_once(
             )
             response["Retry-After"] = str(BUILD_WINDOW)
             return response
-        content = build()
+        try:
+            content = build()
+        except ActionRefused as refused:
+            response = HttpResponse(
+                refused.message,
+                status=refused.status_code,
+                content_type="text/plain; charset=utf-8",
+            )
+            add_never_cache_headers(response)
+            return response
         exports.set(key, content)
     response = HttpResponse(content, content_type=content_type)
     response["Content-Disposition"] = content_disposition_header(

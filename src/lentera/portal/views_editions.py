@@ -9,6 +9,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_safe
 
 from lentera.documents.serving import stream_file
+from lentera.errors import Unavailable
 from lentera.organizations.models import PublicBody
 from lentera.register import dip_table
 from lentera.register.editions import (
@@ -73,7 +74,7 @@ def edition_detail(request: HttpRequest, pk: int) -> HttpResponse:
     if edition.pdf:
         try:
             pdf = public_pdf(edition, exempt)
-        except RedactionInProgress:
+        except (RedactionInProgress, Unavailable):
             pdf = None  # the page says the copy is being prepared
     return render(
         request,
@@ -100,9 +101,10 @@ def edition_pdf(request: HttpRequest, pk: int) -> HttpResponse:
         raise Http404
     try:
         pdf = public_pdf(edition)
-    except RedactionInProgress:
+    except (RedactionInProgress, Unavailable) as exc:
         return HttpResponse(
-            _("The redacted copy of this PDF is being prepared. Try again in a minute."),
+            getattr(exc, "message", None)
+            or _("The redacted copy of this PDF is being prepared. Try again in a minute."),
             status=503,
             content_type="text/plain; charset=utf-8",
             headers={"Retry-After": str(RETRY_SECONDS), "Cache-Control": "no-store"},

@@ -7,13 +7,20 @@ does not depend on the language of whoever issued it.
 """
 
 import datetime
+import logging
 from collections.abc import Iterable, Iterator
 
 from django.db.models import Count, IntegerField, OuterRef, QuerySet, Subquery
 from django.db.models.functions import Coalesce
+from django.utils.translation import gettext as _
+
+from lentera.errors import Unavailable
+from lentera.pdf import PdfFailed, html_to_pdf
 
 from .constants import Category
 from .selectors import public_versions
+
+logger = logging.getLogger(__name__)
 
 # The seven columns of Perki 1/2021, in the order of its table.
 HEADINGS = (
@@ -178,7 +185,6 @@ def render_pdf(
     """The official DIP table (A4 landscape) as PDF bytes; `edition` adds its decree."""
     from django.template.loader import render_to_string
     from django.utils import timezone
-    from weasyprint import HTML
 
     today = today or timezone.localdate()
     name = body.name if body else "Seluruh Badan Publik"
@@ -202,7 +208,13 @@ def render_pdf(
             "site": site.rstrip("/"),
         },
     )
-    return HTML(string=html).write_pdf()
+    try:
+        return html_to_pdf(html)
+    except PdfFailed as exc:
+        logger.error("%s", exc)
+        raise Unavailable(
+            _("The PDF could not be made just now. Try again in a few minutes.")
+        ) from exc
 
 
 def with_files_online(items: QuerySet) -> QuerySet:

@@ -1,0 +1,54 @@
+"""HTML to PDF with WeasyPrint, in a child process.
+
+A WeasyPrint layout keeps some 200 MiB in the process that ran it (fonts, Pango and
+its caches), and the server would carry them from its first export on. The child
+returns them when it exits: the server's memory stays flat however many exports it
+builds. The child fetches nothing: the pages carry their styles inline, and officers'
+text never makes WeasyPrint read a file or a URL.
+
+    python -m lentera.pdf < page.html > page.pdf
+"""
+
+import subprocess
+import sys
+
+# A 1,000-row DIP takes some 40 s on a small server (docs/exports.md).
+TIMEOUT_SECONDS = 300
+
+
+class PdfFailed(RuntimeError):
+    """The child could not lay out the page."""
+
+
+def html_to_pdf(html: str) -> bytes:
+    """The PDF of `html` (a whole page), laid out by WeasyPrint in a child process."""
+    timeout = TIMEOUT_SECONDS
+    try:
+        done = subprocess.run(  # noqa: S603 - our own interpreter and module
+            [sys.executable, "-m", "lentera.pdf"],
+            input=html.encode(),
+            capture_output=True,
+            timeout=timeout,
+            check=False,
+        )
+    except subprocess.TimeoutExpired as exc:
+        raise PdfFailed(f"WeasyPrint took longer than {timeout:.0f} s") from exc
+    if done.returncode != 0 or not done.stdout.startswith(b"%PDF"):
+        problem = done.stderr.decode(errors="replace").strip().splitlines()[-1:] or ["no output"]
+        raise PdfFailed(f"WeasyPrint failed (exit {done.returncode}): {problem[0]}")
+    return done.stdout
+
+
+def _fetch_nothing(url: str, *args, **kwargs):
+    raise ValueError(f"not fetched: {url[:80]}")
+
+
+def _main() -> None:
+    from weasyprint import HTML
+
+    html = sys.stdin.buffer.read().decode()
+    sys.stdout.buffer.write(HTML(string=html, url_fetcher=_fetch_nothing).write_pdf())
+
+
+if __name__ == "__main__":
+    _main()
