@@ -173,6 +173,21 @@ OFFICE_AUTHENTICATION = {
 }
 
 
+# A Penetapan Klasifikasi as both faces take it.
+CLASSIFICATION = {
+    "ground": "h",
+    "statute": "UU 14/2008 Pasal 17 huruf h",
+    "consequence_test": "Membuka data ini mengungkap rahasia pribadi.",
+    "public_interest_test": "Perlindungan data pribadi lebih besar manfaatnya.",
+    "participants": "PPID Utama, PPID Pelaksana",
+    "decided_by": "Kepala Dinas Kominfo selaku PPID",
+    "approved_by": "Gubernur Kalimantan Barat",
+    "decree_number": "SK PPID 12/2025",
+    "decided_on": "2025-03-01",
+    "exempt_until": "2030-03-01",
+}
+
+
 class _Undo(Exception):
     pass
 
@@ -191,8 +206,8 @@ def snapshot() -> list:
     state = []
     for model in apps.get_models():
         label = model._meta.label_lower
-        if model._meta.app_label in _SKIPPED_APPS:
-            continue
+        if model._meta.app_label in _SKIPPED_APPS or label == "auth.permission":
+            continue  # fixed tables: no route writes them
         noise = _NOISE.get(label, set())
         columns = [f.attname for f in model._meta.concrete_fields if f.attname not in noise]
         state.append((label, sorted(map(repr, model._default_manager.values_list(*columns)))))
@@ -399,18 +414,7 @@ def api_request(scene: Scene, route: str, state: str) -> Request:
         case "/items/{item_id}/submit" | "/items/{item_id}/withdraw" | "/items/{item_id}/reopen":
             data = {"note": note, **lock}
         case "/items/{item_id}/classifications":
-            data = {
-                "ground": "h",
-                "statute": "UU 14/2008 Pasal 17 huruf h",
-                "consequence_test": "Membuka data ini mengungkap rahasia pribadi.",
-                "public_interest_test": "Perlindungan data pribadi lebih besar manfaatnya.",
-                "participants": "PPID Utama, PPID Pelaksana",
-                "decided_by": "Kepala Dinas Kominfo selaku PPID",
-                "approved_by": "Gubernur Kalimantan Barat",
-                "decree_number": "SK PPID 12/2025",
-                "decided_on": "2025-03-01",
-                "exempt_until": "2030-03-01",
-            }
+            data = dict(CLASSIFICATION)
         case _:
             raise AssertionError(f"no request written for {route}")
     path = "/api/v1" + template.format(**ids)
@@ -519,19 +523,7 @@ def office_request(scene: Scene, route: str, state: str, actor: str) -> Request:
         case "item-submit" | "item-withdraw" | "item-reopen":
             data = {"note": note, **lock}
         case "item-classify":
-            data = {
-                "ground": "h",
-                "statute": "UU 14/2008 Pasal 17 huruf h",
-                "consequence_test": "Membuka data ini mengungkap rahasia pribadi.",
-                "public_interest_test": "Perlindungan data pribadi lebih besar manfaatnya.",
-                "participants": "PPID Utama, PPID Pelaksana",
-                "decided_by": "Kepala Dinas Kominfo selaku PPID",
-                "approved_by": "Gubernur Kalimantan Barat",
-                "decree_number": "SK PPID 12/2025",
-                "decided_on": "2025-03-01",
-                "exempt_until": "2030-03-01",
-                **lock,
-            }
+            data = {**CLASSIFICATION, **lock}
         case "item-retention":
             other = RetentionRule.objects.filter(body=world.body).exclude(pk=scene.rule.pk)
             data = {"rule": other.get().pk, **lock}
