@@ -11,7 +11,7 @@ from pypdf import PdfReader
 
 from lentera.audit.models import ActivityEvent
 from lentera.documents.services import add_document
-from lentera.errors import ActionRefused, NotAllowed, Unavailable
+from lentera.errors import ActionRefused, NotAllowed
 from lentera.organizations.constants import Role
 from lentera.register.constants import Category
 from lentera.register.editions import (
@@ -201,7 +201,7 @@ def test_a_storage_failure_leaves_no_record_and_no_file(
             "OPTIONS": {"location": tmp_path / "files", "base_url": None},
         },
     }
-    with pytest.raises(Unavailable):  # a clear, translated refusal
+    with pytest.raises(OSError):
         issue_edition(world.body, head, DECREE, last_week(), SIGNER)
     assert DipEdition.objects.count() == 0
     assert not ActivityEvent.objects.filter(verb=ISSUE_VERB).exists()
