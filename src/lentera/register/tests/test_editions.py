@@ -9,9 +9,10 @@ from django.core.files.storage import FileSystemStorage, default_storage
 from django.utils import timezone, translation
 from pypdf import PdfReader
 
+from lentera import pdf
 from lentera.audit.models import ActivityEvent
 from lentera.documents.services import add_document
-from lentera.errors import ActionRefused, NotAllowed
+from lentera.errors import ActionRefused, NotAllowed, Unavailable
 from lentera.organizations.constants import Role
 from lentera.register.constants import Category
 from lentera.register.editions import (
@@ -252,3 +253,15 @@ def test_diff_lists_added_removed_and_changed_entries_by_item_id(world):
         ("Kategori", "Berkala", "Serta merta"),
     ]
     assert diff_editions(old, old).empty
+
+
+def test_a_pdf_that_cannot_be_made_refuses_the_edition_and_records_nothing(
+    world, head, items, monkeypatch
+):
+    # The real child process, given no time: the decree is not half-issued.
+    monkeypatch.setattr(pdf, "TIMEOUT_SECONDS", 0.01)
+    with pytest.raises(Unavailable):
+        issue_edition(world.body, head, DECREE, last_week(), SIGNER)
+    assert DipEdition.objects.count() == 0
+    assert not ActivityEvent.objects.filter(verb=ISSUE_VERB).exists()
+    assert stored_files() == []
