@@ -273,6 +273,12 @@ LENTERA_SITE_URL = os.environ.get("LENTERA_SITE_URL", "http://127.0.0.1:8000").r
 LENTERA_REMINDER_HOURS = int(os.environ.get("LENTERA_REMINDER_HOURS", "4"))
 # `lentera serve` (with its worker) runs `lentera deadlines run` this often; 0 turns it off
 # (then run it from cron or a systemd timer).
+# `lentera serve` (waitress): request threads; open connections it accepts (idle
+# keep-alive ones included: past the limit it stops accepting, officers too); seconds
+# an idle connection is kept.
+LENTERA_THREADS = int(os.environ.get("LENTERA_THREADS", "8"))
+LENTERA_CONNECTION_LIMIT = int(os.environ.get("LENTERA_CONNECTION_LIMIT", "1000"))
+LENTERA_CHANNEL_TIMEOUT = int(os.environ.get("LENTERA_CHANNEL_TIMEOUT", "60"))
 LENTERA_DEADLINES_INTERVAL_MINUTES = int(os.environ.get("LENTERA_DEADLINES_INTERVAL_MINUTES", "15"))
 
 # Text extraction runs each file in a child process with these limits, so a

@@ -2,6 +2,7 @@
 
 import atexit
 import logging
+import resource
 import signal
 import subprocess
 import sys
@@ -54,20 +55,40 @@ def start_deadlines_clock(interval: float) -> threading.Thread:
     return thread
 
 
-def serve(host: str, port: int, threads: int, with_worker: bool = True) -> None:
+def _more_open_files() -> None:
+    """Raise the soft limit of open files to the hard one: every connection is one."""
+    soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
+    if soft != hard:
+        resource.setrlimit(resource.RLIMIT_NOFILE, (hard, hard))
+
+
+def serve(
+    host: str,
+    port: int,
+    threads: int | None = None,
+    with_worker: bool = True,
+    *,
+    connection_limit: int | None = None,
+    channel_timeout: int | None = None,
+) -> None:
     from waitress import serve as waitress_serve
 
+    from lentera.documents.leftovers import clean_temp
     from lentera.wsgi import application
 
+    clean_temp()  # what a killed server or worker left in the temp directories
     if with_worker:
         start_worker()
         if settings.LENTERA_DEADLINES_INTERVAL_MINUTES > 0:
             start_deadlines_clock(settings.LENTERA_DEADLINES_INTERVAL_MINUTES * 60)
+    _more_open_files()
     waitress_serve(
         application,
         host=host,
         port=port,
-        threads=threads,
+        threads=threads or settings.LENTERA_THREADS,
+        connection_limit=connection_limit or settings.LENTERA_CONNECTION_LIMIT,
+        channel_timeout=channel_timeout or settings.LENTERA_CHANNEL_TIMEOUT,
         max_request_body_size=settings.LENTERA_MAX_UPLOAD_BYTES + 1024 * 1024,
         ident="Lentera",
     )
@@ -76,7 +97,17 @@ def serve(host: str, port: int, threads: int, with_worker: bool = True) -> None:
 def add_server_arguments(parser) -> None:
     parser.add_argument("--host", default="127.0.0.1", help="address to listen on (127.0.0.1)")
     parser.add_argument("--port", type=int, default=8000, help="port to listen on (8000)")
-    parser.add_argument("--threads", type=int, default=8, help="request threads (8)")
+    parser.add_argument("--threads", type=int, help="request threads (LENTERA_THREADS, default 8)")
+    parser.add_argument(
+        "--connection-limit",
+        type=int,
+        help="open connections accepted (LENTERA_CONNECTION_LIMIT, default 1000)",
+    )
+    parser.add_argument(
+        "--channel-timeout",
+        type=int,
+        help="seconds an idle connection is kept (LENTERA_CHANNEL_TIMEOUT, default 60)",
+    )
     parser.add_argument(
         "--no-worker", action="store_true", help="do not start the background worker"
     )

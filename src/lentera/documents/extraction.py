@@ -36,6 +36,7 @@ from .constants import TextStatus
 from .extractor import MAX_IMAGE_PIXELS
 from .filetypes import ALLOWED_TYPES
 from .models import DocumentVersion
+from .tasks import extract_text
 
 logger = logging.getLogger(__name__)
 
@@ -94,6 +95,20 @@ def error_message(code: str, content_type: str = "") -> str:
         )
         % {"mb": settings.LENTERA_EXTRACT_MEMORY_MB},
     )
+
+
+# Each job works in its own temporary folder; leftovers.clean_temp() finds those a
+# killed worker left by this prefix.
+WORKDIR_PREFIX = "lentera-extract-"
+
+# Signals that stop a child from outside: a shutdown (systemd stops the whole unit,
+# Ctrl+C), not a fault of the file. The limits the child runs under end it otherwise
+# (SIGXCPU, SIGKILL by the timeout or the kernel's memory killer, MemoryError).
+STOP_SIGNALS = {-signal.SIGTERM, -signal.SIGINT, -signal.SIGHUP}
+
+
+class Interrupted(Exception):
+    """The extractor was stopped from outside; the job runs again later."""
 
 
 @dataclass
@@ -165,6 +180,8 @@ def _extract(version: DocumentVersion, workdir: Path) -> Outcome:
         f"--ocr-max-pages={OCR_MAX_PAGES}",
     ]
     returncode = run_child(command, workdir, timeout)
+    if returncode in STOP_SIGNALS:
+        raise Interrupted(f"extractor stopped by signal {-returncode}")
     if returncode is None or returncode == -signal.SIGXCPU:
         return Outcome(TextStatus.FAILED, error="timeout")
     try:
@@ -222,6 +239,15 @@ def _save(version_id: int, outcome: Outcome, content_type: str) -> str:
     return status
 
 
+def _requeue(version_id: int) -> None:
+    """Waiting again, with a new job: the file was never judged."""
+    with transaction.atomic():
+        DocumentVersion.objects.filter(pk=version_id).update(
+            text_status=TextStatus.PENDING, text_error=""
+        )
+        extract_text.enqueue(version_id)
+
+
 def extract_version(version_id: int) -> str:
     """Extract the text and thumbnail of one version; returns the resulting status.
 
@@ -237,10 +263,14 @@ def extract_version(version_id: int) -> str:
     if version.content_type in UNSUPPORTED_TYPES:
         outcome = Outcome(TextStatus.UNSUPPORTED, error="unsupported")
         return _save(version_id, outcome, version.content_type)
-    workdir = Path(tempfile.mkdtemp(prefix="lentera-extract-"))
+    workdir = Path(tempfile.mkdtemp(prefix=WORKDIR_PREFIX))
     try:
         outcome = _extract(version, workdir)
         return _save(version_id, outcome, version.content_type)
+    except Interrupted as stopped:
+        logger.warning("extraction of version %s requeued: %s", version_id, stopped)
+        _requeue(version_id)
+        return "requeued"
     except BaseException:
         DocumentVersion.objects.filter(pk=version_id).update(
             text_status=TextStatus.FAILED, text_error=error_message("crashed")[:300]

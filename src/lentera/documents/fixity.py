@@ -4,7 +4,9 @@ A run walks the versions in id order and saves its place every few files, so
 an interrupted run (Ctrl+C, a restart) can be resumed where it stopped.
 """
 
+import datetime
 import hashlib
+import logging
 import posixpath
 from collections.abc import Callable, Iterator
 
@@ -18,6 +20,12 @@ from .serving import open_stored
 # Top-level storage folders that hold only files Lentera's records point to.
 STORED_FOLDERS = ("documents", "thumbnails")
 SAVE_EVERY = 10
+# Where the sweep moves orphan files: kept for a person to look at, never deleted.
+QUARANTINE = "quarantine"
+# An orphan younger than this may be an upload whose record is still committing.
+SWEEP_AFTER = datetime.timedelta(hours=1)
+
+logger = logging.getLogger(__name__)
 
 
 def live_versions():
@@ -146,6 +154,31 @@ def find_orphans(storage=default_storage) -> list[str]:
     for file, thumbnail in live_versions().values_list("file", "thumbnail").iterator():
         referenced.update((file, thumbnail))
     return sorted(name for name in stored if name not in referenced)
+
+
+def sweep_orphans(
+    older_than: datetime.timedelta = SWEEP_AFTER, storage=default_storage
+) -> list[tuple[str, str]]:
+    """Move orphan files older than `older_than` into quarantine/<date>/, keeping their
+    path: the bytes a crash left between storing a file and committing its record, or
+    between a disposal's commit and the removal of its bytes. Returns (from, to) pairs.
+
+    Younger orphans stay: an upload stores its bytes before its transaction commits.
+    """
+    cutoff = timezone.now() - older_than
+    moved = []
+    for name in find_orphans(storage):
+        try:
+            if storage.get_modified_time(name) > cutoff:
+                continue
+        except FileNotFoundError:  # gone meanwhile
+            continue
+        with storage.open(name, "rb") as stored:
+            kept = storage.save(f"{QUARANTINE}/{timezone.localdate():%Y-%m-%d}/{name}", stored)
+        storage.delete(name)
+        logger.warning("Orphan file %s moved to %s", name, kept)
+        moved.append((name, kept))
+    return moved
 
 
 def finish_run(run: FixityRun) -> FixityRun:

@@ -4,6 +4,7 @@ import io
 import os
 import signal
 import sys
+import threading
 import time
 from pathlib import Path
 
@@ -307,3 +308,43 @@ def test_the_office_item_page_shows_each_files_extraction(world, item, client):
     assert bad.text_error in page
     thumbnail = client.get(reverse("office:thumbnail", args=[good.pk]))
     assert thumbnail["Content-Type"] == "image/png"
+
+
+def _stop_extractor_when_it_starts(stop: int) -> threading.Thread:
+    """Send `stop` to the extractor child as soon as it runs, as systemd does to every
+    process of a unit it stops."""
+
+    def watch():
+        deadline = time.monotonic() + 60
+        while time.monotonic() < deadline:
+            for proc in Path("/proc").iterdir():
+                if not proc.name.isdigit():
+                    continue
+                try:
+                    command = (proc / "cmdline").read_bytes()
+                except OSError:
+                    continue
+                if b"lentera.documents.extractor" in command:
+                    os.kill(int(proc.name), stop)
+                    return
+            time.sleep(0.005)
+
+    watcher = threading.Thread(target=watch, daemon=True)
+    watcher.start()
+    return watcher
+
+
+@pytest.mark.parametrize("stop", [signal.SIGTERM, signal.SIGINT])
+def test_an_extractor_stopped_from_outside_requeues_the_job_and_never_fails_the_file(
+    world, item, stop
+):
+    version = attach(world, item, corpus.text_pdf())
+    jobs_before = DBTaskResult.objects.count()
+    watcher = _stop_extractor_when_it_starts(stop)
+    assert extract_version(version.pk) == "requeued"
+    watcher.join(timeout=5)
+    version.refresh_from_db()
+    assert version.text_status == TextStatus.PENDING and version.text_error == ""
+    assert DBTaskResult.objects.count() == jobs_before + 1  # runs again later
+    # The next run, undisturbed, reads the file.
+    assert extract_version(version.pk) == TextStatus.DONE

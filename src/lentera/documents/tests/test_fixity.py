@@ -2,6 +2,8 @@
 
 import hashlib
 import io
+import os
+import time
 
 import pytest
 from django.core.management import CommandError, call_command
@@ -185,3 +187,52 @@ def test_resume_without_an_unfinished_run_starts_a_new_one(versions):
 def test_resume_keeps_its_own_sample(versions):
     with pytest.raises(CommandError, match="--resume"):
         fixity_command("--resume", "--sample", "2")
+
+
+# The sweep: orphans a crash left are moved aside, never deleted, never a young one.
+
+
+def _age(path, hours: float) -> None:
+    then = time.time() - hours * 3600
+    os.utime(path, (then, then))
+
+
+def test_sweep_quarantines_old_orphans_and_leaves_young_ones_and_records(
+    world, versions, files_dir
+):
+    # What a kill -9 between storing the bytes and committing leaves behind.
+    crashed = files_dir / "documents" / "2026" / "11" / "a1b2c3.pdf"
+    crashed.parent.mkdir(parents=True, exist_ok=True)
+    crashed.write_bytes(b"%PDF-1.4 stored, never recorded")
+    _age(crashed, 2)
+    in_flight = files_dir / "documents" / "2026" / "12" / "d4e5f6.pdf"
+    in_flight.parent.mkdir(parents=True, exist_ok=True)
+    in_flight.write_bytes(b"%PDF-1.4 an upload still committing")
+    # A soft-deleted document keeps its bytes until a disposal: not an orphan.
+    delete_document(versions[1].document, world.officer, reason="Salah unggah")
+    for version in versions:
+        _age(stored_path(files_dir, version), 5)
+
+    output, error = failing_fixity_command("--sweep")
+    assert "QUARANTINED documents/2026/11/a1b2c3.pdf" in output
+    assert "Swept 1 orphan files." in output
+    assert not crashed.exists()
+    kept = list((files_dir / "quarantine").rglob("a1b2c3.pdf"))
+    assert len(kept) == 1 and kept[0].read_bytes() == b"%PDF-1.4 stored, never recorded"
+    assert kept[0].relative_to(files_dir / "quarantine").parts[1:] == (
+        "documents", "2026", "11", "a1b2c3.pdf"
+    )  # fmt: skip
+    # The young one is still reported, not moved; every recorded file is intact.
+    assert in_flight.exists() and "ORPHAN documents/2026/12/d4e5f6.pdf" in output
+    assert all(stored_path(files_dir, v).exists() for v in versions)
+    assert "0 missing, 0 corrupt, 1 orphan" in error
+
+    _age(in_flight, 2)
+    output = fixity_command("--sweep")
+    assert "All files intact; no orphan files." in output
+    assert len(list((files_dir / "quarantine").rglob("*.pdf"))) == 2
+
+
+def test_sweep_refuses_a_threshold_under_a_minute(versions):
+    with pytest.raises(CommandError, match="at least 1"):
+        call_command("fixity", "--sweep", "--older-than", "0", stdout=io.StringIO())

@@ -38,4 +38,11 @@ class Command(BaseCommand):
             )
         )
         if not no_serve:
-            serve(host, port, threads, with_worker=not no_worker)
+            serve(
+                host,
+                port,
+                threads,
+                with_worker=not no_worker,
+                connection_limit=options["connection_limit"],
+                channel_timeout=options["channel_timeout"],
+            )

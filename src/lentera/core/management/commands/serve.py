@@ -17,4 +17,11 @@ class Command(BaseCommand):
         if not no_migrate:
             call_command("migrate", interactive=False, verbosity=0)
         self.stdout.write(f"Lentera: http://{host}:{port}/  (Ctrl+C to stop)")
-        serve(host, port, threads, with_worker=not no_worker)
+        serve(
+            host,
+            port,
+            threads,
+            with_worker=not no_worker,
+            connection_limit=options["connection_limit"],
+            channel_timeout=options["channel_timeout"],
+        )

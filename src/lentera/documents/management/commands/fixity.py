@@ -1,5 +1,6 @@
 """`lentera fixity`: re-hash the stored files and report missing, corrupt and orphan ones."""
 
+import datetime
 import sys
 
 from django.core.management.base import BaseCommand, CommandError
@@ -23,10 +24,35 @@ class Command(BaseCommand):
             "--resume", action="store_true", help=_("continue the last run if it did not finish")
         )
         parser.add_argument("--no-progress", action="store_true", help=_("no progress bar"))
+        parser.add_argument(
+            "--sweep",
+            action="store_true",
+            help=_("first move orphan files into the quarantine folder"),
+        )
+        parser.add_argument(
+            "--older-than",
+            type=int,
+            default=int(fixity.SWEEP_AFTER.total_seconds() // 60),
+            metavar="MINUTES",
+            help=_("sweep only orphans older than this (default: 60)"),
+        )
 
-    def handle(self, *args, sample=None, resume=False, no_progress=False, **options):
+    def handle(
+        self,
+        *args,
+        sample=None,
+        resume=False,
+        no_progress=False,
+        sweep=False,
+        older_than=60,
+        **options,
+    ):
         if sample is not None and sample < 1:
             raise CommandError(_("--sample needs a number of files of at least 1."))
+        if older_than < 1:
+            raise CommandError(_("--older-than needs a number of minutes of at least 1."))
+        if sweep:
+            self.sweep(datetime.timedelta(minutes=older_than))
         if resume and sample is not None:
             raise CommandError(_("--resume keeps the sample of the run it continues."))
         run = fixity.unfinished_run() if resume else None
@@ -66,6 +92,17 @@ class Command(BaseCommand):
                 _("Fixity problems: %(missing)s missing, %(corrupt)s corrupt, %(orphans)s orphan.")
                 % {k: len(getattr(run, k)) for k in ("missing", "corrupt", "orphans")}
             )
+
+    def sweep(self, older_than: datetime.timedelta) -> None:
+        moved = fixity.sweep_orphans(older_than)
+        for name, kept in moved:
+            self.stdout.write(
+                self.style.WARNING(_("QUARANTINED"))
+                + " "
+                + _("%(file)s: no record points to it; moved to %(kept)s.")
+                % {"file": name, "kept": kept}
+            )
+        self.stdout.write(_("Swept %(count)s orphan files.") % {"count": len(moved)})
 
     def report(self, run) -> None:
         self.stdout.write(_("Checked %(checked)s of %(total)s files.") % counts(run))

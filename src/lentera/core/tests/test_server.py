@@ -1,0 +1,76 @@
+"""`lentera serve` holds its connections: idle keep-alive clients, however many up to
+the connection limit, do not keep officers or `/healthz` waiting."""
+
+import http.client
+import os
+import socket
+import subprocess
+import sys
+import time
+from contextlib import contextmanager
+
+from lentera.conftest import free_port
+
+
+@contextmanager
+def server(data, *options):
+    port = free_port()
+    env = {
+        **os.environ,
+        "LENTERA_DATA_DIR": str(data),
+        "DATABASE_URL": f"sqlite:///{data / 'lentera.sqlite3'}",
+    }
+    command = [sys.executable, "-m", "lentera.cli", "serve", "--no-worker", "--port", str(port)]
+    process = subprocess.Popen([*command, *options], env=env, stdout=subprocess.DEVNULL)
+    try:
+        deadline = time.monotonic() + 120
+        while time.monotonic() < deadline:
+            try:
+                socket.create_connection(("127.0.0.1", port), timeout=1).close()
+                break
+            except OSError:
+                assert process.poll() is None, "the server stopped"
+                time.sleep(0.2)
+        yield port
+    finally:
+        process.terminate()
+        process.wait(timeout=30)
+
+
+def idle_connections(port: int, count: int) -> list[socket.socket]:
+    """Clients that connect and say nothing, as keep-alive browsers between pages."""
+    return [socket.create_connection(("127.0.0.1", port), timeout=5) for _ in range(count)]
+
+
+def health_within(port: int, seconds: float) -> bool:
+    connection = http.client.HTTPConnection("127.0.0.1", port, timeout=seconds)
+    try:
+        connection.request("GET", "/healthz")
+        return connection.getresponse().status == 200
+    except (TimeoutError, OSError):
+        return False
+    finally:
+        connection.close()
+
+
+def test_300_idle_connections_leave_healthz_answering_at_once(tmp_path):
+    with server(tmp_path) as port:  # the default limit: 1000
+        idle = idle_connections(port, 300)
+        try:
+            started = time.monotonic()
+            assert health_within(port, 5)
+            assert time.monotonic() - started < 5
+        finally:
+            for sock in idle:
+                sock.close()
+
+
+def test_past_the_connection_limit_the_server_stops_accepting(tmp_path):
+    # Waitress's own default (100) is what blocked officers: the limit is what counts.
+    with server(tmp_path, "--connection-limit", "50") as port:
+        idle = idle_connections(port, 60)
+        try:
+            assert not health_within(port, 3)
+        finally:
+            for sock in idle:
+                sock.close()
