@@ -3,8 +3,6 @@
 import json
 from pathlib import PurePosixPath
 
-from django.core.files.storage import default_storage
-from django.db import connection
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
@@ -12,6 +10,7 @@ from django.utils import translation
 from django.utils.safestring import SafeString, mark_safe
 from django.views.decorators.cache import never_cache
 
+from lentera.documents import health
 from lentera.documents.serving import serve_thumbnail, serve_version
 from lentera.register.models import InformationItem
 from lentera.register.selectors import (
@@ -143,23 +142,8 @@ def thumbnail(request, pk, version_id):
 
 @never_cache
 def healthz(request):
-    checks = {}
-    try:
-        with connection.cursor() as cursor:
-            cursor.execute("SELECT 1")
-        checks["database"] = "ok"
-    except Exception as exc:  # noqa: BLE001 - any failure means unhealthy
-        checks["database"] = f"error: {exc.__class__.__name__}"
-    try:
-        # A listing, not exists(): S3 answers exists() with "no" for a missing bucket.
-        default_storage.listdir("")
-        checks["storage"] = "ok"
-    except FileNotFoundError:
-        # A new installation has stored nothing yet; the folder appears on first upload.
-        checks["storage"] = "ok"
-    except Exception as exc:  # noqa: BLE001
-        checks["storage"] = f"error: {exc.__class__.__name__}"
-    healthy = all(v == "ok" for v in checks.values())
+    checks = health.checks()
+    healthy = all(answer == "ok" for answer in checks.values())
     return JsonResponse(
         {"status": "ok" if healthy else "error", **checks}, status=200 if healthy else 503
     )
