@@ -1,6 +1,7 @@
 """Storing soft copies: streamed, hashed, typed by content, never half-written."""
 
 import hashlib
+import logging
 import unicodedata
 import uuid
 
@@ -13,7 +14,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from lentera.audit import services as audit
-from lentera.errors import ActionRefused, NotAllowed
+from lentera.errors import ActionRefused, NotAllowed, Unavailable
 from lentera.sop import policy
 from lentera.sop.constants import Verb
 from lentera.sop.policy import can_edit, lock_item
@@ -22,6 +23,8 @@ from .filetypes import ALLOWED_TYPES, detect_content_type
 from .models import Document, DocumentVersion, HardCopy
 from .tasks import extract_text
 from .uploads import HEAD_BYTES
+
+logger = logging.getLogger(__name__)
 
 CHUNK = 1024 * 1024
 
@@ -82,6 +85,21 @@ def _refuse_twin(item, sha256: str) -> None:
         )
 
 
+def store(name: str, content) -> str:
+    """Save `content` under `name` in the storage; the name it got. A storage that is
+    full, read-only or unreachable is a clear, translated refusal, not a crash."""
+    try:
+        return default_storage.save(name, content)
+    except Exception as exc:  # OSError on disk; botocore's errors on S3
+        logger.exception("cannot store %s", name)
+        raise Unavailable(
+            _(
+                "The file could not be stored: the storage is full, read-only or "
+                "unreachable. Nothing was changed; tell the administrator."
+            )
+        ) from exc
+
+
 def add_document(item, actor, upload, *, title: str = "", document: Document | None = None):
     """Attach `upload` to `item`, as a new document or a new version of `document`."""
     item = type(item).objects.select_related("current_step").get(pk=item.pk)  # not stale
@@ -110,7 +128,7 @@ def add_document(item, actor, upload, *, title: str = "", document: Document | N
         f"documents/{timezone.now():%Y/%m}/{uuid.uuid4().hex}.{ALLOWED_TYPES[content_type]}"
     )
     try:
-        stored_name = default_storage.save(stored_name, upload)
+        stored_name = store(stored_name, upload)
         with transaction.atomic():
             # Re-check under the item's row lock: another action may have moved it on.
             item = lock_item(item, None)
@@ -144,10 +162,18 @@ def add_document(item, actor, upload, *, title: str = "", document: Document | N
             # other way round.
             extract_text.enqueue(version.pk)
     except BaseException:
-        # No file without its record.
-        default_storage.delete(stored_name)
+        _discard(stored_name)  # no file without its record
         raise
     return version
+
+
+def _discard(name: str) -> None:
+    """Delete what a failed action stored; a storage that fails again is only logged
+    (`lentera fixity --sweep` finds what is left)."""
+    try:
+        default_storage.delete(name)
+    except Exception:  # noqa: BLE001 - the first failure is the one to report
+        logger.exception("cannot remove %s after a failure", name)
 
 
 HARDCOPY_FIELDS = ("building", "room", "cabinet", "box", "custodian", "note")

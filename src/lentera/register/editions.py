@@ -16,6 +16,7 @@ from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
 from lentera.audit import services as audit
+from lentera.documents.services import store
 from lentera.errors import ActionRefused, NotAllowed
 from lentera.organizations.models import PublicBody
 from lentera.sop import policy
@@ -88,7 +89,7 @@ def issue_edition(
             edition.save()
             target = edition_path(edition)
             try:
-                stored = default_storage.save(target, ContentFile(pdf))
+                stored = store(target, ContentFile(pdf))
             finally:
                 # A storage that fails half-way may leave the bytes behind.
                 stored = stored or (target if default_storage.exists(target) else None)
@@ -329,7 +330,7 @@ def _redact(edition: DipEdition, exempt: dict, wanted: dict) -> DipEdition:
     try:
         pdf = _render_redacted(fresh, exempt)
         sha256 = hashlib.sha256(pdf).hexdigest()
-        stored = default_storage.save(redacted_path(fresh, sha256), ContentFile(pdf))
+        stored = store(redacted_path(fresh, sha256), ContentFile(pdf))
         done = ours.update(
             redacted_pdf=stored,
             redacted_sha256=sha256,

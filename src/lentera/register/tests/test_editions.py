@@ -202,7 +202,7 @@ def test_a_storage_failure_leaves_no_record_and_no_file(
             "OPTIONS": {"location": tmp_path / "files", "base_url": None},
         },
     }
-    with pytest.raises(OSError):
+    with pytest.raises(Unavailable):  # a clear, translated refusal
         issue_edition(world.body, head, DECREE, last_week(), SIGNER)
     assert DipEdition.objects.count() == 0
     assert not ActivityEvent.objects.filter(verb=ISSUE_VERB).exists()
