@@ -271,6 +271,12 @@ def extract_version(version_id: int) -> str:
         logger.warning("extraction of version %s requeued: %s", version_id, stopped)
         _requeue(version_id)
         return "requeued"
+    except (KeyboardInterrupt, SystemExit):
+        # The worker itself is told to stop now (a second Ctrl+C or SIGTERM during a
+        # job): the file was never judged, so the job waits for the next worker.
+        logger.warning("extraction of version %s requeued: the worker is stopping", version_id)
+        _requeue(version_id)
+        raise
     except BaseException:
         DocumentVersion.objects.filter(pk=version_id).update(
             text_status=TextStatus.FAILED, text_error=error_message("crashed")[:300]

@@ -3,6 +3,7 @@
 import io
 import os
 import signal
+import subprocess
 import sys
 import threading
 import time
@@ -18,7 +19,7 @@ from django.utils import timezone, translation
 from django_tasks_db.models import DBTaskResult
 from PIL import Image
 
-from lentera.documents import checks
+from lentera.documents import checks, extraction
 from lentera.documents.constants import TextStatus
 from lentera.documents.extraction import extract_version, run_child
 from lentera.documents.extractor import MAX_TEXT_CHARS, Text
@@ -310,41 +311,68 @@ def test_the_office_item_page_shows_each_files_extraction(world, item, client):
     assert thumbnail["Content-Type"] == "image/png"
 
 
-def _stop_extractor_when_it_starts(stop: int) -> threading.Thread:
-    """Send `stop` to the extractor child as soon as it runs, as systemd does to every
-    process of a unit it stops."""
+def _stop_extractor_as_it_starts(monkeypatch, stop: int) -> list[int]:
+    """Send `stop` to the extractor child the moment it has started, as systemd does
+    to every process of a unit it stops. Sent right after the exec, long before the
+    child could write a result, so the outcome does not depend on the machine's load."""
+    stopped = []
 
-    def watch():
-        deadline = time.monotonic() + 60
-        while time.monotonic() < deadline:
-            for proc in Path("/proc").iterdir():
-                if not proc.name.isdigit():
-                    continue
-                try:
-                    command = (proc / "cmdline").read_bytes()
-                except OSError:
-                    continue
-                if b"lentera.documents.extractor" in command:
-                    os.kill(int(proc.name), stop)
-                    return
-            time.sleep(0.005)
+    class Stopped(subprocess.Popen):
+        def __init__(self, *args, **kwargs):
+            super().__init__(*args, **kwargs)
+            if "lentera.documents.extractor" in self.args:
+                os.kill(self.pid, stop)
+                stopped.append(self.pid)
 
-    watcher = threading.Thread(target=watch, daemon=True)
-    watcher.start()
-    return watcher
+    monkeypatch.setattr(extraction.subprocess, "Popen", Stopped)
+    return stopped
 
 
-@pytest.mark.parametrize("stop", [signal.SIGTERM, signal.SIGINT])
+@pytest.mark.parametrize("stop", [signal.SIGTERM, signal.SIGHUP])
 def test_an_extractor_stopped_from_outside_requeues_the_job_and_never_fails_the_file(
-    world, item, stop
+    world, item, stop, monkeypatch
 ):
     version = attach(world, item, corpus.text_pdf())
     jobs_before = DBTaskResult.objects.count()
-    watcher = _stop_extractor_when_it_starts(stop)
+    stopped = _stop_extractor_as_it_starts(monkeypatch, stop)
     assert extract_version(version.pk) == "requeued"
-    watcher.join(timeout=5)
+    assert len(stopped) == 1
+    monkeypatch.undo()
     version.refresh_from_db()
     assert version.text_status == TextStatus.PENDING and version.text_error == ""
     assert DBTaskResult.objects.count() == jobs_before + 1  # runs again later
     # The next run, undisturbed, reads the file.
+    assert extract_version(version.pk) == TextStatus.DONE
+
+
+def test_a_worker_told_to_stop_mid_job_requeues_it_and_never_fails_the_file(
+    world, item, monkeypatch
+):
+    """db_worker answers a second SIGTERM or Ctrl+C with sys.exit() from its signal
+    handler, which raises in whatever the worker is waiting on: here, the extractor."""
+    version = attach(world, item, corpus.text_pdf())
+    jobs_before = DBTaskResult.objects.count()
+
+    class Hung(subprocess.Popen):
+        def __init__(self, *args, **kwargs):
+            super().__init__(*args, **kwargs)
+            if "lentera.documents.extractor" not in self.args:
+                return
+            os.kill(self.pid, signal.SIGSTOP)  # cannot finish before the worker stops
+            threading.Timer(0.2, os.kill, (os.getpid(), signal.SIGUSR1)).start()
+
+    def worker_stops(signum, frame):
+        sys.exit(1)
+
+    monkeypatch.setattr(extraction.subprocess, "Popen", Hung)
+    previous = signal.signal(signal.SIGUSR1, worker_stops)
+    try:
+        with pytest.raises(SystemExit):
+            extract_version(version.pk)
+    finally:
+        signal.signal(signal.SIGUSR1, previous)
+    monkeypatch.undo()
+    version.refresh_from_db()
+    assert version.text_status == TextStatus.PENDING and version.text_error == ""
+    assert DBTaskResult.objects.count() == jobs_before + 1
     assert extract_version(version.pk) == TextStatus.DONE

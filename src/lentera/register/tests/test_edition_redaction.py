@@ -10,6 +10,7 @@ from django.utils import timezone, translation
 from pypdf import PdfReader
 
 from lentera.documents.services import add_document
+from lentera.errors import Unavailable
 from lentera.organizations.constants import Role
 from lentera.register.constants import Category
 from lentera.register.editions import (
@@ -240,7 +241,7 @@ def test_a_storage_failure_stores_no_copy_and_releases_the_lease(
         raise OSError("No space left on device")
 
     monkeypatch.setattr(default_storage, "save", full_disk)
-    with pytest.raises(OSError):
+    with pytest.raises(Unavailable, match="could not be stored"):
         public_pdf(DipEdition.objects.get(pk=edition.pk))
     monkeypatch.undo()
     stored = DipEdition.objects.get(pk=edition.pk)
