@@ -6,6 +6,7 @@ import resource
 import signal
 import subprocess
 import sys
+import tempfile
 import threading
 import time
 
@@ -82,6 +83,10 @@ def serve(
         if settings.LENTERA_DEADLINES_INTERVAL_MINUTES > 0:
             start_deadlines_clock(settings.LENTERA_DEADLINES_INTERVAL_MINUTES * 60)
     _more_open_files()
+    if settings.FILE_UPLOAD_TEMP_DIR:
+        # Waitress spools request bodies over 512 KB to tempfile's directory, before
+        # Django sees them: they belong with the uploads, not in a small system /tmp.
+        tempfile.tempdir = settings.FILE_UPLOAD_TEMP_DIR
     waitress_serve(
         application,
         host=host,

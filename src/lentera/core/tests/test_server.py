@@ -8,17 +8,19 @@ import subprocess
 import sys
 import time
 from contextlib import contextmanager
+from pathlib import Path
 
 from lentera.conftest import free_port
 
 
 @contextmanager
-def server(data, *options):
+def server(data, *options, **environment):
     port = free_port()
     env = {
         **os.environ,
         "LENTERA_DATA_DIR": str(data),
         "DATABASE_URL": f"sqlite:///{data / 'lentera.sqlite3'}",
+        **environment,
     }
     command = [sys.executable, "-m", "lentera.cli", "serve", "--no-worker", "--port", str(port)]
     process = subprocess.Popen([*command, *options], env=env, stdout=subprocess.DEVNULL)
@@ -31,7 +33,7 @@ def server(data, *options):
             except OSError:
                 assert process.poll() is None, "the server stopped"
                 time.sleep(0.2)
-        yield port
+        yield port, process.pid
     finally:
         process.terminate()
         process.wait(timeout=30)
@@ -54,7 +56,7 @@ def health_within(port: int, seconds: float) -> bool:
 
 
 def test_300_idle_connections_leave_healthz_answering_at_once(tmp_path):
-    with server(tmp_path) as port:  # the default limit: 1000
+    with server(tmp_path) as (port, _):  # the default limit: 1000
         idle = idle_connections(port, 300)
         try:
             started = time.monotonic()
@@ -67,10 +69,50 @@ def test_300_idle_connections_leave_healthz_answering_at_once(tmp_path):
 
 def test_past_the_connection_limit_the_server_stops_accepting(tmp_path):
     # Waitress's own default (100) is what blocked officers: the limit is what counts.
-    with server(tmp_path, "--connection-limit", "50") as port:
+    with server(tmp_path, "--connection-limit", "50") as (port, _):
         idle = idle_connections(port, 60)
         try:
             assert not health_within(port, 3)
         finally:
             for sock in idle:
                 sock.close()
+
+
+def open_files_in(pid: int, directory: Path) -> list[str]:
+    """The files process `pid` holds open in `directory`, deleted ones included."""
+    found = []
+    for fd in Path(f"/proc/{pid}/fd").iterdir():
+        try:
+            target = os.readlink(fd)
+        except OSError:
+            continue
+        if target.startswith(f"{directory}/"):
+            found.append(target)
+    return found
+
+
+def test_a_large_request_body_spools_to_the_upload_temp_dir_not_the_system_temp(tmp_path):
+    """Waitress buffers a body over 512 KB in a temporary file before Django runs: with
+    a small, full system /tmp that reset the connection even when
+    LENTERA_UPLOAD_TEMP_DIR had room."""
+    system_temp, upload_temp, data = (tmp_path / name for name in ("tmp", "uploads", "data"))
+    for directory in (system_temp, upload_temp, data):
+        directory.mkdir()
+    with server(data, TMPDIR=str(system_temp), LENTERA_UPLOAD_TEMP_DIR=str(upload_temp)) as (
+        port,
+        pid,
+    ):
+        sending = socket.create_connection(("127.0.0.1", port), timeout=5)
+        try:
+            sending.sendall(
+                b"POST /api/v1/items HTTP/1.1\r\nHost: 127.0.0.1\r\n"
+                b"Content-Type: application/octet-stream\r\nContent-Length: 4000000\r\n\r\n"
+            )
+            sending.sendall(b"x" * 2_000_000)  # half the body: the server is buffering it
+            deadline = time.monotonic() + 30
+            while not open_files_in(pid, upload_temp) and time.monotonic() < deadline:
+                time.sleep(0.1)
+            assert open_files_in(pid, upload_temp)
+            assert not open_files_in(pid, system_temp)
+        finally:
+            sending.close()
