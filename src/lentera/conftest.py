@@ -153,3 +153,54 @@ def smtp(settings):
     settings.EMAIL_TIMEOUT = 10
     yield inbox
     controller.stop()
+
+
+@pytest.fixture
+def process_env(tmp_path):
+    """Environment for real `lentera` processes (servers, workers, commands) with
+    their own data directory and database, of the engine the suite runs on: a SQLite
+    file, or a new database on the suite's PostgreSQL server, dropped afterwards.
+
+    Call it with a name for each separate installation a test needs."""
+    import uuid
+
+    import dj_database_url
+    import psycopg
+
+    suite_url = os.environ.get("DATABASE_URL", "")
+    created = []
+
+    def admin():
+        server = dj_database_url.parse(suite_url)
+        return psycopg.connect(
+            dbname="postgres",
+            host=server["HOST"] or None,
+            port=server["PORT"] or None,
+            user=server["USER"] or None,
+            password=server["PASSWORD"] or None,
+            autocommit=True,
+        )
+
+    def make(name: str = "site") -> dict:
+        data = tmp_path / name
+        data.mkdir()
+        if suite_url.startswith(("postgres://", "postgresql://")):
+            database = f"lentera_{name}_{uuid.uuid4().hex[:10]}"
+            with admin() as connection:
+                connection.execute(f'CREATE DATABASE "{database}"')
+            created.append(database)
+            url = suite_url.rsplit("/", 1)[0] + f"/{database}"
+        else:
+            url = f"sqlite:///{data / 'lentera.sqlite3'}"
+        return {
+            **os.environ,
+            "DJANGO_SETTINGS_MODULE": "lentera.settings",
+            "LENTERA_DATA_DIR": str(data),
+            "DATABASE_URL": url,
+        }
+
+    yield make
+    if created:
+        with admin() as connection:
+            for database in created:
+                connection.execute(f'DROP DATABASE IF EXISTS "{database}" WITH (FORCE)')
