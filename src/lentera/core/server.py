@@ -18,7 +18,7 @@ logger = logging.getLogger(__name__)
 def start_worker() -> subprocess.Popen:
     """The django-tasks database worker, in its own process."""
     proc = subprocess.Popen(
-        [sys.executable, "-m", "lentera.cli", "db_worker", "--no-reload", "--interval", "2"]
+        [sys.executable, "-m", "lentera.cli", "worker", "--interval", "2"]
     )
 
     def stop() -> None:

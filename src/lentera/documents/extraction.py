@@ -10,6 +10,7 @@ Without Tesseract (or with LENTERA_OCR=off) a file that needs OCR ends as
 with a text layer on some pages keeps that text and ends as "done".
 """
 
+import datetime
 import json
 import logging
 import math
@@ -50,7 +51,17 @@ UNSUPPORTED_TYPES = {
 }
 # Environment variables the child may see: no database or storage credentials.
 CHILD_ENVIRONMENT = ("PATH", "LANG", "LC_ALL", "LC_CTYPE", "PYTHONPATH", "TESSDATA_PREFIX")
-SAVED_FIELDS = ["text_status", "text_method", "text_error", "text", "text_at", "thumbnail"]
+SAVED_FIELDS = [
+    "text_status",
+    "text_method",
+    "text_error",
+    "text",
+    "text_at",
+    "thumbnail",
+    "text_lease_until",
+]
+# Beyond a job's time limit, for copying the file in and saving the outcome.
+LEASE_MARGIN = datetime.timedelta(minutes=2)
 
 
 def error_message(code: str, content_type: str = "") -> str:
@@ -228,6 +239,7 @@ def _save(version_id: int, outcome: Outcome, content_type: str) -> str:
                 version.text = outcome.text
                 version.text_at = timezone.now()
                 version.thumbnail = new_thumbnail
+                version.text_lease_until = None
                 version.save(update_fields=SAVED_FIELDS)
                 events.text_extracted.send(DocumentVersion, version=version)
             if discard:
@@ -243,9 +255,37 @@ def _requeue(version_id: int) -> None:
     """Waiting again, with a new job: the file was never judged."""
     with transaction.atomic():
         DocumentVersion.objects.filter(pk=version_id).update(
-            text_status=TextStatus.PENDING, text_error=""
+            text_status=TextStatus.PENDING, text_error="", text_lease_until=None
         )
         extract_text.enqueue(version_id)
+
+
+def lease() -> datetime.timedelta:
+    """How long a running job may hold its file before it is given up for lost: its
+    time limit and the margin to copy the file in and save the outcome."""
+    return datetime.timedelta(seconds=settings.LENTERA_EXTRACT_TIMEOUT) + LEASE_MARGIN
+
+
+def requeue_expired() -> int:
+    """Queue again the jobs whose lease ran out: their worker was killed (SIGKILL, the
+    memory killer, a power cut) and will never finish them. Each is taken by one
+    conditional update, so several workers doing this queue it once."""
+    now = timezone.now()
+    expired = DocumentVersion.objects.filter(
+        text_status=TextStatus.RUNNING, text_lease_until__lt=now, document__disposed_at=None
+    )
+    requeued = 0
+    for version_id in expired.values_list("pk", flat=True):
+        with transaction.atomic():
+            taken = DocumentVersion.objects.filter(
+                pk=version_id, text_status=TextStatus.RUNNING, text_lease_until__lt=now
+            ).update(text_status=TextStatus.PENDING, text_error="", text_lease_until=None)
+            if taken:
+                extract_text.enqueue(version_id)
+                requeued += taken
+    if requeued:
+        logger.warning("%d extraction job(s) whose worker was lost queued again", requeued)
+    return requeued
 
 
 def extract_version(version_id: int) -> str:
@@ -258,7 +298,7 @@ def extract_version(version_id: int) -> str:
     if version is None or version.document.disposed_at is not None:
         return "skipped"
     DocumentVersion.objects.filter(pk=version_id).update(
-        text_status=TextStatus.RUNNING, text_error=""
+        text_status=TextStatus.RUNNING, text_error="", text_lease_until=timezone.now() + lease()
     )
     if version.content_type in UNSUPPORTED_TYPES:
         outcome = Outcome(TextStatus.UNSUPPORTED, error="unsupported")
@@ -279,7 +319,9 @@ def extract_version(version_id: int) -> str:
         raise
     except BaseException:
         DocumentVersion.objects.filter(pk=version_id).update(
-            text_status=TextStatus.FAILED, text_error=error_message("crashed")[:300]
+            text_status=TextStatus.FAILED,
+            text_error=error_message("crashed")[:300],
+            text_lease_until=None,
         )
         raise
     finally:

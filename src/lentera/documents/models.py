@@ -79,6 +79,8 @@ class DocumentVersion(models.Model):
     text_method = models.CharField(_("extracted by"), max_length=10, blank=True)  # text|ocr
     text_error = models.CharField(_("extraction problem"), max_length=300, blank=True)
     text_at = models.DateTimeField(_("text extracted at"), null=True, blank=True)
+    # While a job runs: when it is given up for lost (a killed worker) and queued again.
+    text_lease_until = models.DateTimeField(_("extraction lease until"), null=True, blank=True)
     text = models.TextField(_("extracted text"), blank=True)
     thumbnail = models.FileField(_("thumbnail"), max_length=300, blank=True)
 

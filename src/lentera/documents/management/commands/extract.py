@@ -28,9 +28,14 @@ class Command(BaseCommand):
         if stuck:
             # A job older than its time limit (twice, for the queue) is not coming back.
             since = timezone.now() - timedelta(seconds=2 * settings.LENTERA_EXTRACT_TIMEOUT)
-            versions = versions.filter(
-                text_status__in=[TextStatus.PENDING, TextStatus.RUNNING], uploaded_at__lt=since
-            ).filter(Q(text_at__isnull=True) | Q(text_at__lt=since))
+            now = timezone.now()
+            lost = Q(text_status=TextStatus.RUNNING, text_lease_until__lt=now)
+            waiting = Q(
+                text_status__in=[TextStatus.PENDING, TextStatus.RUNNING],
+                text_lease_until=None,
+                uploaded_at__lt=since,
+            ) & (Q(text_at__isnull=True) | Q(text_at__lt=since))
+            versions = versions.filter(lost | waiting)
         elif failed:
             versions = versions.filter(text_status__in=[TextStatus.FAILED, TextStatus.UNSUPPORTED])
         elif not all:
