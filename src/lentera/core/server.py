@@ -17,9 +17,7 @@ logger = logging.getLogger(__name__)
 
 def start_worker() -> subprocess.Popen:
     """The django-tasks database worker, in its own process."""
-    proc = subprocess.Popen(
-        [sys.executable, "-m", "lentera.cli", "worker", "--interval", "2"]
-    )
+    proc = subprocess.Popen([sys.executable, "-m", "lentera.cli", "worker", "--interval", "2"])
 
     def stop() -> None:
         if proc.poll() is None:
@@ -56,6 +54,27 @@ def start_deadlines_clock(interval: float) -> threading.Thread:
     return thread
 
 
+def start_sweep() -> threading.Thread:
+    """Move the stored files older than an hour that no record names into quarantine,
+    beside the server: walking a large storage must not delay the first request."""
+
+    def sweep() -> None:
+        from django.db import close_old_connections
+
+        from lentera.documents.fixity import sweep_orphans
+
+        try:
+            sweep_orphans()
+        except Exception:  # noqa: BLE001 - `lentera fixity --sweep` can do it later
+            logger.exception("sweeping orphan files at start failed")
+        finally:
+            close_old_connections()
+
+    thread = threading.Thread(target=sweep, name="lentera-sweep", daemon=True)
+    thread.start()
+    return thread
+
+
 def _more_open_files() -> None:
     """Raise the soft limit of open files to the hard one: every connection is one."""
     soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
@@ -78,6 +97,7 @@ def serve(
     from lentera.wsgi import application
 
     clean_temp()  # what a killed server or worker left in the temp directories
+    start_sweep()  # stored files a killed server left without their record
     if with_worker:
         start_worker()
         if settings.LENTERA_DEADLINES_INTERVAL_MINUTES > 0:

@@ -173,8 +173,11 @@ def sweep_orphans(
                 continue
         except FileNotFoundError:  # gone meanwhile
             continue
-        with storage.open(name, "rb") as stored:
-            kept = storage.save(f"{QUARANTINE}/{timezone.localdate():%Y-%m-%d}/{name}", stored)
+        try:
+            with storage.open(name, "rb") as stored:
+                kept = storage.save(f"{QUARANTINE}/{timezone.localdate():%Y-%m-%d}/{name}", stored)
+        except FileNotFoundError:  # moved meanwhile by another server's sweep
+            continue
         storage.delete(name)
         logger.warning("Orphan file %s moved to %s", name, kept)
         moved.append((name, kept))

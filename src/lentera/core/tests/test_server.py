@@ -116,3 +116,22 @@ def test_a_large_request_body_spools_to_the_upload_temp_dir_not_the_system_temp(
             assert not open_files_in(pid, system_temp)
         finally:
             sending.close()
+
+
+def test_at_start_the_server_quarantines_old_stored_files_without_a_record(tmp_path):
+    """What a server killed between storing a file and committing its record left;
+    a young one may be an upload still committing and stays."""
+    documents = tmp_path / "files" / "documents" / "2026" / "11"
+    documents.mkdir(parents=True)
+    old, young = documents / "lost.pdf", documents / "committing.pdf"
+    old.write_bytes(b"%PDF-1.4 lost")
+    young.write_bytes(b"%PDF-1.4 committing")
+    an_hour_ago = time.time() - 3601
+    os.utime(old, (an_hour_ago, an_hour_ago))
+    with server(tmp_path):
+        deadline = time.monotonic() + 30
+        while old.exists() and time.monotonic() < deadline:
+            time.sleep(0.2)
+    (kept,) = (tmp_path / "files" / "quarantine").rglob("lost.pdf")
+    assert kept.read_bytes() == b"%PDF-1.4 lost" and not old.exists()
+    assert young.exists()
