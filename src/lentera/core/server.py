@@ -115,6 +115,12 @@ def serve(
         connection_limit=connection_limit or settings.LENTERA_CONNECTION_LIMIT,
         channel_timeout=channel_timeout or settings.LENTERA_CHANNEL_TIMEOUT,
         max_request_body_size=settings.LENTERA_MAX_UPLOAD_BYTES + 1024 * 1024,
+        # poll(), not select(): select() fails outright past 1,024 open descriptors.
+        asyncore_use_poll=True,
+        # Behind LENTERA_PROXY_COUNT proxies their X-Forwarded-* headers reach Django,
+        # which reads them (settings: SECURE_PROXY_SSL_HEADER, client_address); with no
+        # proxy waitress drops them, so a visitor cannot claim HTTPS or an address.
+        clear_untrusted_proxy_headers=not settings.LENTERA_PROXY_COUNT,
         ident="Lentera",
     )
 

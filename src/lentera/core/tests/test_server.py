@@ -3,6 +3,7 @@ the connection limit, do not keep officers or `/healthz` waiting."""
 
 import http.client
 import os
+import resource
 import socket
 import subprocess
 import sys
@@ -33,7 +34,7 @@ def server(data, *options, **environment):
             except OSError:
                 assert process.poll() is None, "the server stopped"
                 time.sleep(0.2)
-        yield port, process.pid
+        yield port, process
     finally:
         process.terminate()
         process.wait(timeout=30)
@@ -55,16 +56,23 @@ def health_within(port: int, seconds: float) -> bool:
         connection.close()
 
 
-def test_300_idle_connections_leave_healthz_answering_at_once(tmp_path):
-    with server(tmp_path) as (port, _):  # the default limit: 1000
-        idle = idle_connections(port, 300)
-        try:
-            started = time.monotonic()
-            assert health_within(port, 5)
-            assert time.monotonic() - started < 5
-        finally:
-            for sock in idle:
-                sock.close()
+def test_1100_idle_connections_leave_healthz_answering_at_once(tmp_path):
+    # Past 1,024 open descriptors select() fails: the server must poll.
+    soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
+    resource.setrlimit(resource.RLIMIT_NOFILE, (max(soft, min(hard, 4096)), hard))
+    try:
+        with server(tmp_path, "--connection-limit", "1500") as (port, process):
+            idle = idle_connections(port, 1100)
+            try:
+                started = time.monotonic()
+                assert health_within(port, 5)
+                assert time.monotonic() - started < 5
+                assert process.poll() is None
+            finally:
+                for sock in idle:
+                    sock.close()
+    finally:
+        resource.setrlimit(resource.RLIMIT_NOFILE, (soft, hard))
 
 
 def test_past_the_connection_limit_the_server_stops_accepting(tmp_path):
@@ -100,8 +108,9 @@ def test_a_large_request_body_spools_to_the_upload_temp_dir_not_the_system_temp(
         directory.mkdir()
     with server(data, TMPDIR=str(system_temp), LENTERA_UPLOAD_TEMP_DIR=str(upload_temp)) as (
         port,
-        pid,
+        process,
     ):
+        pid = process.pid
         sending = socket.create_connection(("127.0.0.1", port), timeout=5)
         try:
             sending.sendall(
@@ -135,3 +144,35 @@ def test_at_start_the_server_quarantines_old_stored_files_without_a_record(tmp_p
     (kept,) = (tmp_path / "files" / "quarantine").rglob("lost.pdf")
     assert kept.read_bytes() == b"%PDF-1.4 lost" and not old.exists()
     assert young.exists()
+
+
+def get(port: int, path: str, headers: dict) -> http.client.HTTPResponse:
+    connection = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
+    connection.request("GET", path, headers=headers)
+    response = connection.getresponse()
+    response.body = response.read()
+    connection.close()
+    return response
+
+
+def test_behind_a_tls_proxy_the_visitors_https_reaches_the_pages(tmp_path):
+    # Waitress drops X-Forwarded-* unless told otherwise: with it, the redirect would
+    # loop forever and no page would know it was served over HTTPS.
+    tls = {"LENTERA_HTTPS_REDIRECT": "1", "LENTERA_HSTS_SECONDS": "3600"}
+    with server(tmp_path, LENTERA_PROXY_COUNT="1", **tls) as (port, _):
+        proxied = {"X-Forwarded-Proto": "https", "X-Forwarded-For": "203.0.113.9"}
+        page = get(port, "/feed/", proxied)
+        assert page.status == 200
+        assert page.getheader("Strict-Transport-Security").startswith("max-age=3600")
+        assert b'href="https://127.0.0.1' in page.body and b"http://127.0.0.1" not in page.body
+        plain = get(port, "/feed/", {"X-Forwarded-Proto": "http"})
+        assert plain.status == 301
+        assert plain.getheader("Location").startswith("https://")
+
+
+def test_with_no_proxy_a_visitor_cannot_claim_https(tmp_path):
+    tls = {"LENTERA_HTTPS_REDIRECT": "1"}
+    with server(tmp_path, **tls) as (port, _):
+        claimed = get(port, "/feed/", {"X-Forwarded-Proto": "https"})
+        assert claimed.status == 301
+        assert claimed.getheader("Location").startswith("https://")
