@@ -133,6 +133,24 @@ def free_port() -> int:
         return probe.getsockname()[1]
 
 
+def wait_until_answering(url: str, process, log, seconds: float = 30) -> None:
+    """Wait until the server `process` started at `url` answers `/healthz`; fail with
+    the end of its `log` (a Path) if it stops first."""
+    import time
+
+    import requests
+
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        assert process.poll() is None, f"the server stopped:\n{log.read_text()[-3000:]}"
+        try:
+            requests.get(f"{url}/healthz", timeout=2)
+            return
+        except requests.RequestException:
+            time.sleep(0.1)
+    pytest.fail(f"{url} did not answer within {seconds} s")
+
+
 @pytest.fixture
 def smtp(settings):
     """A real SMTP server on 127.0.0.1 that Django's SMTP backend sends to."""

@@ -271,14 +271,16 @@ DEFAULT_FROM_EMAIL = os.environ.get("LENTERA_EMAIL_FROM", "Lentera <lentera@loca
 LENTERA_SITE_URL = os.environ.get("LENTERA_SITE_URL", "http://127.0.0.1:8000").rstrip("/")
 # A reminder goes out this long before a step is due (in working hours of the office).
 LENTERA_REMINDER_HOURS = int(os.environ.get("LENTERA_REMINDER_HOURS", "4"))
-# `lentera serve` (with its worker) runs `lentera deadlines run` this often; 0 turns it off
-# (then run it from cron or a systemd timer).
-# `lentera serve` (waitress): request threads; open connections it accepts (idle
+# `lentera serve` (waitress): serving processes (one per core: Python runs one thread
+# at a time in each); request threads and open connections accepted per process (idle
 # keep-alive ones included: past the limit it stops accepting, officers too); seconds
 # an idle connection is kept.
+LENTERA_PROCESSES = int(os.environ.get("LENTERA_PROCESSES", "1"))
 LENTERA_THREADS = int(os.environ.get("LENTERA_THREADS", "8"))
 LENTERA_CONNECTION_LIMIT = int(os.environ.get("LENTERA_CONNECTION_LIMIT", "1000"))
 LENTERA_CHANNEL_TIMEOUT = int(os.environ.get("LENTERA_CHANNEL_TIMEOUT", "60"))
+# `lentera serve` (with its worker) runs `lentera deadlines run` this often; 0 turns it off
+# (then run it from cron or a systemd timer).
 LENTERA_DEADLINES_INTERVAL_MINUTES = int(os.environ.get("LENTERA_DEADLINES_INTERVAL_MINUTES", "15"))
 
 # Text extraction runs each file in a child process with these limits, so a
@@ -329,7 +331,9 @@ SECURE_REFERRER_POLICY = "same-origin"
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    # The level first, so that a journal or a log file can be searched by it.
+    "formatters": {"level": {"format": "%(levelname)s %(name)s: %(message)s"}},
+    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "level"}},
     "root": {"handlers": ["console"], "level": os.environ.get("LENTERA_LOG_LEVEL", "INFO")},
     "loggers": {"django.db.backends": {"level": "INFO"}},
 }

@@ -64,13 +64,14 @@ def _storage_writable() -> str:
 
 
 def _free_space() -> str:
-    """Room for the largest upload where it is spooled, and where files are kept on disk."""
-    places = {Path(settings.FILE_UPLOAD_TEMP_DIR or tempfile.gettempdir())}
+    """Room for the largest upload where it is spooled (twice: waitress's copy of the
+    request body and Django's of the file) and where files are kept on this disk."""
+    largest = settings.LENTERA_MAX_UPLOAD_BYTES
+    needs = {Path(settings.FILE_UPLOAD_TEMP_DIR or tempfile.gettempdir()): 2 * largest}
     location = getattr(default_storage, "location", None)
     if location:  # a storage on this server's disk
-        places.add(Path(location))
-    needed = settings.LENTERA_MAX_UPLOAD_BYTES
-    for place in sorted(places):
+        needs[Path(location)] = needs.get(Path(location), 0) + largest
+    for place, needed in sorted(needs.items()):
         while not place.exists() and place != place.parent:
             place = place.parent  # the files folder appears with the first upload
         free = shutil.disk_usage(place).free

@@ -176,3 +176,32 @@ def test_with_no_proxy_a_visitor_cannot_claim_https(tmp_path):
         claimed = get(port, "/feed/", {"X-Forwarded-Proto": "https"})
         assert claimed.status == 301
         assert claimed.getheader("Location").startswith("https://")
+
+
+def children_of(pid: int) -> set[int]:
+    return {
+        int(child)
+        for task in Path(f"/proc/{pid}/task").iterdir()
+        for child in (task / "children").read_text().split()
+    }
+
+
+def test_several_serving_processes_share_the_port_and_stop_together(tmp_path):
+    with server(tmp_path, "--processes", "2") as (port, process):
+        serving = children_of(process.pid)
+        assert len(serving) == 2
+        assert all(health_within(port, 5) for _ in range(10))
+        # One of them lost (out of memory, kill -9): the rest stop, and systemd
+        # restarts the whole server rather than run on half its processes.
+        os.kill(serving.pop(), 9)
+        assert process.wait(timeout=30) == 1
+        assert not any(Path(f"/proc/{pid}").exists() for pid in serving)
+
+
+def test_sigterm_stops_every_serving_process(tmp_path):
+    with server(tmp_path, "--processes", "2") as (port, process):
+        serving = children_of(process.pid)
+        assert health_within(port, 5)
+        process.terminate()
+        assert process.wait(timeout=30) == 0
+        assert not any(Path(f"/proc/{pid}").exists() for pid in serving)

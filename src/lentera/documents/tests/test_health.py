@@ -2,6 +2,7 @@
 documents: storage not writable, too little free space, no worker taking jobs."""
 
 import datetime
+import shutil
 
 import pytest
 from django.utils import timezone
@@ -48,6 +49,14 @@ def test_too_little_room_for_an_upload_is_unhealthy(client, settings):
     status, body = health(client)
     assert status == 503
     assert body["space"].startswith("error:") and "MiB free" in body["space"]
+
+
+def test_an_upload_needs_twice_its_size_in_the_temp_folder(client, settings, tmp_path):
+    # Waitress spools the request body there, and Django writes the file beside it.
+    settings.FILE_UPLOAD_TEMP_DIR = str(tmp_path)
+    settings.LENTERA_MAX_UPLOAD_BYTES = shutil.disk_usage(tmp_path).free * 2 // 3
+    status, body = health(client)
+    assert status == 503 and str(tmp_path) in body["space"]
 
 
 def test_jobs_nobody_takes_mean_no_worker(client):

@@ -24,4 +24,5 @@ class Command(BaseCommand):
             with_worker=not no_worker,
             connection_limit=options["connection_limit"],
             channel_timeout=options["channel_timeout"],
+            processes=options["processes"],
         )
