@@ -222,3 +222,49 @@ def process_env(tmp_path):
         with admin() as connection:
             for database in created:
                 connection.execute(f'DROP DATABASE IF EXISTS "{database}" WITH (FORCE)')
+
+
+@pytest.fixture(scope="session")
+def moto_s3():
+    """Moto's S3 server on 127.0.0.1, for real processes to talk to: its endpoint."""
+    from moto.server import ThreadedMotoServer
+
+    server = ThreadedMotoServer(ip_address="127.0.0.1", port=0, verbose=False)
+    server.start()
+    host, port = server.get_host_and_port()
+    yield f"http://{host}:{port}"
+    server.stop()
+
+
+@pytest.fixture
+def s3_bucket(moto_s3):
+    """Call it for a new, empty bucket on moto's S3 server: the LENTERA_S3_* variables
+    that point Lentera at it."""
+    import uuid
+
+    def make() -> dict:
+        variables = {
+            "LENTERA_STORAGE": "s3",
+            "LENTERA_S3_BUCKET": f"lentera-{uuid.uuid4().hex[:12]}",
+            "LENTERA_S3_ENDPOINT_URL": moto_s3,
+            "LENTERA_S3_ACCESS_KEY": "lentera-test",
+            "LENTERA_S3_SECRET_KEY": "lentera-test-secret",
+            "LENTERA_S3_REGION": "us-east-1",
+        }
+        s3_client(variables).create_bucket(Bucket=variables["LENTERA_S3_BUCKET"])
+        return variables
+
+    return make
+
+
+def s3_client(bucket: dict):
+    """A boto3 client for the bucket that `bucket` (LENTERA_S3_* variables) names."""
+    import boto3
+
+    return boto3.client(
+        "s3",
+        endpoint_url=bucket["LENTERA_S3_ENDPOINT_URL"],
+        region_name=bucket["LENTERA_S3_REGION"],
+        aws_access_key_id=bucket["LENTERA_S3_ACCESS_KEY"],
+        aws_secret_access_key=bucket["LENTERA_S3_SECRET_KEY"],
+    )

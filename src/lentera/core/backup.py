@@ -179,18 +179,27 @@ def _previous_files(dest: Path) -> dict:
     return {}
 
 
-def _copy_from_storage(name: str, target: Path) -> tuple[str, int]:
-    target.parent.mkdir(parents=True, exist_ok=True)
-    partial = target.with_name(target.name + ".partial")
+def _copy_from_storage(name: str, target: Path | None) -> tuple[str, int]:
+    """The SHA-256 and size of stored file `name`, copied to `target` on the way
+    (written whole, then renamed) unless it is None."""
     digest, size = hashlib.sha256(), 0
-    with default_storage.open(name, "rb") as stored, open(partial, "wb") as copy:
+    with contextlib.ExitStack() as stack:
+        stored = stack.enter_context(default_storage.open(name, "rb"))
+        copy = None
+        if target is not None:
+            target.parent.mkdir(parents=True, exist_ok=True)
+            partial = target.with_name(target.name + ".partial")
+            copy = stack.enter_context(open(partial, "wb"))
         for chunk in stored.chunks(CHUNK):
             digest.update(chunk)
             size += len(chunk)
-            copy.write(chunk)
-        copy.flush()
-        os.fsync(copy.fileno())
-    partial.replace(target)
+            if copy is not None:
+                copy.write(chunk)
+        if copy is not None:
+            copy.flush()
+            os.fsync(copy.fileno())
+    if target is not None:
+        partial.replace(target)
     return digest.hexdigest(), size
 
 
@@ -215,7 +224,8 @@ def backup(dest: Path, *, with_files: bool = True, progress=None) -> Outcome:
     manifest. Only a finished snapshot gets its final name."""
     kind = engine()
     dest.mkdir(parents=True, exist_ok=True)
-    stamp = timezone.now().astimezone(datetime.UTC).strftime("%Y%m%dT%H%M%SZ")
+    now = timezone.now().astimezone(datetime.UTC)  # with milliseconds: two in a second
+    stamp = now.strftime("%Y%m%dT%H%M%S.") + f"{now.microsecond // 1000:03d}Z"
     partial = Path(tempfile.mkdtemp(prefix=f".{stamp}-", dir=dest))
     try:
         database = partial / DUMPS[kind]
@@ -237,8 +247,14 @@ def backup(dest: Path, *, with_files: bool = True, progress=None) -> Outcome:
                         continue
                     entry = {"sha256": sha256, "size": size}
                     outcome.copied += 1
-            elif entry is None:
-                entry = {"sha256": None, "size": None}
+            elif entry is None or entry["sha256"] is None:
+                # Not copied (a large bucket, versioned): the key and its hash name it.
+                try:
+                    sha256, size = _copy_from_storage(name, None)
+                except FileNotFoundError:
+                    outcome.missing.append(name)
+                    continue
+                entry = {"sha256": sha256, "size": size}
             listed[name] = entry
             if progress is not None:
                 progress(1)

@@ -2,10 +2,13 @@
 installation: real processes on the suite's database engine (a SQLite file, or new
 PostgreSQL databases through pg_dump and pg_restore)."""
 
+import hashlib
 import json
 import subprocess
 import sys
 from pathlib import Path
+
+from lentera.conftest import s3_client
 
 LENTERA = [sys.executable, "-m", "lentera.cli"]
 
@@ -41,7 +44,9 @@ print(DocumentVersion.objects.count())
 
 
 def run(args, env, check=True):
-    return subprocess.run(args, env=env, check=check, capture_output=True, text=True, timeout=300)
+    done = subprocess.run(args, env=env, capture_output=True, text=True, timeout=300)
+    assert not check or done.returncode == 0, done.stdout + done.stderr
+    return done
 
 
 def installation(process_env, name):
@@ -108,3 +113,34 @@ def test_a_backup_changed_after_it_was_taken_is_refused_and_restores_nothing(pro
     assert not list(Path(empty["LENTERA_DATA_DIR"]).rglob("*.pdf"))
     # Nothing was written to the database: it can still be migrated from scratch.
     assert "No migrations to apply" not in run([*LENTERA, "migrate"], empty).stdout
+
+
+def test_with_s3_the_manifest_names_every_key_with_its_hash_and_restores_into_a_new_bucket(
+    process_env, s3_bucket, tmp_path
+):
+    bucket = s3_bucket()
+    live = {**installation(process_env, "live"), **bucket}
+    item = run([sys.executable, "-c", SETUP], live).stdout.split()[-1]
+    run([sys.executable, "-c", UPLOADS, item, "3"], live)
+    client, name = s3_client(bucket), bucket["LENTERA_S3_BUCKET"]
+
+    # A large bucket is kept by versioning: the backup only names its keys and hashes.
+    listed = tmp_path / "listed"
+    run([*LENTERA, "backup", str(listed), "--no-files"], live)
+    (snapshot,) = (p for p in listed.iterdir() if p.name != "files")
+    files = json.loads((snapshot / "manifest.json").read_text())["files"]
+    assert len(files) >= 3 and not list(listed.rglob("*.pdf"))
+    for key, entry in files.items():
+        body = client.get_object(Bucket=name, Key=key)["Body"].read()
+        assert entry == {"sha256": hashlib.sha256(body).hexdigest(), "size": len(body)}
+
+    # A full backup copies the objects out, and restores into a new, empty bucket.
+    full = tmp_path / "full"
+    run([*LENTERA, "backup", str(full)], live)
+    new_bucket = s3_bucket()
+    restored = {**process_env("restored"), **new_bucket}
+    run([*LENTERA, "restore", str(full)], restored)
+    for key in files:
+        copy = s3_client(new_bucket).get_object(Bucket=new_bucket["LENTERA_S3_BUCKET"], Key=key)
+        assert hashlib.sha256(copy["Body"].read()).hexdigest() == files[key]["sha256"]
+    assert run([*LENTERA, "fixity", "--no-progress"], restored).returncode == 0

@@ -11,14 +11,12 @@ import secrets
 import subprocess
 import sys
 import time
-import uuid
 from contextlib import ExitStack, contextmanager
 from pathlib import Path
 
-import pytest
 import requests
 
-from lentera.conftest import free_port, wait_until_answering
+from lentera.conftest import free_port, s3_client, wait_until_answering
 from lentera.testing import PASSWORD, pdf_upload
 
 LENTERA = [sys.executable, "-m", "lentera.cli"]
@@ -51,41 +49,6 @@ print(json.dumps({
     ],
 }))
 """
-
-
-@pytest.fixture(scope="module")
-def bucket():
-    """A fresh bucket on moto's S3 server (127.0.0.1): the LENTERA_S3_* variables for it."""
-    from moto.server import ThreadedMotoServer
-
-    server = ThreadedMotoServer(ip_address="127.0.0.1", port=0, verbose=False)
-    server.start()
-    try:
-        host, port = server.get_host_and_port()
-        variables = {
-            "LENTERA_STORAGE": "s3",
-            "LENTERA_S3_BUCKET": f"lentera-{uuid.uuid4().hex[:12]}",
-            "LENTERA_S3_ENDPOINT_URL": f"http://{host}:{port}",
-            "LENTERA_S3_ACCESS_KEY": "lentera-test",
-            "LENTERA_S3_SECRET_KEY": "lentera-test-secret",
-            "LENTERA_S3_REGION": "us-east-1",
-        }
-        s3_client(variables).create_bucket(Bucket=variables["LENTERA_S3_BUCKET"])
-        yield variables
-    finally:
-        server.stop()
-
-
-def s3_client(bucket: dict):
-    import boto3
-
-    return boto3.client(
-        "s3",
-        endpoint_url=bucket["LENTERA_S3_ENDPOINT_URL"],
-        region_name=bucket["LENTERA_S3_REGION"],
-        aws_access_key_id=bucket["LENTERA_S3_ACCESS_KEY"],
-        aws_secret_access_key=bucket["LENTERA_S3_SECRET_KEY"],
-    )
 
 
 @contextmanager
@@ -167,8 +130,9 @@ def wait_for_text(server: str, item_id: str, headers: dict) -> str:
 
 
 def test_a_file_uploaded_through_one_server_downloads_through_another_and_is_extracted_once(
-    tmp_path, bucket, process_env
+    tmp_path, s3_bucket, process_env
 ):
+    bucket = s3_bucket()
     with ExitStack() as processes:
         environment = {
             **process_env("shared"),
