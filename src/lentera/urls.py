@@ -10,7 +10,9 @@ urlpatterns = [
     path("", include("lentera.portal.urls")),
     path("kantor/", include("lentera.office.urls")),
     path("api/v1/", include("lentera.api.urls")),
+    # CKAN serves its action API at both; ckanapi calls the first.
     path("api/3/action/", include("lentera.api.ckan")),
+    path("api/action/", include(("lentera.api.ckan", "ckan"), namespace="ckan-short")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
 ]

@@ -1,4 +1,5 @@
-"""A CKAN-compatible read API at /api/3/action/<name>: the public DIP as CKAN datasets.
+"""A CKAN-compatible read API at /api/action/<name> and /api/3/action/<name>: the public
+DIP as CKAN datasets.
 
 Organizations are public bodies, groups the three public categories, packages the
 public items and resources their published files (docs/api.md, "CKAN")."""
@@ -7,7 +8,7 @@ import datetime
 import inspect
 import json
 import mimetypes
-import shlex
+import uuid
 from collections.abc import Callable
 from importlib.metadata import version as package_version
 from pathlib import PurePath
@@ -18,21 +19,23 @@ from django.conf import settings
 from django.db.models import F, Q
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.urls import path, reverse
-from django.utils.text import slugify
 from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
 
-from lentera.organizations.models import PublicBody, Unit
+from lentera.organizations.licences import LICENCES
+from lentera.organizations.models import PublicBody
 from lentera.register.constants import Category
 from lentera.register.models import InformationItem
 from lentera.register.selectors import (
-    filter_register,
     latest_public_versions_of,
     public_counts,
     public_items,
     public_reading,
+    public_versions,
 )
 from lentera.search import SearchQuery, search
+
+from .ckan_query import QueryError, parse_fq, parse_sort
 
 # Fields every CKAN organization and group carries; Lentera has no moderation or logos.
 ACTIVE = {"state": "active", "approval_status": "approved", "image_url": ""}
@@ -47,13 +50,11 @@ CKAN_VERSION = "2.10.0"
 MAX_ROWS = 1000  # as CKAN's ckan.search.rows_max
 DEFAULT_ROWS = 10
 PUBLIC_CATEGORIES = [c for c in Category if c != Category.EXEMPT]
-SORTS = {
-    "score desc, metadata_modified desc": "relevance",
-    "score desc": "relevance",
-    "metadata_modified desc": "date",
-    "metadata_created desc": "date",
-}
-FQ_FIELDS = ("organization", "owner_org", "groups", "unit", "year")
+DEFAULT_SORT = "score desc, metadata_modified desc"
+# A text query's matches are read from the search engine up to this many when the
+# filter or the order needs the register to decide (CKAN's own limit of a deep page).
+TEXT_MATCHES = 10_000
+FACET_FIELDS = ("organization", "groups", "tags", "res_format", "license_id")
 
 
 class ActionError(Exception):
@@ -123,9 +124,16 @@ def _page(qs, params: Params):
     return qs[offset : offset + _int(params, "limit", 0)] if "limit" in params else qs[offset:]
 
 
-def _ref_pk(ref: str) -> int | None:
-    """The id in a package name "<id>-<slug>" or a bare id."""
-    return _number(ref.partition("-")[0], digits=18)
+def _ref_q(ref: str) -> Q:
+    """An item by its id (UUID), its name, or the number in its page's address."""
+    q = Q(slug=ref)
+    try:
+        q |= Q(uuid=uuid.UUID(ref))
+    except ValueError:
+        pass
+    if (pk := _number(ref, digits=18)) is not None:
+        q |= Q(pk=pk)
+    return q
 
 
 # Dictionaries ----------------------------------------------------------------
@@ -134,12 +142,6 @@ def _ref_pk(ref: str) -> int | None:
 def _timestamp(value: datetime.datetime | None) -> str | None:
     # CKAN writes naive ISO 8601 timestamps in UTC.
     return value.astimezone(datetime.UTC).replace(tzinfo=None).isoformat() if value else None
-
-
-def package_name(pk: int, title: str) -> str:
-    """The CKAN name of an item: "<id>-<slugified title>" (just "<id>" for an empty slug)."""
-    slug = slugify(title)[:80].strip("-_")
-    return f"{pk}-{slug}" if slug else str(pk)
 
 
 def _organization(body: PublicBody) -> dict:
@@ -177,17 +179,14 @@ def _group(category: Category) -> dict:
 
 def _resource(request: HttpRequest, item, version, position: int) -> dict:
     url = reverse("portal:download", args=[item.pk, version.pk])
-    suffix = PurePath(version.original_name).suffix or (
-        mimetypes.guess_extension(version.content_type) or ""
-    )
     return {
-        "id": str(version.pk),
-        "package_id": str(item.pk),
+        "id": str(version.document.uuid),
+        "package_id": str(item.uuid),
         "name": version.document.title or version.original_name,
         "description": "",
         "url": request.build_absolute_uri(url),
         "url_type": None,
-        "format": suffix.lstrip(".").upper(),
+        "format": file_format(version),
         "mimetype": version.content_type,
         "size": version.size,
         "hash": f"sha256:{version.sha256}",
@@ -196,6 +195,36 @@ def _resource(request: HttpRequest, item, version, position: int) -> dict:
         "position": position,
         "state": "active",
     }
+
+
+def file_format(version) -> str:
+    """CKAN's format of a file: its suffix, or the one its media type has."""
+    suffix = PurePath(version.original_name).suffix or (
+        mimetypes.guess_extension(version.content_type) or ""
+    )
+    return suffix.lstrip(".").upper()
+
+
+def _tags(item) -> list[dict]:
+    """The category and the year: what a DIP entry is filed under."""
+    names = [str(item.category), str(item.year)]
+    return [{"name": name, "display_name": name, "state": "active"} for name in names]
+
+
+def _licence(body: PublicBody) -> dict:
+    licence = LICENCES.get(body.licence, LICENCES["notspecified"])
+    return {
+        "license_id": licence.id,
+        "license_title": licence.title,
+        "license_url": licence.url,
+        "isopen": licence.is_open,
+    }
+
+
+def _first_listed(item) -> datetime.datetime | None:
+    """When the entry was first listed; never after its last listing."""
+    moments = [m for m in (item.first_listed_at, item.listed_at) if m]
+    return min(moments) if moments else None
 
 
 def _extras(item) -> list[dict]:
@@ -220,9 +249,10 @@ def _package(request: HttpRequest, item, files: list) -> dict:
     body = item.holding_unit.body
     category = Category(item.category)
     resources = [_resource(request, item, v, n) for n, v in enumerate(files)]
+    tags = _tags(item)
     return {
-        "id": str(item.pk),
-        "name": package_name(item.pk, item.title),
+        "id": str(item.uuid),
+        "name": item.name,
         "title": item.title,
         "notes": item.summary,
         "type": "dataset",
@@ -230,15 +260,17 @@ def _package(request: HttpRequest, item, files: list) -> dict:
         "private": False,
         "url": request.build_absolute_uri(reverse("portal:item", args=[item.pk])),
         "author": item.responsible_official,
+        "author_email": None,
         "maintainer": item.holding_unit.name,
-        "license_id": None,
-        "metadata_created": _timestamp(item.listed_at),
+        "maintainer_email": None,
+        **_licence(body),
+        "metadata_created": _timestamp(_first_listed(item)),
         "metadata_modified": _timestamp(item.listed_at),
         "owner_org": str(body.pk),
         "organization": _organization(body),
         "groups": [_group(category)],
-        "tags": [],
-        "num_tags": 0,
+        "tags": tags,
+        "num_tags": len(tags),
         "extras": _extras(item),
         "resources": resources,
         "num_resources": len(resources),
@@ -289,23 +321,50 @@ def status_show(request: HttpRequest, params: Params) -> dict:
 
 
 @action
+def site_read(request: HttpRequest, params: Params) -> bool:
+    """Whether the site may be read: always, by everyone."""
+    return True
+
+
+@action
 def package_list(request: HttpRequest, params: Params) -> list[str]:
-    """Names of the public items, by id. Parameters: limit, offset."""
-    rows = _page(public_items().order_by("pk").values_list("pk", "title"), params)
-    return [package_name(pk, title) for pk, title in rows]
+    """Names of the public items, oldest first. Parameters: limit, offset."""
+    items = public_items().order_by("pk").values_list("slug", "uuid")
+    return [slug or f"informasi-{uuid_.hex[:12]}" for slug, uuid_ in _page(items, params)]
+
+
+def _find_item(ref: str):
+    found = public_items().filter(_ref_q(ref)).values_list("pk", flat=True).first()
+    if found is None:
+        raise not_found()
+    return public_reading(found)
 
 
 @action
 def package_show(request: HttpRequest, params: Params) -> dict:
-    """One public item with its DIP columns and published files. Parameter: id (id or name)."""
-    pk = _ref_pk(_required(params, "id"))
-    if pk is None:
-        raise not_found()
+    """One public item with its DIP columns and published files. Parameter: id (its
+    id, its name, or the number in its page's address)."""
     try:
-        reading = public_reading(pk)
+        reading = _find_item(_required(params, "id"))
     except InformationItem.DoesNotExist:
         raise not_found() from None
     return _package(request, reading.item, reading.files)
+
+
+@action
+def resource_show(request: HttpRequest, params: Params) -> dict:
+    """One published file, its newest public version. Parameter: id (the resource id)."""
+    try:
+        document = uuid.UUID(_required(params, "id"))
+    except ValueError:
+        raise not_found() from None
+    version = public_versions().filter(document__uuid=document).first()
+    if version is None:
+        raise not_found()
+    item = _items().get(pk=version.document.item_id)
+    files = latest_public_versions_of([item.pk]).get(item.pk, [])
+    position = next((n for n, v in enumerate(files) if v.pk == version.pk), 0)
+    return _resource(request, item, version, position)
 
 
 @action
@@ -317,73 +376,143 @@ def current_package_list_with_resources(request: HttpRequest, params: Params) ->
     return _packages(request, list(ordered[offset : offset + limit]))
 
 
-def _filters(fq: str) -> dict | None:
-    """Narrowing from a CKAN fq ("organization:slug groups:berkala unit:slug year:2024");
-    None when a term matches nothing (an unknown body, the exempt category)."""
+def _matching(text: str, narrowed, by_score: bool) -> tuple[list[int], int] | None:
+    """Ids of the public items the search engine matches `text` in, best first, kept to
+    those in `narrowed`; None for no text."""
+    if not text or text == "*:*":
+        return None
+    answer = search(SearchQuery(text=text, sort="relevance", limit=TEXT_MATCHES, facets=False))
+    ids = [hit.item_id for hit in answer.hits]
+    allowed = set(narrowed.filter(pk__in=ids).values_list("pk", flat=True))
+    return [pk for pk in ids if pk in allowed], len(allowed)
+
+
+def _facet_params(params: Params) -> tuple[list[str], int, int]:
+    raw = params.get("facet.field") or "[]"
     try:
-        terms = shlex.split(fq)
+        fields = json.loads(raw) if isinstance(raw, str) else raw
     except ValueError:
-        raise invalid("fq", _("Unbalanced quotes.")) from None
-    found: dict[str, Any] = {}
-    for term in terms:
-        field, _sep, value = term.lstrip("+").partition(":")
-        if field not in FQ_FIELDS or not value:
-            supported = ", ".join(f"{name}:…" for name in FQ_FIELDS)
-            raise invalid("fq", _("Supported filters: %(fields)s") % {"fields": supported})
-        if field in ("organization", "owner_org"):
-            key, match = "body", _find_body(value)
+        raise invalid("facet.field", _("A JSON list of field names.")) from None
+    if not isinstance(fields, list) or not all(isinstance(f, str) for f in fields):
+        raise invalid("facet.field", _("A JSON list of field names."))
+    unknown = [f for f in fields if f not in FACET_FIELDS]
+    if unknown:
+        known = ", ".join(FACET_FIELDS)
+        message = _("Cannot count by %(field)s; known: %(known)s")
+        raise invalid("facet.field", message % {"field": unknown[0], "known": known})
+    limit = params.get("facet.limit", 50)
+    limit = -1 if str(limit).strip() == "-1" else _int(params, "facet.limit", 50)
+    return fields, limit, _int(params, "facet.mincount", 1)
+
+
+def _facets(items, fields: list[str], limit: int, mincount: int) -> dict[str, dict]:
+    """value -> count of the matching items, per facet field."""
+    counted: dict[str, dict] = {}
+    for field in fields:
+        if field == "organization":
+            rows = public_counts("holding_unit__body__slug", items)
         elif field == "groups":
-            key, match = "category", value if value in PUBLIC_CATEGORIES else None
-        elif field == "unit":
-            key, match = "unit", Unit.objects.filter(slug=value).first()
-        elif (year := _number(value, digits=4)) is not None:
-            key, match = "year", year
-        else:
-            raise invalid("fq", _("The year must be a number."))
-        if match is None:
-            return None
-        found[key] = match
-    return found
+            rows = public_counts("category", items)
+        elif field == "license_id":
+            rows = public_counts("holding_unit__body__licence", items)
+        elif field == "tags":
+            rows = dict(public_counts("category", items))
+            rows.update({str(year): n for year, n in public_counts("year", items).items()})
+        else:  # res_format: items with a public file of that format
+            per_format: dict[str, set] = {}
+            versions = public_versions().filter(document__item__in=items.values("pk"))
+            for version in versions.only("original_name", "content_type", "document__item"):
+                per_format.setdefault(file_format(version), set()).add(version.document.item_id)
+            rows = {name: len(ids) for name, ids in per_format.items() if name}
+        ranked = sorted(
+            ((str(k), n) for k, n in rows.items() if n >= mincount), key=lambda r: (-r[1], r[0])
+        )
+        counted[field] = dict(ranked if limit < 0 else ranked[:limit])
+    return counted
+
+
+def _search_facets(facets: dict[str, dict]) -> dict:
+    titles = {body.slug: body.name for body in PublicBody.objects.only("slug", "name")}
+    titles.update({c.value: str(c.label) for c in Category})
+    titles.update({licence.id: licence.title for licence in LICENCES.values()})
+    return {
+        field: {
+            "title": field,
+            "items": [
+                {"name": name, "display_name": titles.get(name, name), "count": count}
+                for name, count in counts.items()
+            ],
+        }
+        for field, counts in facets.items()
+    }
 
 
 @action
 def package_search(request: HttpRequest, params: Params) -> dict:
-    """Search the public items. Parameters: q, fq, rows (max 1000), start, sort."""
+    """Search the public items. Parameters: q, fq (field:value, "quoted", ranges
+    [X TO *] on metadata_modified and metadata_created, OR, NOT and -), rows (max 1000),
+    start, sort (id, name, title_string, metadata_modified, metadata_created, score;
+    asc or desc; comma lists), facet.field (JSON list), facet.limit, facet.mincount."""
     rows = _int(params, "rows", DEFAULT_ROWS, MAX_ROWS)
     start = _int(params, "start", 0)
-    sort = " ".join(str(params.get("sort") or "score desc, metadata_modified desc").split())
-    if sort.lower() not in SORTS:
-        raise invalid("sort", _("Supported: %(sorts)s") % {"sorts": "; ".join(SORTS)})
+    try:
+        sort = parse_sort(str(params.get("sort") or DEFAULT_SORT))
+        narrowed = _items().filter(parse_fq(str(params.get("fq") or "")))
+    except QueryError as exc:
+        raise invalid(exc.field, str(exc)) from None
+    fields, facet_limit, mincount = _facet_params(params)
     text = str(params.get("q") or "").strip()
-    found = _filters(str(params.get("fq") or ""))
-    result = {"count": 0, "results": [], "sort": sort, "facets": {}, "search_facets": {}}
-    if found is None:
-        return result
-    if text and text != "*:*":
-        answer = search(
-            SearchQuery(
-                text=text,
-                body_id=found["body"].pk if found.get("body") else None,
-                unit_id=found["unit"].pk if found.get("unit") else None,
-                category=found.get("category") or "",
-                year=found.get("year"),
-                sort=SORTS[sort.lower()],
-                offset=start,
-                limit=rows,
-                facets=False,
-                exact_total=True,  # clients page with start up to count
-            )
-        )
-        ids = [hit.item_id for hit in answer.hits]
-        # The search index only holds public items; the register decides anyway.
-        by_id = _items().in_bulk(ids)
-        items, count = [by_id[pk] for pk in ids if pk in by_id], answer.total
+    matched = _matching(text, narrowed, sort.by_score)
+    if matched is None:
+        items_qs = narrowed
+        page = list(narrowed.order_by(*sort.order)[start : start + rows])
+        count = narrowed.count()
+    elif sort.by_score:
+        ids, count = matched
+        by_id = _items().in_bulk(ids[start : start + rows])
+        page = [by_id[pk] for pk in ids[start : start + rows] if pk in by_id]
+        items_qs = _items().filter(pk__in=ids)
     else:
-        qs = filter_register(_items(), **found)
-        qs = qs.order_by(F("listed_at").desc(nulls_last=True), "-pk")
-        items, count = list(qs[start : start + rows]), qs.count()
-    result.update(count=count, results=_packages(request, items))
-    return result
+        ids, count = matched
+        items_qs = _items().filter(pk__in=ids)
+        page = list(items_qs.order_by(*sort.order)[start : start + rows])
+    facets = _facets(items_qs, fields, facet_limit, mincount) if fields else {}
+    return {
+        "count": count,
+        "results": _packages(request, page),
+        "sort": sort.text,
+        "facets": facets,
+        "search_facets": _search_facets(facets),
+    }
+
+
+@action
+def tag_list(request: HttpRequest, params: Params) -> list:
+    """The tags in use: the public categories and the years. Parameters: query (a
+    part of the name), all_fields."""
+    counts = {**public_counts("category")}
+    counts.update({str(year): n for year, n in public_counts("year").items()})
+    part = str(params.get("query") or "").strip().lower()
+    names = sorted(name for name in counts if part in name.lower())
+    if not _bool(params, "all_fields"):
+        return names
+    return [{"id": name, "name": name, "display_name": name, "state": "active"} for name in names]
+
+
+@action
+def license_list(request: HttpRequest, params: Params) -> list[dict]:
+    """The licences a body can publish under (CKAN's ids)."""
+    return [
+        {
+            "id": licence.id,
+            "title": licence.title,
+            "url": licence.url,
+            "is_okd_compliant": licence.is_open,
+            "od_conformance": "approved" if licence.is_open else "not reviewed",
+            "status": "active",
+        }
+        for licence in LICENCES.values()
+    ]
 
 
 @action
@@ -467,7 +596,9 @@ def action_view(request: HttpRequest, name: str) -> HttpResponse:
     """Run one action and wrap its result in CKAN's envelope."""
     if request.method == "OPTIONS":
         return HttpResponse(status=204, headers=CORS)
-    help_url = request.build_absolute_uri(reverse("ckan-action", args=["help_show"]))
+    # The help address on the path that was called (/api/action/ or /api/3/action/).
+    base = request.path[: request.path.rindex("/") + 1]
+    help_url = request.build_absolute_uri(f"{base}help_show")
     body: dict[str, Any] = {"help": f"{help_url}?{urlencode({'name': name})}", "success": True}
     status = 200
     try:

@@ -1,3 +1,5 @@
+import uuid
+
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
@@ -15,6 +17,8 @@ class Document(models.Model):
         related_name="documents",
     )
     title = models.CharField(_("title"), max_length=300)
+    # The resource's identity for harvesters and linked data, kept through new versions.
+    uuid = models.UUIDField(_("identifier"), default=uuid.uuid4, unique=True, editable=False)
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
     # Deleting is soft: the document disappears from lists but keeps its bytes...
     deleted_at = models.DateTimeField(_("deleted at"), null=True, blank=True)

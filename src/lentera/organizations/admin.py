@@ -11,7 +11,7 @@ class UnitInline(admin.TabularInline):
 
 @admin.register(PublicBody)
 class PublicBodyAdmin(admin.ModelAdmin):
-    list_display = ["name", "slug", "sop"]
+    list_display = ["name", "slug", "sop", "licence"]
     search_fields = ["name"]
     prepopulated_fields = {"slug": ["name"]}
     inlines = [UnitInline]

@@ -4,6 +4,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from .constants import PpidRole, Role
+from .licences import DEFAULT_LICENCE, LICENCE_CHOICES, LICENCE_HELP
 
 
 class PublicBody(models.Model):
@@ -13,6 +14,13 @@ class PublicBody(models.Model):
     slug = models.SlugField(_("slug"), max_length=80, unique=True)
     address = models.CharField(_("address"), max_length=300, blank=True)
     website = models.URLField(_("website"), blank=True)
+    licence = models.CharField(
+        _("licence"),
+        max_length=20,
+        choices=LICENCE_CHOICES,
+        default=DEFAULT_LICENCE,
+        help_text=LICENCE_HELP,
+    )
     sop = models.ForeignKey(
         "sop.Sop",
         verbose_name=_("SOP in use"),

@@ -1,7 +1,10 @@
+import uuid
+
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator
 from django.db import models
+from django.utils.text import slugify
 from django.utils.translation import gettext_lazy as _
 
 from .constants import (
@@ -97,6 +100,14 @@ class InformationItem(models.Model):
     # When the DIP entry last changed: published, or documented without files online.
     # Feeds, the sitemap and "newest first" read it.
     listed_at = models.DateTimeField(_("listed in the DIP at"), null=True, blank=True)
+    # When the entry was first listed: the CKAN and DCAT creation date of the dataset.
+    first_listed_at = models.DateTimeField(
+        _("first listed in the DIP at"), null=True, blank=True, editable=False
+    )
+    # Identity for harvesters and linked data (the CKAN id, the DCAT identifier) and
+    # the CKAN name: given at creation, kept through every edit.
+    uuid = models.UUIDField(_("identifier"), default=uuid.uuid4, unique=True, editable=False)
+    slug = models.SlugField(_("name"), max_length=100, blank=True, editable=False)
     # Optimistic locking: every write bumps it; a stale write is refused.
     lock_version = models.PositiveIntegerField(default=0)
     # Edits to a listed item that is going through its SOP again: the public keeps
@@ -127,6 +138,16 @@ class InformationItem(models.Model):
 
     def __str__(self) -> str:
         return self.title
+
+    def save(self, *args, **kwargs) -> None:
+        if self._state.adding and not self.slug:
+            self.slug = item_slug(self.title, self.uuid)
+        super().save(*args, **kwargs)
+
+    @property
+    def name(self) -> str:
+        """The stable name harvesters know the entry by (CKAN's `name`)."""
+        return self.slug or item_slug("", self.uuid)
 
     def clean(self) -> None:
         """Berkala information is updated at least every six months (UU 14/2008 Pasal 9(3))."""
@@ -173,6 +194,13 @@ class InformationItem(models.Model):
     def is_public(self) -> bool:
         # The same rule as register.selectors.public_q(), for one loaded item.
         return self.status in LISTED_STATUSES and self.category != Category.EXEMPT
+
+
+def item_slug(title: str, identifier: uuid.UUID) -> str:
+    """The title's words and the start of the identifier: readable, and unique across
+    every register harvested into one portal."""
+    words = slugify(title)[:80].strip("-_")
+    return f"{words}-{identifier.hex[:12]}" if words else f"informasi-{identifier.hex[:12]}"
 
 
 def copy_item(item: InformationItem) -> InformationItem:

@@ -342,6 +342,7 @@ def _publish(item, actor) -> None:
     item.status = Status.PUBLISHED
     item.published_at = now
     item.listed_at = now
+    item.first_listed_at = item.first_listed_at or now
     covered = [v.pk for v in fingerprint.current_versions(item)]
     DocumentVersion.objects.filter(pk__in=covered).filter(
         Q(published_at__isnull=True) | Q(withdrawn_at__isnull=False)
@@ -365,6 +366,7 @@ def _finish(item, actor) -> None:
         if item.status != Status.PUBLISHED or item.category == Category.EXEMPT:
             item.status = Status.DOCUMENTED
             item.listed_at = timezone.now()
+            item.first_listed_at = item.first_listed_at or item.listed_at
         if item.category == Category.EXEMPT:
             _take_offline(item, timezone.now())  # held back by the exemption, for good
         else:

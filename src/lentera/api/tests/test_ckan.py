@@ -10,6 +10,9 @@ from lentera.api import ckan
 from lentera.portal.tests.test_feeds import build_register
 
 HOST = "http://testserver"
+RENSTRA = "Rencana Strategis Biro Kesra 2025-2029"
+WABAH = "Peringatan Dini Wabah Demam Berdarah"
+SEKOLAH = "Daftar Sekolah Penerima Bantuan Operasional"
 EN = {"accept-language": "en"}
 
 
@@ -54,11 +57,10 @@ def test_help_show_returns_the_action_documentation(client, db):
 
 def test_package_list_names_public_items_only(client, register):
     names = result(client, "package_list")
-    assert names == [
-        f"{register.renstra.pk}-rencana-strategis-biro-kesra-2025-2029",
-        f"{register.wabah.pk}-peringatan-dini-wabah-demam-berdarah",
-        f"{register.sekolah.pk}-daftar-sekolah-penerima-bantuan-operasional",
-    ]
+    items = (register.renstra, register.wabah, register.sekolah)
+    assert names == [item.name for item in items]
+    # Stable, readable and unique across registers: the title's words and the identifier.
+    assert names[0] == f"rencana-strategis-biro-kesra-2025-2029-{register.renstra.uuid.hex[:12]}"
     assert result(client, "package_list", limit=1, offset=1) == names[1:2]
 
 
@@ -67,7 +69,8 @@ def test_package_show_accepts_the_name_or_the_id(client, register):
     by_name = result(client, "package_show", id=name)
     assert by_name == package_of(client, register.renstra)
     assert by_name["name"] == name
-    assert by_name["id"] == str(register.renstra.pk)
+    assert by_name["id"] == str(register.renstra.uuid)
+    assert result(client, "package_show", id=str(register.renstra.uuid)) == by_name
 
 
 def test_package_carries_the_dip_columns(client, register):
@@ -103,7 +106,9 @@ def test_resources_are_the_published_files_with_their_hashes(client, register):
     assert package["num_resources"] == 1
     (resource,) = package["resources"]
     url = HOST + reverse("portal:download", args=[register.renstra.pk, version.pk])
-    assert resource["id"] == str(version.pk)
+    assert resource["id"] == str(version.document.uuid)
+    assert resource["package_id"] == package["id"]
+    assert result(client, "resource_show", id=resource["id"]) == resource
     assert resource["url"] == url
     assert resource["format"] == "PDF"
     assert resource["mimetype"] == "application/pdf"
@@ -115,7 +120,9 @@ def test_resources_are_the_published_files_with_their_hashes(client, register):
     content = b"".join(download.streaming_content)
     assert resource["hash"] == "sha256:" + hashlib.sha256(content).hexdigest()
     # The newer version of the update in progress stays out.
-    assert str(register.renstra_draft_version.pk) not in {r["id"] for r in package["resources"]}
+    assert resource["size"] != register.renstra_draft_version.size or (
+        resource["hash"] != f"sha256:{register.renstra_draft_version.sha256}"
+    )
 
 
 @pytest.mark.parametrize("which", ["draft", "withdrawn", "exempt"])
@@ -183,6 +190,20 @@ def test_package_search_without_q_lists_the_register_newest_first(client, regist
         ('+organization:"kalbar" +year:2024', ["Rencana Strategis Biro Kesra 2025-2029"]),
         ("groups:dikecualikan", []),
         ("organization:tidak-ada", []),
+        # What ckanext-harvest sends for organizations_filter_include / _exclude.
+        ("organization:b-kalbar OR unit:dinkes", [SEKOLAH, WABAH]),
+        ("-organization:b-kalbar -groups:berkala", [WABAH]),
+        ("(groups:berkala OR groups:setiap_saat) AND NOT unit:biro-kesra", [SEKOLAH]),
+        ("groups:(berkala OR serta_merta)", [WABAH, RENSTRA]),
+        ("tags:serta_merta", [WABAH]),
+        ("res_format:PDF", [SEKOLAH, WABAH, RENSTRA]),
+        ("res_format:xlsx", []),
+        ('license_id:"cc-by"', [SEKOLAH, WABAH, RENSTRA]),
+        ("license_id:odc-odbl", []),
+        ("metadata_modified:[2025-03-02T00:00:00Z TO *]", [SEKOLAH, WABAH]),
+        ("metadata_modified:{2025-03-02T02:00:00Z TO NOW]", [SEKOLAH]),
+        ("metadata_created:[* TO 2025-03-01T12:00:00]", [RENSTRA]),
+        ("*:*", [SEKOLAH, WABAH, RENSTRA]),
     ],
 )
 def test_package_search_filters(client, register, fq, titles):
@@ -201,6 +222,43 @@ def test_package_search_with_q_uses_the_search_index(client, register):
     assert result(client, "package_search", q="rencana kerja anggaran")["count"] == 0
 
 
+@pytest.mark.parametrize(
+    ("sort", "titles"),
+    [
+        ("title_string asc", [SEKOLAH, WABAH, RENSTRA]),
+        ("metadata_created asc", [RENSTRA, WABAH, SEKOLAH]),
+        ("metadata_modified desc, name asc", [SEKOLAH, WABAH, RENSTRA]),
+        ("name desc", [RENSTRA, WABAH, SEKOLAH]),
+    ],
+)
+def test_package_search_sorts(client, register, sort, titles):
+    found = result(client, "package_search", sort=sort)
+    assert [p["title"] for p in found["results"]] == titles
+    by_id = result(client, "package_search", sort="id asc")["results"]
+    assert [p["id"] for p in by_id] == sorted(p["id"] for p in by_id)
+
+
+def test_package_search_counts_facets_over_every_match(client, register):
+    fields = '["organization", "groups", "tags", "res_format", "license_id"]'
+    found = result(client, "package_search", rows=1, **{"facet.field": fields})
+    assert len(found["results"]) == 1
+    assert found["facets"]["organization"] == {"kalbar": 2, "b-kalbar": 1}
+    assert found["facets"]["groups"] == {"berkala": 1, "serta_merta": 1, "setiap_saat": 1}
+    assert found["facets"]["res_format"] == {"PDF": 3}
+    assert found["facets"]["license_id"] == {"cc-by": 3}
+    assert found["facets"]["tags"]["2024"] >= 1
+    items = found["search_facets"]["groups"]["items"]
+    assert {item["name"]: item["count"] for item in items} == found["facets"]["groups"]
+    assert all(item["display_name"] for item in items)
+    limited = result(
+        client,
+        "package_search",
+        **{"facet.field": fields, "facet.limit": "1", "facet.mincount": "2"},
+    )
+    assert limited["facets"]["organization"] == {"kalbar": 2}
+    assert limited["facets"]["groups"] == {}
+
+
 def test_rows_are_capped_at_a_thousand(client, register):
     found = result(client, "package_search", rows=5000)
     assert found["count"] == 3
@@ -217,9 +275,17 @@ def test_rows_are_capped_at_a_thousand(client, register):
         ("package_search", {"start": "9" * 30}, "start"),
         ("package_search", {"fq": "year:20245"}, "fq"),
         ("package_search", {"sort": "title asc; drop table"}, "sort"),
-        ("package_search", {"fq": "tags:kesehatan"}, "fq"),
+        ("package_search", {"fq": "colour:merah"}, "fq"),
         ("package_search", {"fq": 'organization:"kalbar'}, "fq"),
         ("package_search", {"fq": "year:dua-ribu"}, "fq"),
+        ("package_search", {"fq": "metadata_modified:[kemarin TO *]"}, "fq"),
+        ("package_search", {"fq": "metadata_modified:2025"}, "fq"),
+        ("package_search", {"fq": "(groups:berkala"}, "fq"),
+        ("package_search", {"fq": "laporan"}, "fq"),
+        ("package_search", {"sort": "popularity desc"}, "sort"),
+        ("package_search", {"sort": "name sideways"}, "sort"),
+        ("package_search", {"facet.field": "organization"}, "facet.field"),
+        ("package_search", {"facet.field": '["colour"]'}, "facet.field"),
         ("package_list", {"limit": "x"}, "limit"),
         ("package_show", {}, "id"),
         ("organization_show", {}, "id"),

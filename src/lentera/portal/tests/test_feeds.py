@@ -42,7 +42,7 @@ class Register:
 
 def _listed(item, at: datetime.datetime) -> InformationItem:
     """Pin the time the DIP entry was listed, so order and dates are known."""
-    InformationItem.objects.filter(pk=item.pk).update(listed_at=at)
+    InformationItem.objects.filter(pk=item.pk).update(listed_at=at, first_listed_at=at)
     item.refresh_from_db()
     return item
 
