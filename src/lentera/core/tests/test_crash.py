@@ -5,7 +5,7 @@ chain holds, and what the kills left in storage (bytes stored, record never comm
 is swept into quarantine, after which fixity is clean.
 
 Real processes on the suite's engine (a PostgreSQL database of the test's own, or a
-SQLite file). LENTERA_CRASH_KILLS sets the number of kills (5; scripts/crashtest runs
+SQLite file). LENTERA_CRASH_KILLS sets the number of kills (10; scripts/crashtest runs
 50) and LENTERA_CRASH_SEED the seed that draws the moments of the kills.
 """
 
@@ -28,7 +28,7 @@ import requests
 from lentera.conftest import free_port, wait_until_answering
 from lentera.testing import pdf_upload
 
-KILLS = int(os.environ.get("LENTERA_CRASH_KILLS", "5"))
+KILLS = int(os.environ.get("LENTERA_CRASH_KILLS", "10"))
 SEED = int(os.environ.get("LENTERA_CRASH_SEED", "17"))
 UPLOADERS = 2  # clients, each uploading to an item of its own
 MOVERS = 2  # clients, each moving an item of its own round steps 1 → 2 → 3 → 1
