@@ -1,6 +1,16 @@
-from django.urls import path
+from django.urls import path, re_path
 
-from . import discovery, exports, feeds, views, views_dip, views_editions, views_search, views_sop
+from . import (
+    dcat,
+    discovery,
+    exports,
+    feeds,
+    views,
+    views_dip,
+    views_editions,
+    views_search,
+    views_sop,
+)
 
 app_name = "portal"
 urlpatterns = [
@@ -27,6 +37,12 @@ urlpatterns = [
     path("informasi/<id:pk>/", views.item_detail, name="item"),
     path("informasi/<id:pk>/berkas/<id:version_id>/", views.download, name="download"),
     path("informasi/<id:pk>/pratinjau/<id:version_id>/", views.thumbnail, name="thumbnail"),
+    re_path(
+        r"^informasi/(?P<pk>[0-9]{1,18})\.(?P<extension>ttl|rdf|jsonld)$",
+        dcat.item,
+        name="item-rdf",
+    ),
+    re_path(r"^catalog\.(?P<extension>ttl|rdf|jsonld)$", dcat.catalog, name="catalog"),
     path("cari/", views_search.search, name="search"),
     path("feed/", feeds.feed, name="feed"),
     path("sitemap.xml", discovery.sitemap, name="sitemap"),

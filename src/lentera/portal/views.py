@@ -7,11 +7,14 @@ from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 from django.utils import translation
+from django.utils.cache import patch_vary_headers
 from django.utils.safestring import SafeString, mark_safe
+from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 
 from lentera.documents import health
 from lentera.documents.serving import serve_thumbnail, serve_version
+from lentera.organizations.licences import LICENCES
 from lentera.register.models import InformationItem
 from lentera.register.selectors import (
     public_items,
@@ -19,7 +22,7 @@ from lentera.register.selectors import (
     public_versions,
 )
 
-from . import selectors
+from . import dcat, selectors
 
 # Characters that could end a <script> element or open an HTML comment inside one.
 _SCRIPT_ESCAPES = {ord("<"): "\\u003c", ord(">"): "\\u003e", ord("&"): "\\u0026"}
@@ -42,7 +45,10 @@ def home(request: HttpRequest) -> HttpResponse:
 
 
 def item_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    """One DIP entry: every column, its files, its publication history and its SOP steps."""
+    """One DIP entry: every column, its files, its publication history and its SOP steps;
+    as DCAT to a client that asks for RDF."""
+    if extension := dcat.negotiated(request):
+        return dcat.item(request, pk, extension)
     try:
         reading = public_reading(pk)
     except InformationItem.DoesNotExist:
@@ -50,7 +56,7 @@ def item_detail(request: HttpRequest, pk: int) -> HttpResponse:
     item, files = reading.item, reading.files
     for version in files:
         version.extension = PurePosixPath(version.original_name).suffix.lstrip(".").upper()
-    return render(
+    response = render(
         request,
         "portal/item.html",
         {
@@ -62,6 +68,8 @@ def item_detail(request: HttpRequest, pk: int) -> HttpResponse:
             **_sharing_meta(request, item, files),
         },
     )
+    patch_vary_headers(response, ["Accept"])
+    return response
 
 
 def _sharing_meta(request: HttpRequest, item: InformationItem, files) -> dict:
@@ -81,10 +89,8 @@ def _sharing_meta(request: HttpRequest, item: InformationItem, files) -> dict:
 
 def structured_data(request: HttpRequest, item: InformationItem, files, record) -> SafeString:
     """schema.org JSON-LD for an item, safe to put inside a <script> element."""
-    body = item.holding_unit.body
-    publisher = {"@type": "GovernmentOrganization", "name": body.name}
-    if body.website:
-        publisher["url"] = body.website
+    body, unit = item.holding_unit.body, item.holding_unit
+    publisher = _organization(request, body)
     listed = item.listed_at or item.published_at
     first = record.first_listed or listed
     url = request.build_absolute_uri(reverse("portal:item", args=[item.pk]))
@@ -93,7 +99,7 @@ def structured_data(request: HttpRequest, item: InformationItem, files, record) 
         "@type": "Dataset",
         "@id": url,
         "url": url,
-        "identifier": str(item.pk),
+        "identifier": str(item.uuid),
         "name": item.title,
         "description": item.summary,
         "keywords": [str(item.get_category_display())],
@@ -103,8 +109,9 @@ def structured_data(request: HttpRequest, item: InformationItem, files, record) 
         "publisher": publisher,
         "creator": {
             "@type": "GovernmentOrganization",
-            "name": item.holding_unit.name,
-            "parentOrganization": {"@type": "GovernmentOrganization", "name": body.name},
+            "@id": request.build_absolute_uri(reverse("portal:unit-dip", args=[unit.slug])),
+            "name": unit.name,
+            "parentOrganization": publisher,
         },
         "distribution": [
             {
@@ -121,13 +128,58 @@ def structured_data(request: HttpRequest, item: InformationItem, files, record) 
             for version in files
         ],
     }
+    licence = LICENCES.get(body.licence)
+    if licence is not None and licence.url:
+        data["license"] = licence.url
     if item.made_on:
         data["dateCreated"] = item.made_on.isoformat()
     if first:
         data["datePublished"] = first.isoformat()
     if listed:
         data["dateModified"] = listed.isoformat()
+    return script_json(data)
+
+
+def script_json(data: dict) -> SafeString:
+    """JSON that cannot end the <script> element it is put in."""
     return mark_safe(json.dumps(data, ensure_ascii=False).translate(_SCRIPT_ESCAPES))  # noqa: S308
+
+
+def _organization(request: HttpRequest, body) -> dict:
+    """A body as schema.org names it: with the IRI the DCAT catalogue gives it."""
+    found = {
+        "@type": "GovernmentOrganization",
+        "@id": request.build_absolute_uri(reverse("portal:dip") + f"?badan={body.slug}"),
+        "name": body.name,
+    }
+    if body.website:
+        found["url"] = body.website
+    return found
+
+
+def catalog_structured_data(request: HttpRequest, items) -> SafeString:
+    """schema.org JSON-LD for a page of the DIP: a DataCatalog linking its Datasets."""
+    url = request.build_absolute_uri(request.get_full_path())
+    return script_json(
+        {
+            "@context": "https://schema.org",
+            "@type": "DataCatalog",
+            "@id": url,
+            "url": url,
+            "name": str(_("Public Information List")),
+            "inLanguage": "id",
+            "dataset": [
+                {
+                    "@type": "Dataset",
+                    "@id": request.build_absolute_uri(reverse("portal:item", args=[item.pk])),
+                    "identifier": str(item.uuid),
+                    "name": item.title,
+                    "publisher": _organization(request, item.holding_unit.body),
+                }
+                for item in items
+            ],
+        }
+    )
 
 
 def download(request, pk, version_id):

@@ -13,6 +13,7 @@ from lentera.register.selectors import exempt_items, public_items
 
 from . import selectors
 from .filters import PUBLIC_CATEGORIES, RegisterFilter
+from .views import catalog_structured_data
 
 PAGE_SIZE = 50
 
@@ -83,6 +84,7 @@ def _dip(request: HttpRequest, unit: Unit | None = None) -> HttpResponse:
     ]
     context["categories"] = PUBLIC_CATEGORIES
     context["unit_page"] = unit
+    context["structured_data"] = catalog_structured_data(request, rows)
     return render(request, "portal/dip.html", context)
 
 

@@ -151,8 +151,12 @@ def test_json_ld_describes_the_item_with_absolute_download_urls(client, item):
     assert data["description"].startswith("Capaian kinerja")
     assert data["publisher"] == {
         "@type": "GovernmentOrganization",
+        "@id": "http://testserver/dip/?badan=kalbar",  # the body's IRI in the DCAT catalogue
         "name": "Pemerintah Provinsi Kalimantan Barat",
     }
+    assert data["identifier"] == str(item.uuid)
+    assert data["creator"]["@id"] == f"http://testserver/dip/{item.holding_unit.slug}/"
+    assert data["license"] == "https://creativecommons.org/licenses/by/4.0/"
     assert data["isAccessibleForFree"] is True
     assert data["datePublished"].startswith("2025-01-10")
     assert data["dateModified"].startswith("2025-03-15")
