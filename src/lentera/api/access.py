@@ -29,8 +29,8 @@ def detail(request: HttpRequest, item_id: int) -> InformationItem:
         raise Http404 from None
     item = reading.item
     for version in reading.files:
-        if reading.in_office:
-            path = reverse("office:download", kwargs={"version_id": version.pk})
+        if reading.in_office:  # with the caller's token or session, as any API call
+            path = reverse("api:download_file", kwargs={"version_id": version.pk})
         else:
             path = reverse("portal:download", kwargs={"pk": item.pk, "version_id": version.pk})
         version.download_url = request.build_absolute_uri(path)

@@ -10,16 +10,18 @@ from ninja.pagination import LimitOffsetPagination, paginate
 
 from lentera.documents import hardcopies
 from lentera.documents.models import Document, HardCopy
+from lentera.documents.selectors import office_versions
 from lentera.documents.services import (
     add_document,
     delete_document,
     dispose_document,
     record_hardcopy,
 )
+from lentera.documents.serving import counts_as_download, serve_version
 from lentera.organizations.models import Unit
 from lentera.register.constants import Category, Status
 from lentera.register.selectors import visible_items
-from lentera.register.services import create_item, update_item
+from lentera.register.services import create_item, record_download, update_item
 from lentera.register.workflow import complete_step, reopen, return_to_step, submit, withdraw
 
 from .access import detail, office_item, visible_item
@@ -121,6 +123,36 @@ def list_items(
 )
 def get_item(request: HttpRequest, item_id: int):
     return detail(request, item_id)
+
+
+@router.api_operation(
+    ["GET", "HEAD"],
+    "/files/{version_id}",
+    response={200: None, 401: ErrorOut, 404: ErrorOut},
+    auth=AUTHENTICATED,
+    summary="Download a file version seen in the office",
+    description=(
+        "The bytes of a file version of an item the caller sees in the office, as the "
+        "`download_url` of `GET /items/{item_id}` gives it to members (published "
+        "files also download from the portal without credentials). Ranges and "
+        "conditional requests work; each download is recorded in the item's activity "
+        "log. Anyone else gets 404."
+    ),
+    openapi_extra={
+        "responses": {
+            200: {
+                "description": "The file, with its media type and SHA-256 as ETag",
+                "content": {"application/octet-stream": {"schema": {"type": "string"}}},
+            }
+        }
+    },
+)
+def download_file(request: HttpRequest, version_id: int):
+    version = get_object_or_404(office_versions(request.auth), pk=version_id)
+    response = serve_version(request, version, private=True)
+    if counts_as_download(request, response):
+        record_download(version, request.auth)
+    return response
 
 
 @router.post(

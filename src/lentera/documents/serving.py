@@ -189,3 +189,13 @@ def serve_thumbnail(request, version: DocumentVersion, *, private: bool) -> Http
         disposition="inline",
         cache_control=PRIVATE if private else PUBLIC,
     )
+
+
+def counts_as_download(request, response: HttpResponse) -> bool:
+    """Whether serving `response` is one download to record: a GET answered with the
+    whole file or its first range, not a HEAD, a 304 or 416, nor each later range a
+    PDF viewer asks for."""
+    first = response.status_code == 200 or (
+        response.status_code == 206 and response["Content-Range"].startswith("bytes 0-")
+    )
+    return request.method == "GET" and first

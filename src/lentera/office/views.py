@@ -10,7 +10,7 @@ from django.utils.translation import gettext as _
 from lentera.deadlines.selectors import with_due
 from lentera.deadlines.services import mark_opened
 from lentera.documents.selectors import office_versions
-from lentera.documents.serving import serve_thumbnail, serve_version
+from lentera.documents.serving import counts_as_download, serve_thumbnail, serve_version
 from lentera.errors import ActionRefused
 from lentera.organizations.models import Unit
 from lentera.register import selectors
@@ -279,12 +279,7 @@ def item_classify(request, pk):
 def download(request, version_id):
     version = get_object_or_404(office_versions(request.user), pk=version_id)
     response = serve_version(request, version, private=True)
-    # One event per download: not for a HEAD, a 304 or 416, nor for each later range
-    # a PDF viewer asks for (those start past byte 0).
-    first = response.status_code == 200 or (
-        response.status_code == 206 and response["Content-Range"].startswith("bytes 0-")
-    )
-    if request.method == "GET" and first:
+    if counts_as_download(request, response):
         record_download(version, request.user)
     return response
 

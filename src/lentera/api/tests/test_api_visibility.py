@@ -1,5 +1,8 @@
 """Who sees what: unpublished and exempt items never leak through the API."""
 
+import hashlib
+
+from lentera.audit.models import ActivityEvent
 from lentera.documents.models import DocumentVersion
 from lentera.register.constants import Category, Status
 from lentera.register.services import create_item
@@ -31,7 +34,28 @@ def test_members_see_their_items_in_progress_with_office_urls(world):
         assert listed_ids(client, "?status=in_progress") == [item.pk]
         body = client.get(f"{ITEMS}/{item.pk}").json()
         assert [d["id"] for d in body["documents"]] == [version.pk]
-        assert body["documents"][0]["download_url"].endswith(f"/kantor/berkas/{version.pk}/")
+        url = body["documents"][0]["download_url"]
+        assert url == f"http://testserver/api/v1/files/{version.pk}"
+
+
+def test_a_token_downloads_the_office_file_the_item_json_names(world):
+    """The download_url of an unpublished file works with the same Bearer token (it
+    sent token clients to the login page) and is logged; nobody else gets the file."""
+    item = walk_to_approval(world)
+    version = DocumentVersion.objects.get()
+    url = client_for(world.officer).get(f"{ITEMS}/{item.pk}").json()["documents"][0]["download_url"]
+    response = client_for(world.approver).get(url)
+    assert response.status_code == 200
+    content = b"".join(response.streaming_content)
+    assert hashlib.sha256(content).hexdigest() == version.sha256
+    assert response["Cache-Control"].startswith("private")
+    downloads = ActivityEvent.objects.filter(item=item, verb="download")
+    assert downloads.count() == 1 and downloads.get().actor == world.approver
+    assert client_for(world.approver).head(url).status_code == 200
+    assert downloads.count() == 1  # a HEAD downloads nothing
+    for client in (client_for(world.other_officer), client_for(world.outsider)):
+        assert client.get(url).status_code == 404
+    assert anonymous().get(url).status_code == 401
 
 
 def test_published_item_shows_its_public_download_url(world):
@@ -66,7 +90,7 @@ def test_exempt_items_stay_out_of_the_public_api_even_when_finished(world):
     assert version.published_at is None
     body = client_for(world.officer).get(f"{ITEMS}/{item.pk}").json()
     assert [d["download_url"] for d in body["documents"]] == [
-        f"http://testserver/kantor/berkas/{version.pk}/"
+        f"http://testserver/api/v1/files/{version.pk}"
     ]
 
 
