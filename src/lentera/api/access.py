@@ -44,6 +44,7 @@ def _step(item: InformationItem):
     step = item.current_step
     if step is not None:
         step.missing = missing_requirements(item, step)
+        step.entered_at, step.due_at = item.step_entered_at, item.step_due_at
     return step
 
 

@@ -41,6 +41,24 @@ class StepOut(Schema):
             "(checklist items show as `ticked: …`)."
         ),
     )
+    time_standard: str = Field(
+        ..., description="The SOP's handling-time standard of the step, as the SOP writes it."
+    )
+    time_amount: int | None = Field(..., description="The standard's amount; null: not stated.")
+    time_unit: str = Field(
+        ...,
+        description="minutes, hours, working_days, weeks, tentative; empty: not stated.",
+    )
+    entered_at: datetime.datetime | None = Field(
+        ..., description="When the item reached this step."
+    )
+    due_at: datetime.datetime | None = Field(
+        ...,
+        description=(
+            "When the step is due by its time standard, on the body's working calendar "
+            "(docs/deadlines.md); null when the standard gives no time."
+        ),
+    )
 
 
 class ItemListOut(Schema):

@@ -1,12 +1,15 @@
 """What a step needs, through the API: checks, the checklist to tick, hard copy locations."""
 
+import datetime
+
 import pytest
 
 from lentera.documents.models import HardCopy
+from lentera.documents.services import add_document
 from lentera.register.models import InformationItem
 from lentera.register.workflow import complete_step
 from lentera.sop.constants import Verb
-from lentera.testing import new_item
+from lentera.testing import new_item, pdf_upload
 
 from .helpers import (
     ITEMS,
@@ -186,3 +189,40 @@ def test_hard_copy_with_a_stale_lock_version_gets_409(world):
     response = post_json(client_for(world.officer), f"{ITEMS}/{item.pk}/hardcopies", data)
     assert response.status_code == 409
     assert not HardCopy.objects.exists()
+
+
+def same_moment(written: str, moment: datetime.datetime) -> bool:
+    """The API writes times to the millisecond."""
+    return abs(datetime.datetime.fromisoformat(written) - moment) < datetime.timedelta(
+        milliseconds=1
+    )
+
+
+def test_the_current_step_carries_its_time_standard_and_due_time(world):
+    """The item JSON says when the current step started, its SOP time standard and
+    when it is due, as the office's work list computes it (a step timed in minutes or
+    hours counts from its opening, so it has no due time before)."""
+    item = new_item(world)
+    add_document(item, world.officer, pdf_upload())
+    client = client_for(world.officer)
+    seen_due = False
+    for _ in range(3):  # steps 1 to 3 of seed 003
+        item.refresh_from_db()
+        step = client.get(f"{ITEMS}/{item.pk}").json()["current_step"]
+        sop_step = item.current_step
+        assert step["number"] == sop_step.number
+        assert (step["time_amount"], step["time_unit"]) == (
+            sop_step.time_amount,
+            sop_step.time_unit,
+        )
+        assert step["time_standard"] == sop_step.time_standard
+        assert same_moment(step["entered_at"], item.step_entered_at)
+        if item.step_due_at is None:
+            assert step["due_at"] is None
+        else:
+            assert same_moment(step["due_at"], item.step_due_at)
+            assert item.step_due_at > item.step_entered_at
+            seen_due = True
+        if sop_step.number < 3:
+            complete_step(item, world.officer)
+    assert seen_due
