@@ -93,4 +93,34 @@ def _message(error: dict) -> str:
         return _("Enter true or false.")
     if kind == "extra_forbidden":
         return _("This field is not accepted here.")
-    return str(error.get("msg", ""))
+    context = error.get("ctx") or {}
+    if kind in ("greater_than_equal", "greater_than"):
+        limit = context.get("ge", context.get("gt"))
+        return _("Ensure this value is greater than or equal to %(limit_value)s.") % {
+            "limit_value": limit
+        }
+    if kind in ("less_than_equal", "less_than"):
+        limit = context.get("le", context.get("lt"))
+        return _("Ensure this value is less than or equal to %(limit_value)s.") % {
+            "limit_value": limit
+        }
+    if kind in ("string_too_long", "too_long"):
+        return _("Ensure this value has at most %(limit_value)s characters.") % {
+            "limit_value": context.get("max_length", "")
+        }
+    if kind in ("string_too_short", "too_short"):
+        return _("Ensure this value has at least %(limit_value)s characters.") % {
+            "limit_value": context.get("min_length", "")
+        }
+    if kind.startswith("datetime_"):
+        return _("Enter a valid date/time.")
+    if kind in ("literal_error", "enum"):
+        return _("Select a valid choice.")
+    if kind in ("string_type", "string_unicode"):
+        return _("Enter text.")
+    if kind in ("list_type", "dict_type", "model_type", "model_attributes_type"):
+        return _("This value has the wrong form.")
+    if kind in ("json_invalid", "json_type"):
+        return _("The request body is not valid JSON.")
+    # Anything rarer: pydantic's own words, behind a translated lead.
+    return _("Not valid: %(reason)s") % {"reason": error.get("msg", "")}

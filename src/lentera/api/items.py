@@ -49,15 +49,19 @@ from .schemas import (
 
 router = Router(tags=["items"])
 
-# Every refusal a write can meet; documented once for all write endpoints.
-WRITE_ERRORS = {
+# Every error a read can meet: a malformed request (400), a wrong token (401; 429
+# after many from one address), what the caller may not see (404), invalid
+# parameters (422). Documented once for all read endpoints.
+READ_ERRORS = {
     400: ErrorOut,
     401: ErrorOut,
-    403: ErrorOut,
     404: ErrorOut,
-    409: ErrorOut,
     422: ValidationErrorOut,
+    429: ErrorOut,
 }
+# And every refusal a write can meet besides: not allowed (403), stale or frozen
+# (409), storage that cannot take a file (503).
+WRITE_ERRORS = {**READ_ERRORS, 403: ErrorOut, 409: ErrorOut, 503: ErrorOut}
 MAX_PAGE = 500
 # The deepest offset a list accepts: far beyond any register, and within the range
 # every database can take (a larger one answers 422 instead of failing the query).
@@ -78,7 +82,7 @@ OPTIONAL_SECURITY = {"security": [{}]}
 
 @router.get(
     "/items",
-    response=list[ItemListOut],
+    response={200: list[ItemListOut], **READ_ERRORS},
     auth=OPTIONAL,
     openapi_extra=OPTIONAL_SECURITY,
     summary="List information items",
@@ -108,7 +112,7 @@ def list_items(
 
 @router.get(
     "/items/{item_id}",
-    response={200: ItemDetailOut, 401: ErrorOut, 404: ErrorOut},
+    response={200: ItemDetailOut, **READ_ERRORS},
     auth=OPTIONAL,
     openapi_extra=OPTIONAL_SECURITY,
     summary="One information item with its files",
@@ -125,10 +129,9 @@ def get_item(request: HttpRequest, item_id: int):
     return detail(request, item_id)
 
 
-@router.api_operation(
-    ["GET", "HEAD"],
+@router.get(
     "/files/{version_id}",
-    response={200: None, 401: ErrorOut, 404: ErrorOut},
+    response={200: None, **READ_ERRORS},
     auth=AUTHENTICATED,
     summary="Download a file version seen in the office",
     description=(
@@ -153,6 +156,18 @@ def download_file(request: HttpRequest, version_id: int):
     if counts_as_download(request, response):
         record_download(version, request.auth)
     return response
+
+
+@router.api_operation(
+    ["HEAD"],
+    "/files/{version_id}",
+    response={200: None, **READ_ERRORS},
+    auth=AUTHENTICATED,
+    summary="The headers of a file version seen in the office",
+    description="As `GET /files/{version_id}`, without the bytes; not logged as a download.",
+)
+def file_headers(request: HttpRequest, version_id: int):
+    return download_file(request, version_id)
 
 
 @router.post(

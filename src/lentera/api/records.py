@@ -9,8 +9,8 @@ from lentera.register.services import record_classification
 
 from .access import office_item
 from .auth import AUTHENTICATED, OPTIONAL
-from .items import MAX_PAGE, OPTIONAL_SECURITY, WRITE_ERRORS, Pages
-from .schemas import ClassificationIn, ClassificationOut, ErrorOut, EventOut
+from .items import MAX_PAGE, OPTIONAL_SECURITY, READ_ERRORS, WRITE_ERRORS, Pages
+from .schemas import ClassificationIn, ClassificationOut, EventOut
 
 router = Router(tags=["office records"])
 
@@ -21,7 +21,7 @@ OFFICE_ONLY = (
 
 @router.get(
     "/items/{item_id}/classifications",
-    response={200: list[ClassificationOut], 401: ErrorOut, 404: ErrorOut},
+    response={200: list[ClassificationOut], **READ_ERRORS},
     auth=OPTIONAL,
     openapi_extra=OPTIONAL_SECURITY,
     summary="The item's classification decisions (Penetapan Klasifikasi)",
@@ -50,7 +50,7 @@ def add_classification(request: HttpRequest, item_id: int, payload: Classificati
 
 @router.get(
     "/items/{item_id}/history",
-    response={200: list[EventOut], 401: ErrorOut, 404: ErrorOut},
+    response={200: list[EventOut], **READ_ERRORS},
     auth=OPTIONAL,
     openapi_extra=OPTIONAL_SECURITY,
     summary="The item's activity log, oldest first",

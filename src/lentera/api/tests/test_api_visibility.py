@@ -139,3 +139,21 @@ def test_other_units_officer_reads_a_published_item_as_the_public_does(world):
     assert [d["download_url"] for d in body["documents"]] == [
         f"http://testserver/informasi/{item.pk}/berkas/{version.pk}/"
     ]
+
+
+def test_invalid_parameters_are_explained_in_the_request_language(world):
+    """Pydantic speaks English only; every message reaches the caller translated."""
+    english = anonymous().get(f"{ITEMS}?offset=-1")
+    assert english.status_code == 422
+    assert english.json()["errors"]["offset"] == [
+        "Ensure this value is greater than or equal to 0."
+    ]
+    indonesian = anonymous().get(f"{ITEMS}?offset=-1", HTTP_ACCEPT_LANGUAGE="id").json()
+    (message,) = indonesian["errors"]["offset"]
+    assert "0" in message and message != "Ensure this value is greater than or equal to 0."
+    assert "Input should" not in str(indonesian)
+    wrong_form = client_for(world.officer).post(
+        ITEMS, data="[1, 2]", content_type="application/json", HTTP_ACCEPT_LANGUAGE="id"
+    )
+    assert wrong_form.status_code == 422
+    assert "Input should" not in wrong_form.content.decode()

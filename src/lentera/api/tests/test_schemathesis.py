@@ -13,7 +13,7 @@ from django.core.wsgi import get_wsgi_application
 from django.db import close_old_connections
 from hypothesis import HealthCheck, given, settings
 from schemathesis import GenerationMode
-from schemathesis.checks import not_a_server_error
+from schemathesis.checks import not_a_server_error, status_code_conformance
 
 from lentera.accounts.services import issue_token
 from lentera.documents.services import add_document
@@ -65,6 +65,8 @@ def test_no_request_makes_the_api_fail(api_schema, token):
             suppress_health_check=list(HealthCheck),
         )
         def send(case):
-            case.call_and_validate(headers=headers, checks=[not_a_server_error])
+            case.call_and_validate(
+                headers=headers, checks=[not_a_server_error, status_code_conformance]
+            )
 
         send()
