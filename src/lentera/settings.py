@@ -87,6 +87,7 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    "lentera.core.middleware.BaseUrlMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -267,8 +268,15 @@ else:
     EMAIL_BACKEND = "django.core.mail.backends.filebased.EmailBackend"
     EMAIL_FILE_PATH = DATA_DIR / "mail"
 DEFAULT_FROM_EMAIL = os.environ.get("LENTERA_EMAIL_FROM", "Lentera <lentera@localhost>")
-# LENTERA_SITE_URL: the address used in links inside mails.
-LENTERA_SITE_URL = os.environ.get("LENTERA_SITE_URL", "http://127.0.0.1:8000").rstrip("/")
+# LENTERA_BASE_URL: the site's public address (https://ppid.example.go.id). When set,
+# every absolute link Lentera writes uses it (core.middleware.BaseUrlMiddleware), and
+# mails too. LENTERA_SITE_URL, the older name, sets only the address in mails.
+LENTERA_BASE_URL = os.environ.get("LENTERA_BASE_URL", "").rstrip("/")
+if LENTERA_BASE_URL and not LENTERA_BASE_URL.startswith(("http://", "https://")):
+    raise ImproperlyConfigured("LENTERA_BASE_URL must start with http:// or https://.")
+LENTERA_SITE_URL = (
+    os.environ.get("LENTERA_SITE_URL") or LENTERA_BASE_URL or "http://127.0.0.1:8000"
+).rstrip("/")
 # A reminder goes out this long before a step is due (in working hours of the office).
 LENTERA_REMINDER_HOURS = int(os.environ.get("LENTERA_REMINDER_HOURS", "4"))
 # `lentera serve` (waitress): serving processes (one per core: Python runs one thread
@@ -309,6 +317,9 @@ SECURE_HSTS_PRELOAD = env_bool("LENTERA_HSTS_PRELOAD")
 SECURE_REDIRECT_EXEMPT = [r"^healthz$"]  # the load balancer's probe speaks plain HTTP
 if LENTERA_PROXY_COUNT:
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+    # The host the visitor asked for, where the proxy names it; checked against
+    # LENTERA_ALLOWED_HOSTS like Host.
+    USE_X_FORWARDED_HOST = True
 # No inline script or style anywhere: every page's code and styles are static files.
 CONTENT_SECURITY_POLICY = {
     "DIRECTIVES": {

@@ -1,6 +1,6 @@
 """Requests no view should see (text with a NUL character), the headers every answer
-carries beyond Django's and django-csp's (Permissions-Policy), and the second step of
-the login for the office and the admin.
+carries beyond Django's and django-csp's (Permissions-Policy), the second step of
+the login for the office and the admin, and the site's public address in links.
 
 NUL:
 
@@ -10,6 +10,7 @@ the APIs, before any view runs."""
 
 import re
 
+from django.conf import settings
 from django.contrib.auth.models import AnonymousUser
 from django.contrib.auth.views import redirect_to_login
 from django.http import HttpRequest, HttpResponse, HttpResponseBadRequest, JsonResponse
@@ -68,6 +69,23 @@ PERMISSIONS_POLICY = ", ".join(
         "microphone", "payment", "usb", "browsing-topics",
     )
 )  # fmt: skip
+
+
+class BaseUrlMiddleware:
+    """With LENTERA_BASE_URL, every absolute link a view writes (feed, sitemap, CKAN,
+    DCAT, JSON-LD, API download URLs) names the site's public address, whatever
+    address the request came by; what the request itself is (HTTPS or not, its host)
+    is left as it was."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        if settings.LENTERA_BASE_URL:
+            # HttpRequest.build_absolute_uri() joins every path to this cached value
+            # (a test covers it: core/tests/test_base_url.py).
+            request.__dict__["_current_scheme_host"] = settings.LENTERA_BASE_URL
+        return self.get_response(request)
 
 
 class PermissionsPolicyMiddleware:

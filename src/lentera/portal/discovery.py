@@ -3,8 +3,9 @@
 /sitemap.xml is one sitemap while the whole site fits in one file (50,000 URLs);
 beyond that it is a sitemap index whose pages are /sitemap.xml?section=…&p=…"""
 
-from urllib.parse import urlencode
+from urllib.parse import urlencode, urlsplit
 
+from django.conf import settings
 from django.contrib.sitemaps import Sitemap
 from django.contrib.sitemaps import views as sitemap_views
 from django.db.models import Max, OuterRef, Subquery
@@ -26,6 +27,15 @@ PRIVATE_PATHS = ("/kantor/", "/admin/", "/api/v1/")
 class Section(Sitemap):
     # sitemaps.org: at most 50,000 URLs in one sitemap file.
     limit = 50_000
+
+    # With LENTERA_BASE_URL the site's public address, else the request's.
+    def get_protocol(self, protocol=None):
+        base = settings.LENTERA_BASE_URL
+        return urlsplit(base).scheme if base else super().get_protocol(protocol)
+
+    def get_domain(self, site=None):
+        base = settings.LENTERA_BASE_URL
+        return urlsplit(base).netloc if base else super().get_domain(site)
 
 
 class PageSitemap(Section):

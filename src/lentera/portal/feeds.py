@@ -53,14 +53,15 @@ class NewlyListedFeed(Feed):
     def subtitle(self, obj: FeedRequest) -> str:
         return _("New and updated entries of the Daftar Informasi Publik (DIP), newest first.")
 
+    # Absolute already (Django's own would name the request's host, not LENTERA_BASE_URL).
     def link(self, obj: FeedRequest) -> str:
-        return reverse("portal:dip") + obj.filter.query()
+        return obj.absolute(reverse("portal:dip") + obj.filter.query())
 
     def feed_url(self, obj: FeedRequest) -> str:
-        return reverse("portal:feed") + obj.filter.query()
+        return obj.absolute(reverse("portal:feed") + obj.filter.query())
 
     def feed_guid(self, obj: FeedRequest) -> str:
-        return obj.absolute(self.feed_url(obj))
+        return self.feed_url(obj)
 
     def items(self, obj: FeedRequest) -> list[InformationItem]:
         items = list(
@@ -70,6 +71,7 @@ class NewlyListedFeed(Feed):
         )
         for item in items:
             # Item methods get no request: absolute URLs are worked out here.
+            item.feed_url = obj.absolute(reverse("portal:item", args=[item.pk]))
             item.feed_unit_url = obj.absolute(
                 reverse("portal:unit-dip", args=[item.holding_unit.slug])
             )
@@ -92,7 +94,7 @@ class NewlyListedFeed(Feed):
         return linebreaks(escape(item.summary))
 
     def item_link(self, item: InformationItem) -> str:
-        return reverse("portal:item", args=[item.pk])
+        return item.feed_url
 
     def item_updateddate(self, item: InformationItem):
         return item.listed_at
