@@ -147,7 +147,7 @@ def generate(count: int, rng: random.Random) -> None:
     from lentera.documents.models import Document, DocumentVersion
     from lentera.organizations.models import PublicBody, Unit
     from lentera.register.constants import Category, Status
-    from lentera.register.models import InformationItem
+    from lentera.register.models import InformationItem, item_slug
     from lentera.testing import build_world
 
     world = build_world()
@@ -192,8 +192,10 @@ def generate(count: int, rng: random.Random) -> None:
                     created_by=world.officer,
                     published_at=listed,
                     listed_at=listed,
+                    first_listed_at=listed,
                 )
             )
+            items[-1].slug = item_slug(items[-1].title, items[-1].uuid)  # as save() would
             has_file = rng.random() < 0.6
             texts.append(
                 " ".join(sentence(rng, rng.randint(10, 25)) for _ in range(rng.randint(15, 60)))
