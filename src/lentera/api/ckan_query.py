@@ -66,11 +66,20 @@ def _tokens(fq: str) -> list[tuple[str, str, str]]:
     return tokens
 
 
+MAX_FQ = 2000  # characters: far more than any client's filter
+MAX_DEPTH = 20  # nested parentheses and negations
+
+
 class _Parser:
     """or := and (OR and)*; and := unary ((AND)? unary)*; unary := NOT* primary."""
 
     def __init__(self, tokens):
-        self.tokens, self.at = tokens, 0
+        self.tokens, self.at, self.depth = tokens, 0, 0
+
+    def deeper(self) -> None:
+        self.depth += 1
+        if self.depth > MAX_DEPTH:
+            raise QueryError("fq", _("The filter is nested too deeply."))
 
     def peek(self):
         return self.tokens[self.at] if self.at < len(self.tokens) else ("end", "", "")
@@ -105,7 +114,10 @@ class _Parser:
         kind, word, _value = self.peek()
         if kind == "op" and word == "NOT":
             self.take()
-            return ~self.unary()
+            self.deeper()
+            q = ~self.unary()
+            self.depth -= 1
+            return q
         if kind == "op" and word == "AND":  # a leading "+": required, as every term is
             self.take()
             return self.unary()
@@ -114,9 +126,11 @@ class _Parser:
     def primary(self) -> Q:
         kind, field, value = self.take()
         if kind == "open":
+            self.deeper()
             q = self.any_of()
             if self.take()[0] != "close":
                 raise QueryError("fq", _("Unbalanced parentheses."))
+            self.depth -= 1
             return q
         if kind == "star":
             return Q()
@@ -127,6 +141,8 @@ class _Parser:
 
 def parse_fq(fq: str) -> Q:
     """The Q that CKAN's `fq` selects; an empty fq selects everything."""
+    if len(fq) > MAX_FQ:
+        raise QueryError("fq", _("The filter is too long."))
     tokens = _tokens(fq)
     return _Parser(tokens).parse() if tokens else Q()
 
