@@ -51,9 +51,10 @@ MAX_ROWS = 1000  # as CKAN's ckan.search.rows_max
 DEFAULT_ROWS = 10
 PUBLIC_CATEGORIES = [c for c in Category if c != Category.EXEMPT]
 DEFAULT_SORT = "score desc, metadata_modified desc"
-# A text query's matches are read from the search engine up to this many when the
-# filter or the order needs the register to decide (CKAN's own limit of a deep page).
-TEXT_MATCHES = 10_000
+# A text query's best matches read from the search engine, a page at a time, when a
+# filter or an order needs the register to decide, and for the facets.
+TEXT_MATCHES = 1000
+ENGINE_PAGE = 100  # the most the search engine answers in one call
 FACET_FIELDS = ("organization", "groups", "tags", "res_format", "license_id")
 
 
@@ -376,22 +377,35 @@ def current_package_list_with_resources(request: HttpRequest, params: Params) ->
     return _packages(request, list(ordered[offset : offset + limit]))
 
 
-def _matching(text: str, narrowed, by_score: bool) -> tuple[list[int], int] | None:
-    """Ids of the public items the search engine matches `text` in, best first, kept to
-    those in `narrowed`; None for no text."""
-    if not text or text == "*:*":
-        return None
-    answer = search(SearchQuery(text=text, sort="relevance", limit=TEXT_MATCHES, facets=False))
-    ids = [hit.item_id for hit in answer.hits]
-    allowed = set(narrowed.filter(pk__in=ids).values_list("pk", flat=True))
-    return [pk for pk in ids if pk in allowed], len(allowed)
+def _engine_ids(text: str, offset: int, count: int) -> tuple[list[int], int]:
+    """Up to `count` ids of the public items the search engine matches `text` in, best
+    first from `offset`, read a page of ENGINE_PAGE at a time; and the exact total."""
+    ids: list[int] = []
+    total = 0
+    while len(ids) < count:
+        wanted = min(ENGINE_PAGE, count - len(ids))
+        answer = search(
+            SearchQuery(
+                text=text,
+                sort="relevance",
+                offset=offset + len(ids),
+                limit=wanted,
+                facets=False,
+                exact_total=True,
+            )
+        )
+        total = answer.total
+        ids += [hit.item_id for hit in answer.hits]
+        if len(answer.hits) < wanted:
+            break
+    return ids, total
 
 
 def _facet_params(params: Params) -> tuple[list[str], int, int]:
     raw = params.get("facet.field") or "[]"
     try:
         fields = json.loads(raw) if isinstance(raw, str) else raw
-    except ValueError:
+    except (ValueError, RecursionError):
         raise invalid("facet.field", _("A JSON list of field names.")) from None
     if not isinstance(fields, list) or not all(isinstance(f, str) for f in fields):
         raise invalid("facet.field", _("A JSON list of field names."))
@@ -400,6 +414,7 @@ def _facet_params(params: Params) -> tuple[list[str], int, int]:
         known = ", ".join(FACET_FIELDS)
         message = _("Cannot count by %(field)s; known: %(known)s")
         raise invalid("facet.field", message % {"field": unknown[0], "known": known})
+    fields = list(dict.fromkeys(fields))  # each field counted once, however often named
     limit = params.get("facet.limit", 50)
     limit = -1 if str(limit).strip() == "-1" else _int(params, "facet.limit", 50)
     return fields, limit, _int(params, "facet.mincount", 1)
@@ -462,20 +477,29 @@ def package_search(request: HttpRequest, params: Params) -> dict:
         raise invalid(exc.field, str(exc)) from None
     fields, facet_limit, mincount = _facet_params(params)
     text = str(params.get("q") or "").strip()
-    matched = _matching(text, narrowed, sort.by_score)
-    if matched is None:
+    fq_given = bool(str(params.get("fq") or "").strip())
+    if not text or text == "*:*":
         items_qs = narrowed
         page = list(narrowed.order_by(*sort.order)[start : start + rows])
         count = narrowed.count()
-    elif sort.by_score:
-        ids, count = matched
-        by_id = _items().in_bulk(ids[start : start + rows])
-        page = [by_id[pk] for pk in ids[start : start + rows] if pk in by_id]
-        items_qs = _items().filter(pk__in=ids)
+    elif sort.by_score and not fq_given:
+        # The engine pages and counts every match itself.
+        ids, count = _engine_ids(text, start, rows)
+        by_id = _items().in_bulk(ids)
+        page = [by_id[pk] for pk in ids if pk in by_id]
+        items_qs = _items().filter(pk__in=_engine_ids(text, 0, TEXT_MATCHES)[0]) if fields else None
     else:
-        ids, count = matched
-        items_qs = _items().filter(pk__in=ids)
-        page = list(items_qs.order_by(*sort.order)[start : start + rows])
+        # The register narrows or orders the engine's best TEXT_MATCHES matches.
+        best, _total = _engine_ids(text, 0, TEXT_MATCHES)
+        allowed = set(narrowed.filter(pk__in=best).values_list("pk", flat=True))
+        items_qs = _items().filter(pk__in=allowed)
+        count = len(allowed)
+        if sort.by_score:
+            ids = [pk for pk in best if pk in allowed][start : start + rows]
+            by_id = _items().in_bulk(ids)
+            page = [by_id[pk] for pk in ids]
+        else:
+            page = list(items_qs.order_by(*sort.order)[start : start + rows])
     facets = _facets(items_qs, fields, facet_limit, mincount) if fields else {}
     return {
         "count": count,
@@ -583,7 +607,7 @@ def _params(request: HttpRequest) -> Params:
     if request.method == "POST" and request.body:
         try:
             data = json.loads(request.body)
-        except ValueError:
+        except (ValueError, RecursionError):  # not JSON, or nested past Python's stack
             data = None
         if not isinstance(data, dict):
             raise bad_request(_("The request body must be a JSON object."))

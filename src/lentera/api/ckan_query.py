@@ -68,6 +68,7 @@ def _tokens(fq: str) -> list[tuple[str, str, str]]:
 
 MAX_FQ = 2000  # characters: far more than any client's filter
 MAX_DEPTH = 20  # nested parentheses and negations
+MAX_VALUES = 100  # field values in one filter
 
 
 class _Parser:
@@ -118,8 +119,9 @@ class _Parser:
             q = ~self.unary()
             self.depth -= 1
             return q
-        if kind == "op" and word == "AND":  # a leading "+": required, as every term is
+        while self.peek()[:2] == ("op", "AND"):  # a leading "+": required, as every term is
             self.take()
+        if self.peek()[:2] == ("op", "NOT"):
             return self.unary()
         return self.primary()
 
@@ -144,6 +146,13 @@ def parse_fq(fq: str) -> Q:
     if len(fq) > MAX_FQ:
         raise QueryError("fq", _("The filter is too long."))
     tokens = _tokens(fq)
+    values = sum(
+        len(_words(value[1:-1])) if value.startswith("(") else 1
+        for kind, _field, value in tokens
+        if kind == "term"
+    )
+    if values > MAX_VALUES:
+        raise QueryError("fq", _("The filter names too many values."))
     return _Parser(tokens).parse() if tokens else Q()
 
 
@@ -165,7 +174,10 @@ def _instant(value: str, field: str) -> datetime.datetime | None:
         raise QueryError("fq", _("Not a date and time: %(value)s") % {"value": value}) from None
     if timezone.is_naive(moment):
         moment = moment.replace(tzinfo=datetime.UTC)
-    return moment
+    try:
+        return moment.astimezone(datetime.UTC)
+    except OverflowError:  # an offset that takes the time past year 1 or 9999
+        raise QueryError("fq", _("Not a date and time: %(value)s") % {"value": value}) from None
 
 
 def _range(column: str, value: str, field: str) -> Q:
@@ -252,6 +264,10 @@ def term(field: str, value: str) -> Q:
             "known": known,
         })  # fmt: skip
     if value.startswith("(") and value.endswith(")"):  # field:(a OR b): any of them
+        words = re.findall(r'"(?:[^"\\]|\\.)*"|[^\s"]+', value[1:-1])
+        if any(w in ("AND", "NOT", "&&") or w.startswith(("-", "!")) for w in words):
+            message = _("Inside field:( … ) only values joined by OR are understood.")
+            raise QueryError("fq", message)
         q = NOTHING
         for word in _words(value[1:-1]):
             q |= FIELDS[field](word)

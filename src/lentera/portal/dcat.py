@@ -5,6 +5,7 @@ RDF (docs/api.md, "DCAT-AP"). Built with rdflib; only public items, only publish
 files."""
 
 import datetime
+from urllib.parse import quote
 
 from django.core.paginator import Paginator
 from django.db.models import F
@@ -33,6 +34,7 @@ FORMATS = {
 # What a client that asks the item page for RDF gets (content negotiation).
 NEGOTIATED = {media_type: extension for extension, (_f, media_type) in FORMATS.items()}
 PAGE_SIZE = 100  # datasets per catalogue page, as ckanext-dcat
+IRI_SAFE = ":/?#[]@!$&'()*+,;=%~"  # kept as they are when an address is quoted
 
 
 def _graph() -> Graph:
@@ -79,8 +81,8 @@ class _Writer:
             self.add(agent, RDF.type, FOAF.Organization)
             self.add(agent, RDF.type, FOAF.Agent)
             self.text(agent, FOAF.name, body.name)
-            if body.website:
-                self.add(agent, FOAF.homepage, URIRef(body.website))
+            if body.website:  # a URLField may still hold what an IRI may not (| { })
+                self.add(agent, FOAF.homepage, URIRef(quote(body.website, safe=IRI_SAFE)))
         return agent
 
     def unit(self, unit) -> URIRef:
@@ -126,11 +128,12 @@ class _Writer:
         self.add(dataset, DCAT.theme, self.category(item.category))
         self.add(dataset, DCTERMS.accessRights, PUBLIC_ACCESS)
         self.add(dataset, DCAT.landingPage, dataset)
-        period = BNode()
-        self.add(period, RDF.type, DCTERMS.PeriodOfTime)
-        self.add(period, DCAT.startDate, Literal(datetime.date(item.year, 1, 1)))
-        self.add(period, DCAT.endDate, Literal(datetime.date(item.year, 12, 31)))
-        self.add(dataset, DCTERMS.temporal, period)
+        if datetime.MINYEAR <= item.year <= datetime.MAXYEAR:  # a mistyped year has none
+            period = BNode()
+            self.add(period, RDF.type, DCTERMS.PeriodOfTime)
+            self.add(period, DCAT.startDate, Literal(datetime.date(item.year, 1, 1)))
+            self.add(period, DCAT.endDate, Literal(datetime.date(item.year, 12, 31)))
+            self.add(dataset, DCTERMS.temporal, period)
         licence = LICENCES.get(body.licence)
         for version in files:
             self.add(dataset, DCAT.distribution, self.distribution(item, version, licence))

@@ -104,8 +104,9 @@ class InformationItem(models.Model):
     first_listed_at = models.DateTimeField(
         _("first listed in the DIP at"), null=True, blank=True, editable=False
     )
-    # Identity for harvesters and linked data (the CKAN id, the DCAT identifier) and
-    # the CKAN name: given at creation, kept through every edit.
+    # Identity for harvesters and linked data (the CKAN id, the DCAT identifier), given
+    # at creation, and the CKAN name, made from the approved title when the entry is
+    # first listed (a draft title may be what the review removed); both kept after.
     uuid = models.UUIDField(_("identifier"), default=uuid.uuid4, unique=True, editable=False)
     slug = models.SlugField(_("name"), max_length=100, blank=True, editable=False)
     # Optimistic locking: every write bumps it; a stale write is refused.
@@ -138,11 +139,6 @@ class InformationItem(models.Model):
 
     def __str__(self) -> str:
         return self.title
-
-    def save(self, *args, **kwargs) -> None:
-        if self._state.adding and not self.slug:
-            self.slug = item_slug(self.title, self.uuid)
-        super().save(*args, **kwargs)
 
     @property
     def name(self) -> str:

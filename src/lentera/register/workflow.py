@@ -22,7 +22,7 @@ from lentera.sop.models import SopStep
 
 from . import events, fingerprint
 from .constants import Category, Status
-from .models import apply_changes, field_value
+from .models import apply_changes, field_value, item_slug
 
 
 def submit(item, actor, note: str = "", *, expected_version: int | None = None):
@@ -342,13 +342,21 @@ def _publish(item, actor) -> None:
     item.status = Status.PUBLISHED
     item.published_at = now
     item.listed_at = now
-    item.first_listed_at = item.first_listed_at or now
+    _first_listing(item, now)
     covered = [v.pk for v in fingerprint.current_versions(item)]
     DocumentVersion.objects.filter(pk__in=covered).filter(
         Q(published_at__isnull=True) | Q(withdrawn_at__isnull=False)
     ).update(published_at=now, withdrawn_at=None)
     _take_offline(item, now, document__deleted_at__isnull=False)
     audit.record(Verb.PUBLISH, actor=actor, item=item, unit=item.holding_unit, changes=changes)
+
+
+def _first_listing(item, now) -> None:
+    """When the entry is first listed: its date, and its CKAN name from the title the
+    approval covered (never a draft's)."""
+    item.first_listed_at = item.first_listed_at or now
+    if not item.slug:
+        item.slug = item_slug(item.title, item.uuid)
 
 
 def _take_offline(item, now, **only) -> None:
@@ -366,7 +374,7 @@ def _finish(item, actor) -> None:
         if item.status != Status.PUBLISHED or item.category == Category.EXEMPT:
             item.status = Status.DOCUMENTED
             item.listed_at = timezone.now()
-            item.first_listed_at = item.first_listed_at or item.listed_at
+            _first_listing(item, item.listed_at)
         if item.category == Category.EXEMPT:
             _take_offline(item, timezone.now())  # held back by the exemption, for good
         else:

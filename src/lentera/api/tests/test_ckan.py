@@ -7,7 +7,10 @@ import pytest
 from django.urls import reverse
 
 from lentera.api import ckan
+from lentera.documents.services import add_document
 from lentera.portal.tests.test_feeds import build_register
+from lentera.register.services import update_item
+from lentera.testing import new_item, pdf_upload, publish_item
 
 HOST = "http://testserver"
 RENSTRA = "Rencana Strategis Biro Kesra 2025-2029"
@@ -204,6 +207,7 @@ def test_package_search_without_q_lists_the_register_newest_first(client, regist
         ("metadata_modified:{2025-03-02T02:00:00Z TO NOW]", [SEKOLAH]),
         ("metadata_created:[* TO 2025-03-01T12:00:00]", [RENSTRA]),
         ("*:*", [SEKOLAH, WABAH, RENSTRA]),
+        ("+" * 1900 + "groups:serta_merta", [WABAH]),
     ],
 )
 def test_package_search_filters(client, register, fq, titles):
@@ -284,6 +288,11 @@ def test_rows_are_capped_at_a_thousand(client, register):
         ("package_search", {"fq": "laporan"}, "fq"),
         ("package_search", {"sort": "popularity desc"}, "sort"),
         ("package_search", {"fq": "(" * 400 + "year:2020" + ")" * 400}, "fq"),
+        ("package_search", {"fq": "owner_org:(" + "1 " * 200 + ")"}, "fq"),
+        ("package_search", {"fq": "metadata_modified:[9999-12-31T23:59:59-14:00 TO *]"}, "fq"),
+        ("package_search", {"fq": "metadata_created:[0001-01-01T00:00:00+14:00 TO *]"}, "fq"),
+        ("package_search", {"fq": "groups:(berkala AND serta_merta)"}, "fq"),
+        ("package_search", {"facet.field": "[" * 100_000}, "facet.field"),
         ("package_search", {"fq": "NOT " * 400 + "year:2020"}, "fq"),
         ("package_search", {"fq": " OR ".join(["year:2020"] * 300)}, "fq"),
         ("package_search", {"sort": "name sideways"}, "sort"),
@@ -366,3 +375,50 @@ def test_cors_preflight_allows_any_origin(client, db):
     assert response.status_code == 204
     assert response["Access-Control-Allow-Origin"] == "*"
     assert "GET" in response["Access-Control-Allow-Methods"]
+
+
+def test_a_json_body_nested_past_the_stack_is_a_bad_request(client, db):
+    response = client.post(
+        "/api/3/action/package_search", "[" * 100_000, content_type="application/json"
+    )
+    assert response.status_code == 400
+    assert response.json()["error"]["__type"] == "Bad Request"
+
+
+def test_the_name_comes_from_the_approved_title_never_a_draft(client, world):
+    """A reviewer may retitle an item because its draft title named a person: the CKAN
+    name is made when the entry is first listed, from the title then approved."""
+    draft = "Nama Korban Budi Santoso Kasus 12"
+    item = new_item(world, title=draft)
+    assert item.slug == ""
+    update_item(item, world.officer, title="Data Kasus 12")
+    add_document(item, world.officer, pdf_upload("kasus.pdf", "Data kasus"))
+    item = publish_item(world, item)
+    assert item.name == f"data-kasus-12-{item.uuid.hex[:12]}"
+    for answer in (
+        client.get(f"/api/3/action/package_show?id={item.uuid}"),
+        client.get("/api/3/action/package_list"),
+        client.get("/api/3/action/package_search?fq=name:nama-korban-budi-santoso-kasus-12"),
+    ):
+        assert answer.status_code == 200
+        assert b"budi" not in answer.content.lower()
+    # Kept after: a corrected title later does not rename it.
+    assert result(client, "package_show", id=item.name)["name"] == item.name
+
+
+def test_a_text_search_pages_through_every_match(
+    client, world, monkeypatch, django_capture_on_commit_callbacks
+):
+    # The engine answers a page at a time; a search reads as many pages as it needs.
+    monkeypatch.setattr(ckan, "ENGINE_PAGE", 1)
+    with django_capture_on_commit_callbacks(execute=True):
+        for year in (2023, 2024, 2025):
+            item = new_item(world, title=f"Laporan Sanitasi Lingkungan {year}", year=year)
+            add_document(item, world.officer, pdf_upload(f"sanitasi-{year}.pdf", "Sanitasi"))
+            publish_item(world, item)
+    found = result(client, "package_search", q="sanitasi", rows=3)
+    assert found["count"] == 3 and len(found["results"]) == 3
+    assert result(client, "package_search", q="sanitasi", rows=2, start=2)["count"] == 3
+    narrowed = result(client, "package_search", q="sanitasi", fq="-year:2024", rows=5)
+    assert narrowed["count"] == 2
+    assert {p["title"][-4:] for p in narrowed["results"]} == {"2023", "2025"}

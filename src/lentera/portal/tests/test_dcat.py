@@ -137,3 +137,20 @@ def test_the_dip_page_carries_a_data_catalog_of_its_rows(client, register):
     assert shown == {str(dataset_iri(item)): str(item.uuid) for item in public}
     (alternate,) = page.xpath("//link[@type='text/turtle']")
     assert alternate.get("href") == "/catalog.ttl"
+
+
+def test_odd_stored_values_never_break_the_catalogue(client, register):
+    """A website a URLField accepts but an IRI may not hold, and a mistyped year: the
+    harvest's pages still answer, with what can be said."""
+    from lentera.register.models import InformationItem
+
+    body = register.renstra.holding_unit.body
+    body.website = "https://kalbarprov.go.id/index.php?p=a|b&q={x}"
+    body.save()
+    InformationItem.objects.filter(pk=register.wabah.pk).update(year=0)
+    for extension, rdf_format in FORMATS.items():
+        graph, _ = read(client, f"/catalog.{extension}", rdf_format)
+        assert len(set(graph.subjects(RDF.type, DCAT.Dataset))) == 3
+        read(client, f"/informasi/{register.renstra.pk}.{extension}", rdf_format)
+    item_graph, _ = read(client, f"/informasi/{register.wabah.pk}.ttl", "turtle")
+    assert not list(item_graph.objects(dataset_iri(register.wabah), DCTERMS.temporal))

@@ -21,9 +21,9 @@ def fill(apps, schema_editor):
     batch = []
     for item in Item.objects.only("pk", "title", "listed_at").iterator(chunk_size=BATCH):
         item.uuid = uuid.uuid4()
-        words = slugify(item.title)[:80].strip("-_") or "informasi"
-        item.slug = f"{words}-{item.uuid.hex[:12]}"
-        if item.listed_at:
+        if item.listed_at:  # listed: its title was approved
+            words = slugify(item.title)[:80].strip("-_") or "informasi"
+            item.slug = f"{words}-{item.uuid.hex[:12]}"
             item.first_listed_at = min(first.get(item.pk, item.listed_at), item.listed_at)
         batch.append(item)
         if len(batch) == BATCH:
