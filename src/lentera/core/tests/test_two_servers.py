@@ -161,9 +161,13 @@ def test_a_file_uploaded_through_one_server_downloads_through_another_and_is_ext
         assert detail.status_code == 200, detail.text
         (listed,) = detail.json()["documents"]
         assert listed["id"] == version["id"] and listed["sha256"] == version["sha256"]
-        assert listed["download_url"].startswith(f"{b}/kantor/")
-        # Signed in on A, downloading through B: no sticky sessions needed.
-        downloaded = signed_in(a, OFFICER).get(listed["download_url"], timeout=WAIT)
+        assert listed["download_url"] == f"{b}/api/v1/files/{version['id']}"
+        downloaded = requests.get(listed["download_url"], headers=bearer, timeout=WAIT)
+        assert downloaded.status_code == 200
+        assert hashlib.sha256(downloaded.content).hexdigest() == version["sha256"]
+        # Signed in on A, downloading through B's office: no sticky sessions needed.
+        office = f"{b}/kantor/berkas/{version['id']}/"
+        downloaded = signed_in(a, OFFICER).get(office, timeout=WAIT)
         assert downloaded.status_code == 200
         assert hashlib.sha256(downloaded.content).hexdigest() == version["sha256"]
 
