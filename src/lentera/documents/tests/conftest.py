@@ -43,20 +43,8 @@ def published(world, publish):
     return item, version
 
 
-@pytest.fixture(scope="session")
-def s3_endpoint():
-    """A local S3 endpoint: moto's server mode on 127.0.0.1, a free port."""
-    from moto.server import ThreadedMotoServer
-
-    server = ThreadedMotoServer(ip_address="127.0.0.1", port=0, verbose=False)
-    server.start()
-    host, port = server.get_host_and_port()
-    yield f"http://{host}:{port}"
-    server.stop()
-
-
 @pytest.fixture
-def s3(settings, s3_endpoint):
+def s3(settings, moto_s3):
     """A fresh bucket, and the default storage switched to it (as LENTERA_STORAGE=s3 does)."""
     import boto3
 
@@ -64,7 +52,7 @@ def s3(settings, s3_endpoint):
     bucket = f"lentera-{uuid.uuid4().hex[:12]}"
     client = boto3.client(
         "s3",
-        endpoint_url=s3_endpoint,
+        endpoint_url=moto_s3,
         region_name="us-east-1",
         aws_access_key_id=credentials["access_key"],
         aws_secret_access_key=credentials["secret_key"],
@@ -76,7 +64,7 @@ def s3(settings, s3_endpoint):
             "BACKEND": "storages.backends.s3.S3Storage",
             "OPTIONS": {
                 "bucket_name": bucket,
-                "endpoint_url": s3_endpoint,
+                "endpoint_url": moto_s3,
                 "region_name": "us-east-1",
                 "addressing_style": "path",
                 "default_acl": None,
