@@ -213,19 +213,13 @@ def _tags(item) -> list[dict]:
 
 
 def _licence(body: PublicBody) -> dict:
-    licence = LICENCES.get(body.licence, LICENCES["notspecified"])
+    licence = body.licence_terms
     return {
         "license_id": licence.id,
         "license_title": licence.title,
         "license_url": licence.url,
         "isopen": licence.is_open,
     }
-
-
-def _first_listed(item) -> datetime.datetime | None:
-    """When the entry was first listed; never after its last listing."""
-    moments = [m for m in (item.first_listed_at, item.listed_at) if m]
-    return min(moments) if moments else None
 
 
 def _extras(item) -> list[dict]:
@@ -265,7 +259,7 @@ def _package(request: HttpRequest, item, files: list) -> dict:
         "maintainer": item.holding_unit.name,
         "maintainer_email": None,
         **_licence(body),
-        "metadata_created": _timestamp(_first_listed(item)),
+        "metadata_created": _timestamp(item.first_listed),
         "metadata_modified": _timestamp(item.listed_at),
         "owner_org": str(body.pk),
         "organization": _organization(body),

@@ -4,7 +4,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from .constants import PpidRole, Role
-from .licences import DEFAULT_LICENCE, LICENCE_CHOICES, LICENCE_HELP
+from .licences import DEFAULT_LICENCE, LICENCE_CHOICES, LICENCE_HELP, LICENCES, Licence
 
 
 class PublicBody(models.Model):
@@ -38,6 +38,11 @@ class PublicBody(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+    @property
+    def licence_terms(self) -> Licence:
+        """The body's licence: its title, address and whether it is open."""
+        return LICENCES.get(self.licence, LICENCES["notspecified"])
 
     @property
     def main_unit(self) -> "Unit | None":

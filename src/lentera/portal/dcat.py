@@ -15,7 +15,6 @@ from django.utils.translation import gettext as _
 from rdflib import BNode, Graph, Literal, Namespace, URIRef
 from rdflib.namespace import DCAT, DCTERMS, FOAF, RDF, SKOS, XSD
 
-from lentera.organizations.licences import LICENCES
 from lentera.organizations.models import PublicBody
 from lentera.register.constants import Category
 from lentera.register.models import InformationItem
@@ -117,8 +116,7 @@ class _Writer:
         self.add(dataset, DCTERMS.identifier, Literal(str(item.uuid)))
         self.text(dataset, DCTERMS.title, item.title)
         self.text(dataset, DCTERMS.description, item.summary)
-        moments = [m for m in (item.first_listed_at, item.listed_at) if m]
-        self.add(dataset, DCTERMS.issued, _when(min(moments) if moments else None))
+        self.add(dataset, DCTERMS.issued, _when(item.first_listed))
         self.add(dataset, DCTERMS.modified, _when(item.listed_at))
         self.add(dataset, DCTERMS.publisher, self.body(body))
         self.add(dataset, DCTERMS.creator, self.unit(item.holding_unit))
@@ -134,7 +132,7 @@ class _Writer:
             self.add(period, DCAT.startDate, Literal(datetime.date(item.year, 1, 1)))
             self.add(period, DCAT.endDate, Literal(datetime.date(item.year, 12, 31)))
             self.add(dataset, DCTERMS.temporal, period)
-        licence = LICENCES.get(body.licence)
+        licence = body.licence_terms
         for version in files:
             self.add(dataset, DCAT.distribution, self.distribution(item, version, licence))
         return dataset
@@ -152,7 +150,7 @@ class _Writer:
         size = Literal(version.size, datatype=XSD.nonNegativeInteger)
         self.add(distribution, DCAT.byteSize, size)
         self.add(distribution, DCTERMS.issued, _when(version.published_at))
-        if licence is not None and licence.url:
+        if licence.url:
             self.add(distribution, DCTERMS.license, URIRef(licence.url))
         checksum = BNode()
         self.add(checksum, RDF.type, SPDX.Checksum)

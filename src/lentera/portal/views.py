@@ -14,7 +14,6 @@ from django.views.decorators.cache import never_cache
 
 from lentera.documents import health
 from lentera.documents.serving import serve_thumbnail, serve_version
-from lentera.organizations.licences import LICENCES
 from lentera.register.models import InformationItem
 from lentera.register.selectors import (
     public_items,
@@ -128,8 +127,8 @@ def structured_data(request: HttpRequest, item: InformationItem, files, record) 
             for version in files
         ],
     }
-    licence = LICENCES.get(body.licence)
-    if licence is not None and licence.url:
+    licence = body.licence_terms
+    if licence.url:
         data["license"] = licence.url
     if item.made_on:
         data["dateCreated"] = item.made_on.isoformat()

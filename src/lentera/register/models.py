@@ -141,6 +141,13 @@ class InformationItem(models.Model):
         return self.title
 
     @property
+    def first_listed(self):
+        """When the entry was first listed (the dataset's creation), never after its
+        last listing."""
+        moments = [m for m in (self.first_listed_at, self.listed_at) if m]
+        return min(moments) if moments else None
+
+    @property
     def name(self) -> str:
         """The stable name harvesters know the entry by (CKAN's `name`)."""
         return self.slug or item_slug("", self.uuid)
