@@ -23,6 +23,8 @@ def _test_settings(settings, tmp_path):
     settings.CACHES = {
         **settings.CACHES,
         "exports": {**settings.CACHES["exports"], "LOCATION": tmp_path / "export-cache"},
+        # A test's pages are its own (ids repeat across tests on SQLite, and so may states).
+        "pages": {**settings.CACHES["pages"], "LOCATION": str(tmp_path)},
     }
     # Tests sign approvers and superusers in with force_login; accounts/tests checks
     # that two-factor login is required of them by default.

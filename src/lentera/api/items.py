@@ -6,6 +6,7 @@ from django.http import HttpRequest
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
 from ninja import Field, File, Form, Query, Router, UploadedFile
+from ninja.decorators import decorate_view
 from ninja.pagination import LimitOffsetPagination, paginate
 
 from lentera.documents import hardcopies
@@ -20,6 +21,7 @@ from lentera.documents.services import (
 from lentera.documents.serving import counts_as_download, serve_version
 from lentera.organizations.models import Unit
 from lentera.register.constants import Category, Status
+from lentera.register.page_cache import public_page
 from lentera.register.selectors import visible_items
 from lentera.register.services import create_item, record_download, update_item
 from lentera.register.workflow import complete_step, reopen, return_to_step, submit, withdraw
@@ -80,6 +82,7 @@ class Pages(LimitOffsetPagination):
 OPTIONAL_SECURITY = {"security": [{}]}
 
 
+@decorate_view(public_page)  # anonymous reads are kept per register state
 @router.get(
     "/items",
     response={200: list[ItemListOut], **READ_ERRORS},

@@ -18,6 +18,7 @@ from rdflib.namespace import DCAT, DCTERMS, FOAF, RDF, SKOS, XSD
 from lentera.organizations.models import PublicBody
 from lentera.register.constants import Category
 from lentera.register.models import InformationItem
+from lentera.register.page_cache import public_page
 from lentera.register.selectors import latest_public_versions_of, public_items, public_reading
 
 HYDRA = Namespace("http://www.w3.org/ns/hydra/core#")
@@ -176,6 +177,7 @@ def _page_number(request: HttpRequest) -> int:
     return int(raw)
 
 
+@public_page
 def catalog(request: HttpRequest, extension: str) -> HttpResponse:
     """The catalogue: one page of PAGE_SIZE datasets, newest first, with hydra paging."""
     items = public_items().order_by(F("listed_at").desc(nulls_last=True), "-pk")

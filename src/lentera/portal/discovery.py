@@ -16,6 +16,7 @@ from django.views.decorators.http import require_safe
 
 from lentera.organizations.models import Unit
 from lentera.register.models import DipEdition
+from lentera.register.page_cache import public_page
 from lentera.register.selectors import public_items
 from lentera.sop.selectors import sop_listing
 
@@ -128,6 +129,7 @@ SECTIONS: dict[str, type[Section]] = {
 
 
 @require_safe
+@public_page
 @sitemap_views.x_robots_tag
 def sitemap(request: HttpRequest) -> HttpResponse:
     """The whole site in one sitemap, or an index of section pages when it is too big."""

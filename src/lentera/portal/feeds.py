@@ -11,7 +11,8 @@ from django.utils.translation import gettext as _
 
 from lentera.register.constants import Category
 from lentera.register.models import InformationItem
-from lentera.register.selectors import latest_public_versions, public_items
+from lentera.register.page_cache import public_page
+from lentera.register.selectors import latest_public_versions_of, public_items
 
 from .filters import RegisterFilter
 
@@ -66,9 +67,12 @@ class NewlyListedFeed(Feed):
     def items(self, obj: FeedRequest) -> list[InformationItem]:
         items = list(
             obj.filter.apply(public_items())
+            .select_related(None)
+            .select_related("holding_unit")
             .filter(listed_at__isnull=False)
             .order_by("-listed_at", "-pk")[:FEED_SIZE]
         )
+        files = latest_public_versions_of(item.pk for item in items)
         for item in items:
             # Item methods get no request: absolute URLs are worked out here.
             item.feed_url = obj.absolute(reverse("portal:item", args=[item.pk]))
@@ -81,7 +85,7 @@ class NewlyListedFeed(Feed):
                     length=str(version.size),
                     mime_type=version.content_type,
                 )
-                for version in latest_public_versions(item)
+                for version in files.get(item.pk, [])
             ]
         return items
 
@@ -112,4 +116,4 @@ class NewlyListedFeed(Feed):
         return item.feed_files
 
 
-feed = NewlyListedFeed()
+feed = public_page(NewlyListedFeed())

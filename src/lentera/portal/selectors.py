@@ -3,12 +3,12 @@
 import datetime
 from dataclasses import replace
 
-from django.db.models import Exists, F, OuterRef, Prefetch, QuerySet
+from django.db.models import Exists, OuterRef, Prefetch, QuerySet
 from django.utils import timezone
 
 from lentera.organizations.models import PublicBody, Unit
 from lentera.register.constants import Category
-from lentera.register.dip_table import dip_queryset
+from lentera.register.dip_table import DipRows
 from lentera.register.models import ClassificationDecision, InformationItem
 from lentera.register.selectors import exempt_items, public_counts, public_items
 
@@ -23,10 +23,15 @@ RECENT_LIMIT = 8
 DIK_ORDER = ("holding_unit__body__name", "holding_unit__name", "-year", "title", "id")
 
 
-def dip_items(register_filter: RegisterFilter) -> QuerySet[InformationItem]:
-    """The DIP rows a filter selects, in the published order, with `files_online`."""
-    # Only the unit and body are shown: the SOP joins of public_items() would slow the sort.
-    return dip_queryset(register_filter.apply(public_items())).defer("pending_changes")
+def dip_items(register_filter: RegisterFilter) -> DipRows:
+    """The DIP rows a filter selects, in the published order, with `files_online`,
+    a page at a time; its `years()` are the year filter's choices."""
+    scope = replace(register_filter, category="", year=None).apply(public_items())
+    return DipRows(
+        scope.defer("pending_changes"),
+        category=register_filter.category,
+        year=register_filter.year,
+    )
 
 
 def dik_items(register_filter: RegisterFilter) -> QuerySet[InformationItem]:
@@ -78,7 +83,8 @@ def _entries() -> QuerySet[InformationItem]:
 
 def recently_listed(limit: int = RECENT_LIMIT) -> QuerySet[InformationItem]:
     """The DIP entries that changed last, newest first."""
-    return _entries().order_by(F("listed_at").desc(nulls_last=True), "-id")[:limit]
+    # Through the (listed_at, id) index: no sort of the whole register.
+    return _entries().filter(listed_at__isnull=False).order_by("-listed_at", "-id")[:limit]
 
 
 def serta_merta_banner(now: datetime.datetime | None = None) -> list[InformationItem]:

@@ -15,7 +15,9 @@ from django.views.decorators.cache import never_cache
 from lentera.documents import health
 from lentera.documents.serving import serve_thumbnail, serve_version
 from lentera.register.models import InformationItem
+from lentera.register.page_cache import public_page
 from lentera.register.selectors import (
+    files_state,
     public_items,
     public_reading,
     public_versions,
@@ -28,6 +30,7 @@ _SCRIPT_ESCAPES = {ord("<"): "\\u003c", ord(">"): "\\u003e", ord("&"): "\\u0026"
 _OG_LOCALES = {"id": "id_ID", "en": "en_US"}
 
 
+@public_page
 def home(request: HttpRequest) -> HttpResponse:
     """Search, the register's size, the serta merta banner and what was listed last."""
     return render(
@@ -43,6 +46,11 @@ def home(request: HttpRequest) -> HttpResponse:
     )
 
 
+def _files_state(request: HttpRequest, pk: int) -> tuple:
+    return files_state(pk)
+
+
+@public_page(also=_files_state)
 def item_detail(request: HttpRequest, pk: int) -> HttpResponse:
     """One DIP entry: every column, its files, its publication history and its SOP steps;
     as DCAT to a client that asks for RDF."""

@@ -9,6 +9,7 @@ from django.shortcuts import get_object_or_404, render
 
 from lentera.organizations.models import PublicBody, Unit
 from lentera.register.constants import Category
+from lentera.register.page_cache import public_page
 from lentera.register.selectors import exempt_items, public_items
 
 from . import selectors
@@ -53,6 +54,7 @@ def _register_context(
     choices_from,
     *,
     in_path: bool = False,
+    years: list[int] | None = None,
 ) -> dict:
     # On a unit's page the unit is in the path, so its own links carry only the rest.
     own = replace(register_filter, unit=None, body=None) if in_path else register_filter
@@ -64,18 +66,20 @@ def _register_context(
         **_page_links(page, own),
         "bodies": PublicBody.objects.order_by("name"),
         "units": [] if in_path else selectors.unit_choices(choices_from, register_filter),
-        "years": selectors.year_choices(choices_from, register_filter),
+        "years": selectors.year_choices(choices_from, register_filter) if years is None else years,
     }
 
 
 def _dip(request: HttpRequest, unit: Unit | None = None) -> HttpResponse:
     register_filter = RegisterFilter.from_request(request, unit=unit)
+    rows = selectors.dip_items(register_filter)
     context = _register_context(
         request,
         register_filter,
-        selectors.dip_items(register_filter),
+        rows,
         public_items(),
         in_path=unit is not None,
+        years=rows.years(),
     )
     rows = context["page"].object_list
     context["groups"] = [
@@ -88,16 +92,19 @@ def _dip(request: HttpRequest, unit: Unit | None = None) -> HttpResponse:
     return render(request, "portal/dip.html", context)
 
 
+@public_page
 def dip(request: HttpRequest) -> HttpResponse:
     """The consolidated DIP of every body, or of one body, unit, category or year."""
     return _dip(request)
 
 
+@public_page
 def unit_dip(request: HttpRequest, unit: str) -> HttpResponse:
     """One unit's DIP at a stable address: /dip/<unit slug>/."""
     return _dip(request, get_object_or_404(Unit.objects.select_related("body"), slug=unit))
 
 
+@public_page
 def dik(request: HttpRequest) -> HttpResponse:
     """The Daftar Informasi yang Dikecualikan: exempt items' metadata and their grounds."""
     register_filter = replace(RegisterFilter.from_request(request), category="")

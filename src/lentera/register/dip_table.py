@@ -9,12 +9,15 @@ does not depend on the language of whoever issued it.
 import datetime
 import logging
 from collections.abc import Iterable, Iterator
+from functools import cached_property, reduce
+from operator import or_
 
-from django.db.models import Count, IntegerField, OuterRef, QuerySet, Subquery
+from django.db.models import Count, IntegerField, OuterRef, Q, QuerySet, Subquery
 from django.db.models.functions import Coalesce
 from django.utils.translation import gettext as _
 
 from lentera.errors import Unavailable
+from lentera.organizations.models import Unit
 from lentera.pdf import PdfFailed, html_to_pdf
 
 from .constants import Category
@@ -94,6 +97,81 @@ def dip_queryset(items: QuerySet) -> QuerySet:
     """`items` (public items, already filtered) in DIP order, flagged `files_online`."""
     items = items.select_related(None).select_related("holding_unit__body")
     return with_files_online(items).order_by(*DIP_ORDER)
+
+
+class DipRows:
+    """The rows of a DIP in DIP order, a page at a time, without sorting the register.
+
+    DIP order is category, body, unit, year (newest first), then title: so the rows
+    fall into groups of one category, unit and year, whose counts one scan of an index
+    gives (`item_dip_groups`). A page is read among the few groups it spans, in one
+    query. Django's Paginator takes it like a queryset (count and slices).
+
+    `scope` is the public items of a body or unit (or all); `category` and `year`
+    narrow the rows, not the choices (`years`)."""
+
+    def __init__(self, scope: QuerySet, *, category: str = "", year: int | None = None):
+        self.scope = scope
+        self.category = category
+        self.year = year
+
+    @cached_property
+    def _scope_groups(self) -> list[tuple[str, int, int, list[int]]]:
+        """(category, year, rows, unit ids) of the scope, in DIP order."""
+        counted = list(
+            self.scope.order_by()
+            .values_list("category", "holding_unit", "year")
+            .annotate(n=Count("pk"))
+        )
+        # The database orders the names (its collation, not Python's); units with the
+        # same body and unit name share a place, as they do in the page's ORDER BY.
+        names = Unit.objects.filter(pk__in={unit for _c, unit, _y, _n in counted})
+        rank, places = {}, {}
+        for pk, *name in names.order_by("body__name", "name").values_list(
+            "pk", "body__name", "name"
+        ):
+            rank[pk] = places.setdefault(tuple(name), len(places))
+        groups: dict[tuple, list] = {}
+        for category, unit, year, n in counted:
+            group = groups.setdefault((category, rank[unit], -year), [0, []])
+            group[0] += n
+            group[1].append(unit)
+        return [
+            (category, -year, n, units)
+            for (category, _rank, year), (n, units) in sorted(groups.items())
+        ]
+
+    @cached_property
+    def _groups(self) -> list[tuple[str, int, int, list[int]]]:
+        return [
+            group
+            for group in self._scope_groups
+            if (not self.category or group[0] == self.category)
+            and (self.year is None or group[1] == self.year)
+        ]
+
+    def years(self) -> list[int]:
+        """The years of the scope's rows, newest first (the year filter's choices)."""
+        return sorted({year for _c, year, _n, _u in self._scope_groups}, reverse=True)
+
+    def count(self) -> int:
+        return sum(n for _c, _y, n, _u in self._groups)
+
+    def __len__(self) -> int:
+        return self.count()
+
+    def __getitem__(self, index: slice) -> list:
+        start, stop = index.start or 0, index.stop
+        spanned, first, seen = [], None, 0
+        for category, year, n, units in self._groups:
+            if seen + n > start and (stop is None or seen < stop):
+                first = seen if first is None else first
+                spanned.append(Q(category=category, year=year, holding_unit__in=units))
+            seen += n
+        if not spanned:
+            return []
+        rows = dip_queryset(self.scope.filter(reduce(or_, spanned)))
+        return list(rows[start - first : None if stop is None else stop - first])
 
 
 def row_of(item) -> dict:

@@ -135,6 +135,13 @@ class InformationItem(models.Model):
             models.Index(fields=["status", "category"]),
             models.Index(fields=["holding_unit", "status"]),
             models.Index(fields=["status", "listed_at"]),
+            # Newest first without sorting the register: the feed, the home page, the API.
+            models.Index(fields=["listed_at", "id"], name="item_listed_order"),
+            models.Index(fields=["updated_at", "id"], name="item_updated_order"),
+            # The DIP's groups counted by one index scan (register.dip_table.DipRows).
+            models.Index(
+                fields=["holding_unit", "category", "year", "status"], name="item_dip_groups"
+            ),
         ]
 
     def __str__(self) -> str:

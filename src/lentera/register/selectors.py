@@ -6,7 +6,7 @@ import hashlib
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
-from django.db.models import Count, Prefetch, Q, QuerySet
+from django.db.models import Count, Max, Prefetch, Q, QuerySet
 
 from lentera.audit.models import ActivityEvent
 from lentera.documents.models import Document, DocumentVersion, HardCopy
@@ -21,9 +21,12 @@ from .constants import LISTED_STATUSES, Category
 from .models import InformationItem
 
 
-def public_q() -> Q:
-    """Items whose metadata the public DIP lists: documented or published, never exempt."""
-    return Q(status__in=LISTED_STATUSES) & ~Q(category=Category.EXEMPT)
+def public_q(prefix: str = "") -> Q:
+    """Items whose metadata the public DIP lists: documented or published, never exempt.
+    `prefix` reaches the item from another model ("document__item__")."""
+    return Q(**{f"{prefix}status__in": LISTED_STATUSES}) & ~Q(
+        **{f"{prefix}category": Category.EXEMPT}
+    )
 
 
 def _with_relations(qs: QuerySet) -> QuerySet:
@@ -125,12 +128,20 @@ def public_versions(item=None) -> QuerySet[DocumentVersion]:
     """Versions the public may download: published and not taken offline, of a listed,
     non-exempt item. A document deleted during an update stays online until the
     update is published (or the item withdrawn)."""
+    # A join on the item, not a subquery of every public item's id (23 ms at 100,000).
     qs = DocumentVersion.objects.filter(
-        published_at__isnull=False, withdrawn_at__isnull=True
-    ).filter(document__item__in=InformationItem.objects.filter(public_q()).values("pk"))
+        public_q("document__item__"), published_at__isnull=False, withdrawn_at__isnull=True
+    )
     if item is not None:
         qs = qs.filter(document__item=item)
     return qs.select_related("document").defer("text").order_by("document_id", "-number")
+
+
+def files_state(item_id: int) -> tuple:
+    """What the background job last added to the item's files (text, thumbnails): the
+    item page shows thumbnails, which no recorded action announces."""
+    versions = DocumentVersion.objects.filter(document__item_id=item_id)
+    return tuple(versions.aggregate(Count("pk"), Max("text_at")).values())
 
 
 def latest_public_versions(item) -> list[DocumentVersion]:
@@ -240,8 +251,19 @@ class ItemReading:
 
 def public_reading(item_id: int) -> ItemReading:
     """The public variant; InformationItem.DoesNotExist unless the item is public."""
-    item = public_items().select_related("retention_rule").get(pk=item_id)
-    return ItemReading(item=item, files=latest_public_versions(item))
+    item = (
+        InformationItem.objects.filter(public_q())
+        .select_related("holding_unit__body", "sop", "retention_rule")
+        .defer("pending_changes")
+        .get(pk=item_id)
+    )
+    versions = list(public_versions(item))  # newest first per document
+    latest = {}
+    for version in versions:
+        latest.setdefault(version.document_id, version)
+    reading = ItemReading(item=item, files=list(latest.values()))
+    reading.history = sorted(versions, key=lambda v: (v.published_at, v.number, v.pk))
+    return reading
 
 
 def office_reading(user, item: InformationItem) -> ItemReading:
@@ -274,14 +296,15 @@ def reading_for(user, item_id: int) -> ItemReading:
 
 def register_state() -> tuple[str, datetime.datetime | None]:
     """A fingerprint of everything the public register shows, and when it last
-    changed. Every change to an item, its files or its listing is a recorded action,
-    so the newest activity event stands for all of them; units and bodies, renamed in
-    the admin without one, count by their names. Caches of public answers are keyed
-    on it: a publication, withdrawal or edit shows at once."""
+    changed. Every change to an item, its files or its listing is a recorded action
+    (so are a revised SOP and a new DIP edition), so the newest activity event stands
+    for all of them; units and bodies, edited in the admin without one, count by
+    their number and last save. Caches of public answers are keyed on it: a
+    publication, withdrawal or edit shows at once."""
     last = ActivityEvent.objects.order_by("-id").values_list("id", "created_at").first()
-    names = [
-        *Unit.objects.order_by("pk").values_list("pk", "name", "short_name", "body_id", "slug"),
-        *PublicBody.objects.order_by("pk").values_list("pk", "name", "slug"),
+    organization = [
+        *Unit.objects.aggregate(Count("pk"), Max("updated_at")).values(),
+        *PublicBody.objects.aggregate(Count("pk"), Max("updated_at")).values(),
     ]
-    digest = hashlib.sha256(repr((last[0] if last else 0, names)).encode()).hexdigest()
+    digest = hashlib.sha256(repr((last[0] if last else 0, organization)).encode()).hexdigest()
     return digest[:32], (last[1] if last else None)

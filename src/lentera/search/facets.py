@@ -49,11 +49,12 @@ def facet_counts(rows: list[tuple], query: SearchQuery) -> dict[str, list[tuple]
     """`rows` are (category, body, unit, year, file_types) of the matches counted."""
     names = ("category", "body", "unit", "year", "file_type")
     counters = {name: Counter() for name in names}
+    bits = [(file_type, file_type_bit(file_type)) for file_type in FILE_TYPES]
     for (category, body_id, unit_id, year, file_types), n in Counter(rows).items():
         for name, value in zip(names[:4], (category, body_id, unit_id, year), strict=True):
             counters[name][value] += n
-        for file_type in FILE_TYPES:
-            if file_types & file_type_bit(file_type):
+        for file_type, bit in bits:
+            if file_types & bit:
                 counters["file_type"][file_type] += n
     # Units once a body or unit is chosen; bodies before.
     del counters["unit" if not (query.body_id or query.unit_id) else "body"]

@@ -61,7 +61,10 @@ def file_type_bit(file_type: str) -> int:
 
 def fold(text: str) -> str:
     """Lower case without diacritics, as FTS5's unicode61 tokenizer folds."""
-    text = unicodedata.normalize("NFKD", text.lower())
+    text = text.lower()
+    if text.isascii():  # nearly every Indonesian text: nothing to strip
+        return text
+    text = unicodedata.normalize("NFKD", text)
     return "".join(ch for ch in text if not unicodedata.combining(ch))
 
 

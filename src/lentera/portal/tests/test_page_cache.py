@@ -1,0 +1,144 @@
+"""Public pages kept per register state: a change shows at once, each visitor keeps
+their own CSRF token, and nobody signed in ever gets a kept page (issue 20)."""
+
+import re
+
+import pytest
+from django.db import connection
+from django.test import Client
+from django.test.utils import CaptureQueriesContext
+
+from lentera.accounts.services import issue_token
+from lentera.documents.constants import TextStatus
+from lentera.documents.extraction import extract_version
+from lentera.documents.services import add_document
+from lentera.register.workflow import withdraw
+from lentera.testing import new_item, pdf_upload, publish_item
+
+PAGES = ["/", "/dip/", "/dip/biro-kesra/", "/feed/", "/sitemap.xml", "/catalog.ttl"]
+TOKEN = re.compile(r'name="csrfmiddlewaretoken" value="([^"]+)"')
+
+
+def text(client, url: str, **headers) -> str:
+    response = client.get(url, headers=headers)
+    assert response.status_code == 200, (url, response.status_code)
+    return response.content.decode()
+
+
+@pytest.fixture
+def listed(world):
+    return publish_item(
+        world, new_item(world, title="Laporan Keuangan 2025", year=2025, form_softcopy=False)
+    )
+
+
+@pytest.mark.django_db
+def test_a_kept_page_costs_only_the_register_state(client, listed):
+    for url in PAGES:
+        text(client, url)
+        with CaptureQueriesContext(connection) as ctx:
+            assert f"/informasi/{listed.pk}/" in text(client, url)
+        assert len(ctx.captured_queries) == 3, url  # the last event, the units, the bodies
+
+
+@pytest.mark.django_db
+def test_publication_withdrawal_and_renaming_show_at_once(client, world, listed):
+    kept = {url: text(client, url) for url in PAGES}
+    new = new_item(world, title="Rencana Kerja 2026", year=2026, form_softcopy=False)
+    assert all(f"/informasi/{new.pk}/" not in page for page in kept.values())
+    publish_item(world, new)
+    for url in PAGES:
+        assert f"/informasi/{new.pk}/" in text(client, url), url
+
+    withdraw(listed, world.approver, "Salah unggah.")
+    for url in PAGES:
+        assert f"/informasi/{listed.pk}/" not in text(client, url), url
+
+    # A unit renamed in the admin records no event: its columns are in the state.
+    world.unit.name = "Biro Kesejahteraan Rakyat Baru"
+    world.unit.save()
+    assert "Biro Kesejahteraan Rakyat Baru" in text(client, "/dip/")
+
+
+@pytest.mark.django_db
+def test_every_visitor_gets_their_own_working_csrf_token(listed):
+    tokens = []
+    for _ in range(2):
+        visitor = Client(enforce_csrf_checks=True)
+        page = text(visitor, "/dip/")
+        token = TOKEN.search(page)[1]
+        tokens.append(token)
+        # The kept page's language form works for this visitor's own cookie.
+        response = visitor.post("/i18n/setlang/", {"language": "en", "csrfmiddlewaretoken": token})
+        assert response.status_code == 302
+        assert "Public Information List" in text(visitor, "/dip/")
+    assert tokens[0] != tokens[1]
+
+
+@pytest.mark.django_db
+def test_languages_and_signed_in_visitors_never_share_a_kept_page(client, world, listed):
+    assert 'lang="id"' in text(client, "/dip/", accept_language="id")
+    assert 'lang="en"' in text(client, "/dip/", accept_language="en")
+
+    officer = Client()
+    officer.force_login(world.officer)
+    assert "/kantor/keluar/" in text(officer, "/dip/")
+    assert "/kantor/keluar/" not in text(client, "/dip/")
+
+
+@pytest.mark.django_db
+def test_a_thumbnail_made_after_publication_shows_on_the_kept_item_page(client, world):
+    item = new_item(world, title="Laporan Bergambar 2025", year=2025, form_softcopy=True)
+    version = add_document(item, world.officer, pdf_upload("gambar.pdf", "Laporan Bergambar"))
+    publish_item(world, item)
+    url = f"/informasi/{item.pk}/"
+    assert 'class="thumbnail"' not in text(client, url)  # the job has not run yet
+
+    assert extract_version(version.pk) == TextStatus.DONE  # no recorded action
+    assert 'class="thumbnail"' in text(client, url)
+
+
+@pytest.mark.django_db
+def test_the_api_list_is_kept_for_the_public_never_for_a_token(client, world, listed):
+    def titles(**headers) -> set[str]:
+        response = client.get("/api/v1/items", headers=headers)
+        assert response.status_code == 200
+        return {row["title"] for row in response.json()["items"]}
+
+    assert titles() == {"Laporan Keuangan 2025"}
+    draft = new_item(world, title="Draf Rencana Internal", form_softcopy=False)
+    _record, token = issue_token(world.officer, name="tes")  # recorded: a new state
+    bearer = {"authorization": f"Bearer {token}"}
+    assert titles(**bearer) == {"Laporan Keuangan 2025", draft.title}
+    assert titles() == {"Laporan Keuangan 2025"}
+    assert titles(**bearer) == {"Laporan Keuangan 2025", draft.title}
+    with CaptureQueriesContext(connection) as ctx:
+        assert titles() == {"Laporan Keuangan 2025"}
+    assert len(ctx.captured_queries) == 3  # kept: only the register's state is read
+    publish_item(world, draft)
+    assert titles() == {"Laporan Keuangan 2025", draft.title}
+
+
+@pytest.mark.django_db
+def test_kept_search_results_follow_the_index(
+    client, world, listed, django_capture_on_commit_callbacks
+):
+    url = "/cari/?q=kelelawar"
+    ckan = "/api/3/action/package_search?q=kelelawar"
+    assert "Laporan Bergambar" not in text(client, url)
+    assert client.get(ckan).json()["result"]["count"] == 0
+    with CaptureQueriesContext(connection) as ctx:
+        text(client, url)
+    assert len(ctx.captured_queries) == 4  # kept: the register's state and the index's
+
+    # The word is only in the file, whose text the background job extracts after the
+    # publication: no recorded action, but the index changes.
+    with django_capture_on_commit_callbacks(execute=True):  # the index follows commits
+        item = new_item(world, title="Laporan Bergambar 2025", year=2025, form_softcopy=True)
+        version = add_document(item, world.officer, pdf_upload("gambar.pdf", "Kelelawar"))
+        publish_item(world, item)
+    assert "Laporan Bergambar" not in text(client, url)  # not extracted yet
+    with django_capture_on_commit_callbacks(execute=True):
+        assert extract_version(version.pk) == TextStatus.DONE
+    assert "Laporan Bergambar" in text(client, url)
+    assert client.get(ckan).json()["result"]["count"] == 1

@@ -1,0 +1,113 @@
+"""Public answers built once per register state.
+
+What an anonymous visitor reads at an address depends only on that address, the
+language, the Accept header, the site's own address and the register's state
+(`selectors.register_state`), and the day. So the answer is kept under those: every
+publication, withdrawal or edit changes the state, and with it the key, and shows at
+once; nothing is kept for a time alone. Visitors with a session or credentials always
+get a fresh answer, and so does every method but GET and HEAD.
+
+Every HTML page carries the language form's CSRF token, which belongs to one visitor:
+it is cut out before the answer is kept, and each visitor gets their own put back.
+"""
+
+import hashlib
+import re
+from collections.abc import Callable
+from functools import wraps
+
+from django.conf import settings
+from django.core.cache import caches
+from django.http import HttpRequest, HttpResponse
+from django.middleware.csrf import get_token
+from django.utils import timezone
+from django.utils.translation import get_language
+
+from .selectors import register_state
+
+CACHE = "pages"
+# A bigger answer (a CKAN page of 1,000 packages) is built each time, not kept.
+MAX_SIZE = 512 * 1024
+# The token's hidden input as Django writes it; content written by people can never
+# produce it: every quote in a title or summary is escaped in HTML, XML and JSON.
+_TOKEN = re.compile(rb'(name="csrfmiddlewaretoken" value=")[^"]*(")')
+
+
+def _anonymous(request: HttpRequest) -> bool:
+    return (
+        settings.SESSION_COOKIE_NAME not in request.COOKIES
+        and "HTTP_AUTHORIZATION" not in request.META
+    )
+
+
+def _key(request: HttpRequest, extra) -> str:
+    state, _changed = register_state()
+    parts = (
+        extra,
+        state,
+        timezone.localdate(),  # the home page's serta merta banner looks back 30 days
+        get_language(),
+        request.META.get("HTTP_ACCEPT", ""),
+        request.build_absolute_uri(request.get_full_path()),
+    )
+    return "page:" + hashlib.sha256(repr(parts).encode()).hexdigest()
+
+
+def public_page(
+    view=None,
+    *,
+    unless: Callable[[HttpRequest], bool] | None = None,
+    also: Callable[..., object] | None = None,
+):
+    """Keep `view`'s successful answers to anonymous GET and HEAD requests per register
+    state, except those `unless` picks out. Only for answers that depend on nothing
+    else, or on what `also` (called with the view's arguments) returns: the search
+    index and the extracted files, which the worker brings up to date after a
+    commit, are not in the register's state."""
+    if view is None:
+        return lambda view: public_page(view, unless=unless, also=also)
+
+    @wraps(view)
+    def wrapper(request: HttpRequest, *args, **kwargs) -> HttpResponse:
+        if (
+            request.method not in ("GET", "HEAD")
+            or not _anonymous(request)
+            or (unless is not None and unless(request))
+        ):
+            return view(request, *args, **kwargs)
+        key = _key(request, also(request, *args, **kwargs) if also else None)
+        kept = caches[CACHE].get(key)
+        if kept is not None:
+            return _answer(request, *kept)
+        response = view(request, *args, **kwargs)
+        if hasattr(response, "render") and not response.is_rendered:
+            response.render()  # a TemplateResponse (the sitemap)
+        if (
+            response.status_code == 200
+            and not response.streaming
+            and not response.cookies
+            and len(response.content) <= MAX_SIZE
+        ):
+            content = response.content
+            with_token = bool(_TOKEN.search(content))
+            if with_token:
+                content = _TOKEN.sub(rb"\1\2", content)
+            headers = [
+                (name, value)
+                for name, value in response.items()
+                if name not in ("Set-Cookie", "Content-Length")
+            ]
+            caches[CACHE].set(key, (content, headers, with_token))
+        return response
+
+    return wrapper
+
+
+def _answer(request: HttpRequest, content: bytes, headers: list, with_token: bool):
+    if with_token:
+        token = get_token(request).encode()  # the visitor's own (sets the cookie if new)
+        content = _TOKEN.sub(lambda match: match[1] + token + match[2], content)
+    response = HttpResponse(content)
+    for name, value in headers:
+        response[name] = value
+    return response
