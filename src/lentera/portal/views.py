@@ -17,7 +17,6 @@ from lentera.documents.serving import serve_thumbnail, serve_version
 from lentera.register.models import InformationItem
 from lentera.register.page_cache import public_page
 from lentera.register.selectors import (
-    files_state,
     public_items,
     public_reading,
     public_versions,
@@ -46,11 +45,7 @@ def home(request: HttpRequest) -> HttpResponse:
     )
 
 
-def _files_state(request: HttpRequest, pk: int) -> tuple:
-    return files_state(pk)
-
-
-@public_page(also=_files_state)
+@public_page
 def item_detail(request: HttpRequest, pk: int) -> HttpResponse:
     """One DIP entry: every column, its files, its publication history and its SOP steps;
     as DCAT to a client that asks for RDF."""

@@ -8,10 +8,11 @@ does not depend on the language of whoever issued it.
 
 import datetime
 import logging
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from functools import cached_property, reduce
 from operator import or_
 
+from django.db import connections
 from django.db.models import Count, IntegerField, OuterRef, Q, QuerySet, Subquery
 from django.db.models.functions import Coalesce
 from django.utils.translation import gettext as _
@@ -174,37 +175,67 @@ class DipRows:
         return list(rows[start - first : None if stop is None else stop - first])
 
 
-def row_of(item) -> dict:
-    """One item as a row of plain values (what an edition freezes)."""
-    made = indonesian_date(item.made_on) if item.made_on else str(item.year)
-    if item.made_place:
-        made += f", {item.made_place}"
+# What a row reads of an item, by the name row_of gives each value.
+COLUMNS = {
+    "id": "pk",
+    "title": "title",
+    "summary": "summary",
+    "unit": "holding_unit__name",
+    "body": "holding_unit__body__name",
+    "responsible": "responsible_official",
+    "made_on": "made_on",
+    "made_place": "made_place",
+    "files_online": "files_online",
+    "form_softcopy": "form_softcopy",
+    "form_hardcopy": "form_hardcopy",
+    "retention": "retention_period",
+    "category": "category",
+    "year": "year",
+}
+
+
+def row_of(values: dict) -> dict:
+    """One item's COLUMNS as a row of plain values (what an edition freezes)."""
+    made_on = values["made_on"]
+    if isinstance(made_on, str):  # SQLite's cursor gives the ISO text
+        made_on = datetime.date.fromisoformat(made_on)
+    made = indonesian_date(made_on) if made_on else str(values["year"])
+    if values["made_place"]:
+        made += f", {values['made_place']}"
     forms = []
-    if item.files_online:
+    if values["files_online"]:
         forms.append(ONLINE)
-    elif item.form_softcopy:
+    elif values["form_softcopy"]:
         forms.append(ON_REQUEST)
-    if item.form_hardcopy:
+    if values["form_hardcopy"]:
         forms.append(HARDCOPY)
     return {
-        "id": item.pk,
-        "title": item.title,
-        "summary": item.summary,
-        "unit": item.holding_unit.name,
-        "body": item.holding_unit.body.name,
-        "responsible": item.responsible_official,
+        "id": values["id"],
+        "title": values["title"],
+        "summary": values["summary"],
+        "unit": values["unit"],
+        "body": values["body"],
+        "responsible": values["responsible"],
         "made": made,
         "forms": "; ".join(forms) or "-",
-        "retention": item.retention_period,
-        "category": item.category,
-        "year": item.year,
+        "retention": values["retention"],
+        "category": values["category"],
+        "year": values["year"],
     }
 
 
 def rows(items: QuerySet, *, chunk_size: int = 2000) -> Iterator[dict]:
-    """The rows of `items` in DIP order, read in chunks (constant memory)."""
-    for item in dip_queryset(items).iterator(chunk_size=chunk_size):
-        yield row_of(item)
+    """The rows of `items` in DIP order, read in chunks (constant memory). The ORM
+    writes the query; the cursor reads it, without a model object or a converter
+    per value (a 100,000-row export spent most of its time there)."""
+    query = dip_queryset(items).values_list(*COLUMNS.values()).query
+    sql, params = query.sql_with_params()
+    names = tuple(COLUMNS)
+    with connections[items.db].cursor() as cursor:
+        cursor.execute(sql, params)
+        while records := cursor.fetchmany(chunk_size):
+            for record in records:
+                yield row_of(dict(zip(names, record, strict=True)))
 
 
 def holder(row: dict, *, with_body: bool) -> str:
@@ -228,6 +259,14 @@ def item_path(item_id: int) -> str:
     from django.urls import reverse
 
     return reverse("portal:item", args=[item_id])
+
+
+def item_links(site: str) -> Callable[[int], str]:
+    """id -> the absolute address of the item's page, with reverse() called once, not
+    once per row of an export."""
+    marker = 987654321
+    before, after = item_path(marker).split(str(marker))
+    return lambda item_id: f"{site}{before}{item_id}{after}"
 
 
 def grouped(rows: Iterable[dict]) -> list[dict]:

@@ -41,10 +41,9 @@ def _anonymous(request: HttpRequest) -> bool:
 
 
 def _key(request: HttpRequest, extra) -> str:
-    state, _changed = register_state()
     parts = (
         extra,
-        state,
+        register_state(),
         timezone.localdate(),  # the home page's serta merta banner looks back 30 days
         get_language(),
         request.META.get("HTTP_ACCEPT", ""),

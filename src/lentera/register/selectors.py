@@ -6,7 +6,8 @@ import hashlib
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
-from django.db.models import Count, Max, Prefetch, Q, QuerySet
+from django.db import connection
+from django.db.models import Count, Prefetch, Q, QuerySet
 
 from lentera.audit.models import ActivityEvent
 from lentera.documents.models import Document, DocumentVersion, HardCopy
@@ -135,13 +136,6 @@ def public_versions(item=None) -> QuerySet[DocumentVersion]:
     if item is not None:
         qs = qs.filter(document__item=item)
     return qs.select_related("document").defer("text").order_by("document_id", "-number")
-
-
-def files_state(item_id: int) -> tuple:
-    """What the background job last added to the item's files (text, thumbnails): the
-    item page shows thumbnails, which no recorded action announces."""
-    versions = DocumentVersion.objects.filter(document__item_id=item_id)
-    return tuple(versions.aggregate(Count("pk"), Max("text_at")).values())
 
 
 def latest_public_versions(item) -> list[DocumentVersion]:
@@ -294,17 +288,29 @@ def reading_for(user, item_id: int) -> ItemReading:
     return public_reading(item_id)
 
 
-def register_state() -> tuple[str, datetime.datetime | None]:
-    """A fingerprint of everything the public register shows, and when it last
-    changed. Every change to an item, its files or its listing is a recorded action
-    (so are a revised SOP and a new DIP edition), so the newest activity event stands
-    for all of them; units and bodies, edited in the admin without one, count by
-    their number and last save. Caches of public answers are keyed on it: a
-    publication, withdrawal or edit shows at once."""
-    last = ActivityEvent.objects.order_by("-id").values_list("id", "created_at").first()
-    organization = [
-        *Unit.objects.aggregate(Count("pk"), Max("updated_at")).values(),
-        *PublicBody.objects.aggregate(Count("pk"), Max("updated_at")).values(),
-    ]
-    digest = hashlib.sha256(repr((last[0] if last else 0, organization)).encode()).hexdigest()
-    return digest[:32], (last[1] if last else None)
+def register_state() -> str:
+    """A fingerprint of everything the public register shows. Every change to an
+    item, its files or its listing is a recorded action (so are a revised SOP and a
+    new DIP edition), so the newest activity event stands for all of them; units and
+    bodies, edited in the admin without one, count by their number and last save;
+    thumbnails, made by the worker after an upload, by the newest extraction. Caches
+    of public answers are keyed on it: a publication, withdrawal or edit shows at
+    once. One small query: every kept page pays it."""
+    quote = connection.ops.quote_name
+    events, units, bodies, versions = (
+        quote(model._meta.db_table) for model in (ActivityEvent, Unit, PublicBody, DocumentVersion)
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT (SELECT MAX(id) FROM {events}),"
+            f" (SELECT COUNT(*) FROM {units}), (SELECT MAX(updated_at) FROM {units}),"
+            f" (SELECT COUNT(*) FROM {bodies}), (SELECT MAX(updated_at) FROM {bodies}),"
+            f" (SELECT MAX(text_at) FROM {versions})"
+        )
+        row = cursor.fetchone()
+    return hashlib.sha256(repr(row).encode()).hexdigest()[:32]
+
+
+def last_change() -> datetime.datetime | None:
+    """When the register last changed: the newest recorded action."""
+    return ActivityEvent.objects.order_by("-id").values_list("created_at", flat=True).first()

@@ -109,6 +109,6 @@ def test_home_query_budget(client, world, django_assert_max_num_queries):
     for n in range(3):
         listed(world, f"Peringatan {n}", category=Category.IMMEDIATE)
         listed(world, f"Laporan {n}")
-    # + 3: the register's state, the key of the page kept for anonymous visitors
-    with django_assert_max_num_queries(5 + 3):
+    # + 1: the register's state, the key of the page kept for anonymous visitors
+    with django_assert_max_num_queries(5 + 1):
         home(client)
