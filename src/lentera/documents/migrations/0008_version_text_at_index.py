@@ -5,15 +5,14 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('documents', '0007_document_uuid'),
+        ("documents", "0007_document_uuid"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.AddIndex(
-            model_name='documentversion',
-            index=models.Index(fields=['text_at'], name='version_text_at'),
+            model_name="documentversion",
+            index=models.Index(fields=["text_at"], name="version_text_at"),
         ),
     ]
