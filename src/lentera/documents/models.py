@@ -101,8 +101,6 @@ class DocumentVersion(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["document", "number"], name="document_version_unique")
         ]
-        # The newest extraction, read by every kept public page (register_state).
-        indexes = [models.Index(fields=["text_at"], name="version_text_at")]
 
     def __str__(self) -> str:
         return f"{self.original_name} (v{self.number})"

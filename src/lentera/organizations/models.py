@@ -11,8 +11,6 @@ class PublicBody(models.Model):
     """A Badan Publik: a government body that runs a PPID."""
 
     name = models.CharField(_("name"), max_length=200, unique=True)
-    # Every save: the public pages kept per register state see a renamed body at once.
-    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
     slug = models.SlugField(_("slug"), max_length=80, unique=True)
     address = models.CharField(_("address"), max_length=300, blank=True)
     website = models.URLField(_("website"), blank=True)
@@ -67,7 +65,6 @@ class Unit(models.Model):
     )
     name = models.CharField(_("name"), max_length=200)
     short_name = models.CharField(_("short name"), max_length=60, blank=True)
-    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
     slug = models.SlugField(_("slug"), max_length=80, unique=True)
     ppid_role = models.CharField(
         _("PPID role"), max_length=20, choices=PpidRole.choices, default=PpidRole.IMPLEMENTING

@@ -231,7 +231,8 @@ def rows(items: QuerySet, *, chunk_size: int = 2000) -> Iterator[dict]:
     query = dip_queryset(items).values_list(*COLUMNS.values()).query
     sql, params = query.sql_with_params()
     names = tuple(COLUMNS)
-    with connections[items.db].cursor() as cursor:
+    # A chunked cursor: on PostgreSQL a server-side one, so the rows are not all held.
+    with connections[items.db].chunked_cursor() as cursor:
         cursor.execute(sql, params)
         while records := cursor.fetchmany(chunk_size):
             for record in records:

@@ -441,3 +441,21 @@ class DipEdition(models.Model):
 
     def __str__(self) -> str:
         return f"{self.body} – {self.decree_number}"
+
+
+class PublicState(models.Model):
+    """One row that counts the changes to what the public pages show which no recorded
+    action announces: units and bodies edited in the admin, the text and thumbnail of
+    a file made by the background job. Bumped in the transaction of the change
+    (receivers.py); with the newest activity event it keys the public pages kept per
+    register state (selectors.register_state). A counter, not a timestamp: commits on
+    several servers and workers need not follow their clocks."""
+
+    number = models.BigIntegerField(default=0)
+
+    class Meta:
+        verbose_name = _("public state")
+        verbose_name_plural = _("public state")
+
+    def __str__(self) -> str:
+        return str(self.number)

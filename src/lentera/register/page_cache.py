@@ -28,16 +28,17 @@ from .selectors import register_state
 CACHE = "pages"
 # A bigger answer (a CKAN page of 1,000 packages) is built each time, not kept.
 MAX_SIZE = 512 * 1024
-# The token's hidden input as Django writes it; content written by people can never
-# produce it: every quote in a title or summary is escaped in HTML, XML and JSON.
+# The token's hidden input as Django writes it, looked for in HTML answers only, where
+# content written by people can never produce it: every quote in a title or summary
+# is escaped (in text, attributes and the JSON-LD of a page).
 _TOKEN = re.compile(rb'(name="csrfmiddlewaretoken" value=")[^"]*(")')
 
 
 def _anonymous(request: HttpRequest) -> bool:
-    return (
-        settings.SESSION_COOKIE_NAME not in request.COOKIES
-        and "HTTP_AUTHORIZATION" not in request.META
-    )
+    """No credentials and no cookie but the CSRF token's and the language's: any
+    other (a session, an officer's flash messages) may change what a page shows."""
+    harmless = {settings.CSRF_COOKIE_NAME, settings.LANGUAGE_COOKIE_NAME}
+    return "HTTP_AUTHORIZATION" not in request.META and set(request.COOKIES) <= harmless
 
 
 def _key(request: HttpRequest, extra) -> str:
@@ -88,7 +89,8 @@ def public_page(
             and len(response.content) <= MAX_SIZE
         ):
             content = response.content
-            with_token = bool(_TOKEN.search(content))
+            html = response.get("Content-Type", "").startswith("text/html")
+            with_token = html and bool(_TOKEN.search(content))
             if with_token:
                 content = _TOKEN.sub(rb"\1\2", content)
             headers = [

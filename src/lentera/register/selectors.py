@@ -12,14 +12,13 @@ from django.db.models import Count, Prefetch, Q, QuerySet
 from lentera.audit.models import ActivityEvent
 from lentera.documents.models import Document, DocumentVersion, HardCopy
 from lentera.organizations.constants import PpidRole, Role
-from lentera.organizations.models import PublicBody, Unit
 from lentera.organizations.selectors import memberships_of, office_items_q
 from lentera.sop import policy
 from lentera.sop.constants import PerformerScope, Verb
 from lentera.sop.models import Sop, SopStep
 
 from .constants import LISTED_STATUSES, Category
-from .models import InformationItem
+from .models import InformationItem, PublicState
 
 
 def public_q(prefix: str = "") -> Q:
@@ -291,22 +290,15 @@ def reading_for(user, item_id: int) -> ItemReading:
 def register_state() -> str:
     """A fingerprint of everything the public register shows. Every change to an
     item, its files or its listing is a recorded action (so are a revised SOP and a
-    new DIP edition), so the newest activity event stands for all of them; units and
-    bodies, edited in the admin without one, count by their number and last save;
-    thumbnails, made by the worker after an upload, by the newest extraction. Caches
-    of public answers are keyed on it: a publication, withdrawal or edit shows at
-    once. One small query: every kept page pays it."""
+    new DIP edition), so the newest activity event stands for all of them; what no
+    action announces (units and bodies edited in the admin, thumbnails made by the
+    worker) bumps PublicState. Both grow in commit order. Caches of public answers are
+    keyed on it: a publication, withdrawal or edit shows at once. One small query:
+    every kept page pays it."""
     quote = connection.ops.quote_name
-    events, units, bodies, versions = (
-        quote(model._meta.db_table) for model in (ActivityEvent, Unit, PublicBody, DocumentVersion)
-    )
+    events, state = (quote(model._meta.db_table) for model in (ActivityEvent, PublicState))
     with connection.cursor() as cursor:
-        cursor.execute(
-            f"SELECT (SELECT MAX(id) FROM {events}),"
-            f" (SELECT COUNT(*) FROM {units}), (SELECT MAX(updated_at) FROM {units}),"
-            f" (SELECT COUNT(*) FROM {bodies}), (SELECT MAX(updated_at) FROM {bodies}),"
-            f" (SELECT MAX(text_at) FROM {versions})"
-        )
+        cursor.execute(f"SELECT (SELECT MAX(id) FROM {events}), (SELECT MAX(number) FROM {state})")
         row = cursor.fetchone()
     return hashlib.sha256(repr(row).encode()).hexdigest()[:32]
 

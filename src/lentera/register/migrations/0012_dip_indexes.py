@@ -6,7 +6,7 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("organizations", "0006_updated_at"),
+        ("organizations", "0005_body_licence"),
         ("register", "0011_identity"),
         ("sop", "0009_activity_log_moves_to_audit"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
