@@ -2,7 +2,8 @@
 PublicState in their own transaction, so the pages kept per register state are built
 again (page_cache.py).
 
-- A unit or body edited in the admin (name, slug, licence, the SOP it follows...).
+- A unit or body edited in the admin (name, slug, licence, the SOP it follows...),
+  and a line of a retention schedule (item pages show its code).
 - The text and thumbnail of a version, written by the background job
   (`documents.events.text_extracted`, sent inside its transaction)."""
 
@@ -12,7 +13,7 @@ from django.db.models.signals import post_delete, post_save
 from lentera.documents import events as document_events
 from lentera.organizations.models import PublicBody, Unit
 
-from .models import PublicState
+from .models import PublicState, RetentionRule
 
 
 def bump(**kwargs) -> None:
@@ -22,7 +23,7 @@ def bump(**kwargs) -> None:
 
 def connect() -> None:
     """Called once, from RegisterConfig.ready()."""
-    for model in (Unit, PublicBody):
+    for model in (Unit, PublicBody, RetentionRule):
         post_save.connect(bump, sender=model, dispatch_uid=f"register-state-save-{model.__name__}")
         post_delete.connect(
             bump, sender=model, dispatch_uid=f"register-state-delete-{model.__name__}"

@@ -16,6 +16,9 @@ from lentera.accounts.services import issue_token
 from lentera.documents.constants import TextStatus
 from lentera.documents.extraction import extract_version
 from lentera.documents.services import add_document
+from lentera.register.constants import Disposition
+from lentera.register.models import RetentionRule
+from lentera.register.retention import set_retention
 from lentera.register.workflow import withdraw
 from lentera.testing import new_item, pdf_upload, publish_item
 
@@ -188,3 +191,22 @@ def test_a_unit_saved_with_a_clock_behind_still_shows(client, world, listed):
         world.unit.name = "Biro Kesra Baru"
         world.unit.save()
     assert "Biro Kesra Baru" in text(client, "/dip/")
+
+
+@pytest.mark.django_db
+def test_a_retention_code_corrected_in_the_admin_shows_on_kept_item_pages(client, world):
+    rule = RetentionRule.objects.create(
+        body=world.body,
+        code="000.1",
+        record_type="Laporan kinerja",
+        active_years=2,
+        inactive_years=3,
+        disposition=Disposition.PERMANENT,
+    )
+    item = new_item(world, title="LKjIP 2025", form_softcopy=False)
+    set_retention(item, world.officer, rule)
+    publish_item(world, item)
+    assert "000.1" in text(client, f"/informasi/{item.pk}/")
+    rule.code = "000.2.1"  # an admin's correction: no recorded action
+    rule.save()
+    assert "000.2.1" in text(client, f"/informasi/{item.pk}/")
