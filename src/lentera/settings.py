@@ -241,17 +241,21 @@ DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 
 TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
 
+PAGE_CACHE_ENTRIES = max(0, int(os.environ.get("LENTERA_PAGE_CACHE_ENTRIES", "1000")))
 # "default": counters (failed API tokens, export builds) per server process.
 # "exports": built PDF and XLSX exports of the public register, on disk, keyed on the
 # register's state (register.selectors.register_state), so memory stays flat.
 CACHES = {
     "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
-    # Public pages, kept per register state (register.page_cache), in each process.
+    # Public pages, kept per register state (register.page_cache), in each process:
+    # LENTERA_PAGE_CACHE_ENTRIES answers of at most 256 KB (0: none kept).
     "pages": {
-        "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+        "BACKEND": "django.core.cache.backends.locmem.LocMemCache"
+        if PAGE_CACHE_ENTRIES
+        else "django.core.cache.backends.dummy.DummyCache",
         "LOCATION": "pages",
         "TIMEOUT": None,
-        "OPTIONS": {"MAX_ENTRIES": 1000},
+        "OPTIONS": {"MAX_ENTRIES": PAGE_CACHE_ENTRIES},
     },
     "exports": {
         "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
