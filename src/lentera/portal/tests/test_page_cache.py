@@ -210,3 +210,16 @@ def test_a_retention_code_corrected_in_the_admin_shows_on_kept_item_pages(client
     rule.code = "000.2.1"  # an admin's correction: no recorded action
     rule.save()
     assert "000.2.1" in text(client, f"/informasi/{item.pk}/")
+
+
+@pytest.mark.django_db
+def test_with_no_pages_kept_every_answer_is_built(client, settings, world, listed):
+    # LENTERA_PAGE_CACHE_ENTRIES=0
+    settings.CACHES = {
+        **settings.CACHES,
+        "pages": {"BACKEND": "django.core.cache.backends.dummy.DummyCache"},
+    }
+    for _ in range(2):
+        with CaptureQueriesContext(connection) as ctx:
+            assert f"/informasi/{listed.pk}/" in text(client, "/dip/")
+        assert len(ctx.captured_queries) > 1  # built each time
