@@ -34,7 +34,7 @@ from lentera.register.selectors import (
     public_reading,
     public_versions,
 )
-from lentera.search import SearchQuery, index_version, search
+from lentera.search import SearchQuery, search
 
 from .ckan_query import QueryError, parse_fq, parse_sort
 
@@ -610,13 +610,8 @@ def _params(request: HttpRequest) -> Params:
     return params
 
 
-def _index_state(request: HttpRequest, name: str) -> int | None:
-    # Text search reads the search index, which changes after the register's commit.
-    return index_version() if request.GET.get("q") else None
-
-
 @csrf_exempt  # read-only: nothing changes, and the answer is the same for everyone
-@public_page(also=_index_state)
+@public_page
 def action_view(request: HttpRequest, name: str) -> HttpResponse:
     """Run one action and wrap its result in CKAN's envelope."""
     if request.method == "OPTIONS":

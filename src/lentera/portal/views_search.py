@@ -7,7 +7,7 @@ from django.utils.translation import gettext as _
 from lentera.organizations.models import PublicBody, Unit
 from lentera.register.constants import Category
 from lentera.register.page_cache import public_page
-from lentera.search import SearchQuery, index_version
+from lentera.search import SearchQuery
 from lentera.search import search as run_search
 from lentera.search.engine import COUNT_LIMIT
 from lentera.search.text import FILE_TYPES
@@ -17,11 +17,7 @@ from .filters import RegisterFilter
 PAGE_SIZE = 20
 
 
-def _index_state(request) -> int:
-    return index_version()  # the index changes after the register's commit
-
-
-@public_page(also=_index_state)
+@public_page
 def search(request):
     where = RegisterFilter.from_request(request)
     text = request.GET.get("q", "").strip()[:200]

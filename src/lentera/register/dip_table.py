@@ -117,33 +117,23 @@ class DipRows:
         self.year = year
 
     @cached_property
-    def _scope_groups(self) -> list[tuple[str, int, int, list[int]]]:
-        """(category, year, rows, unit ids) of the scope, in DIP order."""
+    def _scope_groups(self) -> list[tuple[str, int, int, int]]:
+        """(category, year, rows, unit id) of the scope, in DIP order."""
         counted = list(
             self.scope.order_by()
             .values_list("category", "holding_unit", "year")
             .annotate(n=Count("pk"))
         )
-        # The database orders the names (its collation, not Python's); units with the
-        # same body and unit name share a place, as they do in the page's ORDER BY.
-        names = Unit.objects.filter(pk__in={unit for _c, unit, _y, _n in counted})
-        rank, places = {}, {}
-        for pk, *name in names.order_by("body__name", "name").values_list(
-            "pk", "body__name", "name"
-        ):
-            rank[pk] = places.setdefault(tuple(name), len(places))
-        groups: dict[tuple, list] = {}
-        for category, unit, year, n in counted:
-            group = groups.setdefault((category, rank[unit], -year), [0, []])
-            group[0] += n
-            group[1].append(unit)
-        return [
-            (category, -year, n, units)
-            for (category, _rank, year), (n, units) in sorted(groups.items())
-        ]
+        # The database orders the names (its collation, not Python's), as in the page's
+        # ORDER BY; a unit's name is unique in its body, a body's name unique.
+        units = Unit.objects.filter(pk__in={unit for _c, unit, _y, _n in counted})
+        ordered = units.order_by("body__name", "name").values_list("pk", flat=True)
+        place = {pk: n for n, pk in enumerate(ordered)}
+        counted.sort(key=lambda group: (group[0], place[group[1]], -group[2]))
+        return [(category, year, n, unit) for category, unit, year, n in counted]
 
     @cached_property
-    def _groups(self) -> list[tuple[str, int, int, list[int]]]:
+    def _groups(self) -> list[tuple[str, int, int, int]]:
         return [
             group
             for group in self._scope_groups
@@ -164,10 +154,10 @@ class DipRows:
     def __getitem__(self, index: slice) -> list:
         start, stop = index.start or 0, index.stop
         spanned, first, seen = [], None, 0
-        for category, year, n, units in self._groups:
+        for category, year, n, unit in self._groups:
             if seen + n > start and (stop is None or seen < stop):
                 first = seen if first is None else first
-                spanned.append(Q(category=category, year=year, holding_unit__in=units))
+                spanned.append(Q(category=category, year=year, holding_unit=unit))
             seen += n
         if not spanned:
             return []

@@ -446,9 +446,10 @@ class DipEdition(models.Model):
 class PublicState(models.Model):
     """One row that counts the changes to what the public pages show which no recorded
     action announces: units and bodies edited in the admin, the text and thumbnail of
-    a file made by the background job. Bumped in the transaction of the change
-    (receivers.py); with the newest activity event it keys the public pages kept per
-    register state (selectors.register_state). A counter, not a timestamp: commits on
+    a file made by the background job, the search index refreshed after a commit.
+    Bumped in the transaction of the change (services.public_changed); with the newest
+    activity event it keys the public pages kept per register state
+    (selectors.register_state). A counter, not a timestamp: commits on
     several servers and workers need not follow their clocks."""
 
     number = models.BigIntegerField(default=0)

@@ -42,9 +42,8 @@ def _anonymous(request: HttpRequest) -> bool:
     return "HTTP_AUTHORIZATION" not in request.META and set(request.COOKIES) <= harmless
 
 
-def _key(request: HttpRequest, extra) -> str:
+def _key(request: HttpRequest) -> str:
     parts = (
-        extra,
         register_state(),
         timezone.localdate(),  # the home page's serta merta banner looks back 30 days
         get_language(),
@@ -54,29 +53,16 @@ def _key(request: HttpRequest, extra) -> str:
     return "page:" + hashlib.sha256(repr(parts).encode()).hexdigest()
 
 
-def public_page(
-    view=None,
-    *,
-    unless: Callable[[HttpRequest], bool] | None = None,
-    also: Callable[..., object] | None = None,
-):
+def public_page(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
     """Keep `view`'s successful answers to anonymous GET and HEAD requests per register
-    state, except those `unless` picks out. Only for answers that depend on nothing
-    else, or on what `also` (called with the view's arguments) returns: the search
-    index and the extracted files, which the worker brings up to date after a
-    commit, are not in the register's state."""
-    if view is None:
-        return lambda view: public_page(view, unless=unless, also=also)
+    state. Only for answers that depend on nothing else (the search index and the
+    worker's extractions bump the state too)."""
 
     @wraps(view)
     def wrapper(request: HttpRequest, *args, **kwargs) -> HttpResponse:
-        if (
-            request.method not in ("GET", "HEAD")
-            or not _anonymous(request)
-            or (unless is not None and unless(request))
-        ):
+        if request.method not in ("GET", "HEAD") or not _anonymous(request):
             return view(request, *args, **kwargs)
-        key = _key(request, also(request, *args, **kwargs) if also else None)
+        key = _key(request)
         kept = caches[CACHE].get(key)
         if kept is not None:
             return _answer(request, *kept)

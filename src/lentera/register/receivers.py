@@ -1,24 +1,23 @@
 """Changes that the public pages show but no recorded action announces: they bump
-PublicState in their own transaction, so the pages kept per register state are built
-again (page_cache.py).
+PublicState in their own transaction (services.public_changed), so the pages kept per
+register state are built again (page_cache.py). The search index bumps it too.
 
 - A unit or body edited in the admin (name, slug, licence, the SOP it follows...),
   and a line of a retention schedule (item pages show its code).
 - The text and thumbnail of a version, written by the background job
   (`documents.events.text_extracted`, sent inside its transaction)."""
 
-from django.db.models import F
 from django.db.models.signals import post_delete, post_save
 
 from lentera.documents import events as document_events
 from lentera.organizations.models import PublicBody, Unit
 
-from .models import PublicState, RetentionRule
+from .models import RetentionRule
+from .services import public_changed
 
 
 def bump(**kwargs) -> None:
-    if not PublicState.objects.filter(pk=1).update(number=F("number") + 1):
-        PublicState.objects.get_or_create(pk=1, defaults={"number": 1})
+    public_changed()
 
 
 def connect() -> None:

@@ -1,6 +1,7 @@
 """Writing information items: every face (office, API, CLI, demo) calls these."""
 
 from django.db import transaction
+from django.db.models import F
 from django.utils.translation import gettext as _
 
 from lentera.audit import services as audit
@@ -16,7 +17,7 @@ from lentera.sop.selectors import sop_to_follow
 from . import events
 from . import workflow as engine
 from .constants import EDITABLE_FIELDS
-from .models import ClassificationDecision, InformationItem, copy_item, field_value
+from .models import ClassificationDecision, InformationItem, PublicState, copy_item, field_value
 from .selectors import public_versions
 
 _ENGINE_FIELDS = ("sop", "current_step", "created_by", "submitted_by", "status", "lock_version")
@@ -184,3 +185,11 @@ def record_download(version, actor) -> bool:
             changes={"file": version.original_name, "version": version.number},
         )
     return True
+
+
+def public_changed() -> None:
+    """Count a change the public pages show that no recorded action announces (a unit
+    edited in the admin, a file's text extracted, the search index refreshed); call it
+    in the transaction of the change. It keys the kept public pages (register_state)."""
+    if not PublicState.objects.filter(pk=1).update(number=F("number") + 1):
+        PublicState.objects.get_or_create(pk=1, defaults={"number": 1})

@@ -6,17 +6,10 @@ result = search(SearchQuery(text="laporan keuangan", category="berkala"))
 
 from .query import Hit, SearchQuery, SearchResult
 
-__all__ = ["Hit", "SearchQuery", "SearchResult", "index_version", "search"]
+__all__ = ["Hit", "SearchQuery", "SearchResult", "search"]
 
 
 def search(query: SearchQuery) -> SearchResult:
     from .engine import run
 
     return run(query)
-
-
-def index_version() -> int:
-    """Grows with every change to the index: the key of kept search results."""
-    from .index import version
-
-    return version()

@@ -7,13 +7,13 @@ import threading
 from collections.abc import Iterable, Iterator
 
 from django.db import transaction
-from django.db.models import F
 
 from lentera.register.models import InformationItem
 from lentera.register.selectors import latest_public_versions_of, public_items
+from lentera.register.services import public_changed
 
 from . import engine
-from .models import IndexVersion, SearchEntry
+from .models import SearchEntry
 from .text import file_type_bit, file_type_of
 
 # Characters of a file's text that are indexed: enough for every real document's
@@ -48,7 +48,7 @@ def refresh(item_ids: Iterable[int]) -> None:
         entries = list(_build(public_items().filter(pk__in=item_ids)))
         _remove(item_ids)
         _write(entries)
-        _changed()
+        public_changed()  # kept search results are built again
 
 
 def refresh_held_by(*, unit_id: int | None = None, body_id: int | None = None) -> int:
@@ -82,18 +82,8 @@ def rebuild(progress=None) -> int:
             if progress:
                 progress(len(entries))
         engine.backend().optimize()
-        _changed()
+        public_changed()
     return written
-
-
-def version() -> int:
-    """The index's version: it grows with every change to the index."""
-    return IndexVersion.objects.values_list("number", flat=True).first() or 0
-
-
-def _changed() -> None:
-    if not IndexVersion.objects.filter(pk=1).update(number=F("number") + 1):
-        IndexVersion.objects.get_or_create(pk=1, defaults={"number": 1})
 
 
 def _remove(item_ids: list[int]) -> None:

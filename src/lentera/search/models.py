@@ -47,18 +47,3 @@ class SearchEntry(models.Model):
 
     def __str__(self) -> str:
         return self.title
-
-
-class IndexVersion(models.Model):
-    """One row that counts the changes to the index, written in the transaction of
-    each change: pages of search results are kept per register state and this number
-    (register.page_cache), since the index changes after the register's commit."""
-
-    number = models.BigIntegerField(default=0)
-
-    class Meta:
-        verbose_name = _("search index version")
-        verbose_name_plural = _("search index versions")
-
-    def __str__(self) -> str:
-        return str(self.number)
