@@ -188,7 +188,10 @@ def children_of(pid: int) -> set[int]:
 
 def test_several_serving_processes_share_the_port_and_stop_together(tmp_path):
     with server(tmp_path, "--processes", "2") as (port, process):
-        serving = children_of(process.pid)
+        # The port answers once it is bound, a moment before the copies are forked.
+        deadline = time.monotonic() + 30
+        while len(serving := children_of(process.pid)) < 2 and time.monotonic() < deadline:
+            time.sleep(0.1)
         assert len(serving) == 2
         assert all(health_within(port, 5) for _ in range(10))
         # One of them lost (out of memory, kill -9): the rest stop, and systemd
