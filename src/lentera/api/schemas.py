@@ -6,7 +6,12 @@ from typing import Any
 from ninja import Field, Schema
 from pydantic import ConfigDict
 
-from lentera.register.constants import Category, ExemptionGround, Status
+from lentera.register.constants import (
+    MAX_UPDATE_INTERVAL_MONTHS,
+    Category,
+    ExemptionGround,
+    Status,
+)
 from lentera.sop.constants import Check, Verb
 
 
@@ -172,7 +177,7 @@ class ItemIn(Schema):
     update_interval_months: int = Field(
         6,
         ge=0,
-        le=120,
+        le=MAX_UPDATE_INTERVAL_MONTHS,
         description="Berkala items: months between updates (UU 14/2008 Pasal 9(3): six).",
     )
 
@@ -195,7 +200,7 @@ class ItemPatchIn(Schema):
     category: Category = None
     legal_basis: str = None
     year: int = None
-    update_interval_months: int = Field(None, ge=0, le=120)
+    update_interval_months: int = Field(None, ge=0, le=MAX_UPDATE_INTERVAL_MONTHS)
 
 
 class LockedIn(Schema):

@@ -14,8 +14,7 @@ from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core import mail
 from django.db import transaction
-from django.db.models import Exists, OuterRef, Q, QuerySet
-from django.db.models.functions import Coalesce
+from django.db.models import Case, DateTimeField, Exists, F, OuterRef, Q, QuerySet, Value, When
 from django.urls import reverse
 from django.utils import dateformat, timezone, translation
 from django.utils.translation import gettext as _
@@ -24,7 +23,7 @@ from lentera.errors import ActionRefused
 from lentera.organizations.constants import Role
 from lentera.organizations.models import PublicBody
 from lentera.organizations.selectors import office_items_q
-from lentera.register.constants import LISTED_STATUSES, Category
+from lentera.register.constants import LISTED_STATUSES, MAX_UPDATE_INTERVAL_MONTHS, Category
 from lentera.register.models import InformationItem
 from lentera.sop import policy
 from lentera.sop.constants import PerformerRole
@@ -325,8 +324,9 @@ def escalate_overdue(now: datetime.datetime) -> int:
 
 def last_listed(item: InformationItem) -> datetime.datetime | None:
     """When a listed item's current period began: when it was last listed in the DIP
-    (documented or published); `published_at` where `listed_at` is empty."""
-    return item.listed_at or item.published_at
+    (documented or published). Every listed item has it: the workflow sets it, and
+    migrations register.0007 and 0014 filled it in for older items."""
+    return item.listed_at
 
 
 def refresh_due_on(item: InformationItem, tz=None) -> datetime.date:
@@ -345,20 +345,33 @@ def stale_berkala_items(user_or_body, today: datetime.date) -> QuerySet[Informat
     else:
         items = InformationItem.objects.filter(office_items_q(user_or_body))
         tz = timezone.get_current_timezone()
-    items = items.annotate(last_listed_at=Coalesce("listed_at", "published_at")).filter(
+    # Every listed item has listed_at (see last_listed), so the index
+    # item_stale_berkala walks them longest since their last update first.
+    items = items.annotate(last_listed_at=F("listed_at")).filter(
         category=Category.PERIODIC,
         status__in=LISTED_STATUSES,
         current_step__isnull=True,
-        last_listed_at__isnull=False,
+        listed_at__isnull=False,
         update_interval_months__gt=0,  # 0: no interval (older items; now refused for berkala)
     )
-    due = Q(pk__in=[])
-    intervals = items.order_by().values_list("update_interval_months", flat=True).distinct()
-    for months in intervals:
-        day_after = _last_day_listed_before_due(today, months) + datetime.timedelta(days=1)
-        cutoff = datetime.datetime.combine(day_after, datetime.time.min, tzinfo=tz)
-        due |= Q(update_interval_months=months, last_listed_at__lt=cutoff)
-    return items.filter(due).select_related("holding_unit__body").order_by("last_listed_at", "pk")
+    # The end of the period of each interval an item may have (models: at most 120
+    # months), read beside the index walk: asking which intervals occur reads them all.
+    cutoffs = {
+        months: datetime.datetime.combine(
+            _last_day_listed_before_due(today, months) + datetime.timedelta(days=1),
+            datetime.time.min,
+            tzinfo=tz,
+        )
+        for months in range(1, MAX_UPDATE_INTERVAL_MONTHS + 1)
+    }
+    period_end = Case(
+        *(When(update_interval_months=months, then=Value(end)) for months, end in cutoffs.items()),
+        default=Value(cutoffs[MAX_UPDATE_INTERVAL_MONTHS]),  # (only raw writes exceed it)
+        output_field=DateTimeField(),
+    )
+    # A longer interval ends its period earlier: the one-month cutoff bounds the walk.
+    due = Q(listed_at__lt=cutoffs[1]) & Q(listed_at__lt=period_end)
+    return items.filter(due).select_related("holding_unit__body").order_by("listed_at", "pk")
 
 
 def remind_berkala(now: datetime.datetime) -> int:

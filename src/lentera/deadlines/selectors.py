@@ -6,6 +6,7 @@ import statistics
 from dataclasses import dataclass, field
 from zoneinfo import ZoneInfo
 
+from django.db import connection
 from django.db.models import Count, Q
 from django.utils import timezone
 
@@ -218,7 +219,7 @@ def compliance(
     now = now or timezone.now()
     calendar = calendar_for(body)
     timings = StepTiming.objects.filter(item__holding_unit__body=body)
-    finished = list(
+    finished = _plain_rows(
         timings.filter(outcome__in=FINISHED, left_at__isnull=False, entered_at__gte=since)
         .values_list("step_id", "unit_id", "entered_at", "opened_at", "due_at", "left_at")
         .order_by()
@@ -296,6 +297,23 @@ def compliance(
         .count(),
         overdue_total=timings.filter(left_at__isnull=True, due_at__lt=now).count(),
     )
+
+
+def _plain_rows(rows) -> list[tuple]:
+    """(step, unit, entered, opened, due, left) rows of `rows` (a values_list), read
+    without Django's converter per value, which costs more than the figures themselves
+    (5,000 timings: about 40 ms). SQLite's driver gives naive UTC moments."""
+    sql, params = rows.query.sql_with_params()
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        found = cursor.fetchall()
+    if connection.vendor != "sqlite":
+        return found
+    return [(step, unit, *(_utc(moment) for moment in moments)) for step, unit, *moments in found]
+
+
+def _utc(moment: datetime.datetime | None) -> datetime.datetime | None:
+    return None if moment is None else moment.replace(tzinfo=datetime.UTC)
 
 
 def _opening(entered_at, opened_at, left_at) -> datetime.datetime:

@@ -25,6 +25,7 @@ DAY_STANDARDS = (TimeUnit.WORKING_DAYS, TimeUnit.WEEKS)
 ROW_HEIGHT, BAR_HEIGHT = 28, 18
 LABEL_WIDTH, BAR_X, BAR_WIDTH, CHART_WIDTH = 290, 300, 300, 680
 LABEL_CHARS = 44
+STALE_SHOWN = 50  # periodic items due for an update listed, longest since their update first
 
 
 def office_duration(minutes: float | None, day_minutes: int, time_unit: str = "") -> str:
@@ -180,13 +181,16 @@ def dashboard(request):
     board = compliance(body, request.user, since=now - datetime.timedelta(days=days), now=now)
     _describe(board)
     tz = board.calendar.tz
-    stale = list(stale_berkala_items(body, now.astimezone(tz).date()))
+    stale = list(stale_berkala_items(body, now.astimezone(tz).date())[: STALE_SHOWN + 1])
+    stale_more = len(stale) > STALE_SHOWN  # (counting them all reads every one)
+    stale = stale[:STALE_SHOWN]
     for item in stale:
         item.refresh_due = refresh_due_on(item, tz)
     context.update(
         board=board,
         tz=tz,
         stale=stale,
+        stale_more=stale_more,
         sops=_per_sop(board),
         unit_chart=on_time_chart("chart-units", _("Finished on time, per unit"), board.units),
     )

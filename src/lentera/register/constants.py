@@ -75,3 +75,6 @@ class DisposalChoice(models.TextChoices):
     DESTROY = "destroy", _("destroy")
     PERMANENT = "permanent", _("keep permanently")
     EXTEND = "extend", _("keep longer and review again")
+
+
+MAX_UPDATE_INTERVAL_MONTHS = 120  # the longest update interval an item may have

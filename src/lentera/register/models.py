@@ -9,6 +9,7 @@ from django.utils.translation import gettext_lazy as _
 
 from .constants import (
     LISTED_STATUSES,
+    MAX_UPDATE_INTERVAL_MONTHS,
     Category,
     DisposalChoice,
     Disposition,
@@ -93,7 +94,7 @@ class InformationItem(models.Model):
     update_interval_months = models.PositiveSmallIntegerField(
         _("update interval (months)"),
         default=6,
-        validators=[MaxValueValidator(120)],
+        validators=[MaxValueValidator(MAX_UPDATE_INTERVAL_MONTHS)],
         help_text=_("For periodic (berkala) information: how often it is updated; 0 for none."),
     )
     published_at = models.DateTimeField(_("published at"), null=True, blank=True)
@@ -142,6 +143,21 @@ class InformationItem(models.Model):
             models.Index(
                 fields=["holding_unit", "category", "year", "status"], name="item_dip_groups"
             ),
+            # The work lists: the items at a step, longest waiting first, without
+            # reading the finished ones.
+            models.Index(
+                fields=["step_entered_at"],
+                condition=models.Q(current_step__isnull=False),
+                name="item_open_steps",
+            ),
+            # Periodic items due for an update, longest due first (the dashboard).
+            models.Index(
+                fields=["category", "listed_at", "id"],
+                condition=models.Q(current_step__isnull=True),
+                name="item_stale_berkala",
+            ),
+            # An officer's recently changed items, newest first, per unit.
+            models.Index(fields=["holding_unit", "updated_at"], name="item_unit_updated"),
         ]
 
     def __str__(self) -> str:

@@ -163,9 +163,14 @@ def recording_units(user) -> list:
     for members of a PPID Utama, each unit of the body whose SOP starts with them."""
     units = {unit.pk: unit for unit in actor_units(user)}
     bodies = {m.unit.body_id for m in memberships_of(user) if m.unit.is_main}
-    for unit in Unit.objects.filter(body_id__in=bodies).exclude(pk__in=units):
+    others = Unit.objects.filter(body_id__in=bodies).exclude(pk__in=units)
+    first_steps = {}  # of each SOP, read once
+    for unit in others.select_related("sop", "parent__sop", "body__sop"):
         sop = unit.sop_in_use()
-        if policy.may_start(user, InformationItem(holding_unit=unit, sop=sop), sop):
+        if sop is not None and sop.pk not in first_steps:
+            first_steps[sop.pk] = sop.first_step()
+        item = InformationItem(holding_unit=unit, sop=sop)
+        if policy.may_start(user, item, sop, sop and first_steps[sop.pk]):
             units[unit.pk] = unit
     return list(units.values())
 

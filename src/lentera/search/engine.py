@@ -10,14 +10,15 @@ than a rarer one."""
 from typing import Protocol
 
 from django.db import connection
+from django.db.models.functions import Substr
 
-from lentera.register.selectors import public_items
+from lentera.register.selectors import public_q
 
 from .facets import facet_counts
 from .models import SearchEntry
 from .parse import Terms, parse
 from .query import Hit, SearchQuery, SearchResult
-from .snippets import mark, snippet
+from .snippets import AFTER, SCAN_LIMIT, first_match, mark, snippet
 
 MAX_OFFSET = 10_000  # the deepest page an API client may ask for
 COUNT_LIMIT = 1_000  # matches counted (unless exact_total), and those the facets count
@@ -59,7 +60,7 @@ def run(query: SearchQuery) -> SearchResult:
     every = None if more else [row[0] for row in rows]
     keys = _page(engine, matches, every, terms, query, limit, offset) if limit else []
     total = matches.count() if query.exact_total and more else len(rows)
-    facets = facet_counts([row[1:] for row in rows], query) if query.facets else {}
+    facets = facet_counts(rows, query) if query.facets else {}
     return SearchResult(hits=_hits(keys, terms), total=total, facets=facets, more=more)
 
 
@@ -83,34 +84,44 @@ def _page(engine, matches: Read, every, terms, query, limit: int, offset: int) -
     return keys
 
 
+_HIT_COLUMNS = ("sort_key", "item_id", "title", "summary", "category", "body_id", "unit_id")
+_HIT_COLUMNS += ("year", "listed_at")
+
+
 def _hits(keys: list[int], terms: Terms) -> list[Hit]:
     if not keys:
         return []
-    entries = SearchEntry.objects.in_bulk(keys, field_name="sort_key")
     # The index follows the register after each commit; what the public may see is
     # checked again here, so no entry can show an item that is no longer listed.
-    listed = set(
-        public_items()
-        .filter(pk__in=[entry.item_id for entry in entries.values()])
-        .values_list("pk", flat=True)
-    )
+    listed = SearchEntry.objects.filter(public_q("item__"), sort_key__in=keys)
+    rows = {row[0]: row for row in listed.values_list(*_HIT_COLUMNS)}
     stems = terms.stems
+    # A file's text (up to what a snippet searches) only for the hits whose summary
+    # holds no searched word: a snippet comes from the summary first.
+    without = [key for key, row in rows.items() if first_match(row[3], stems) is None]
+    file_texts = dict(
+        SearchEntry.objects.filter(sort_key__in=without).values_list(
+            "sort_key", Substr("file_text", 1, SCAN_LIMIT + AFTER)
+        )
+        if without
+        else ()
+    )
     hits = []
     for key in keys:
-        entry = entries.get(key)
-        if entry is None or entry.item_id not in listed:  # removed or withdrawn meanwhile
+        if (row := rows.get(key)) is None:  # removed or withdrawn meanwhile
             continue
+        _, item_id, title, summary, category, body_id, unit_id, year, listed_at = row
         hits.append(
             Hit(
-                item_id=entry.item_id,
-                title=entry.title,
-                title_html=mark(entry.title, stems),
-                snippet=snippet([entry.summary, entry.file_text], stems),
-                category=entry.category,
-                body_id=entry.body_id,
-                unit_id=entry.unit_id,
-                year=entry.year,
-                listed_at=entry.listed_at,
+                item_id=item_id,
+                title=title,
+                title_html=mark(title, stems),
+                snippet=snippet([summary, file_texts.get(key, "")], stems),
+                category=category,
+                body_id=body_id,
+                unit_id=unit_id,
+                year=year,
+                listed_at=listed_at,
             )
         )
     return hits

@@ -46,16 +46,17 @@ def filter_tokens(query: SearchQuery) -> list[str]:
 
 
 def facet_counts(rows: list[tuple], query: SearchQuery) -> dict[str, list[tuple]]:
-    """`rows` are (category, body, unit, year, file_types) of the matches counted."""
-    names = ("category", "body", "unit", "year", "file_type")
-    counters = {name: Counter() for name in names}
-    bits = [(file_type, file_type_bit(file_type)) for file_type in FILE_TYPES]
-    for (category, body_id, unit_id, year, file_types), n in Counter(rows).items():
-        for name, value in zip(names[:4], (category, body_id, unit_id, year), strict=True):
-            counters[name][value] += n
-        for file_type, bit in bits:
-            if file_types & bit:
-                counters["file_type"][file_type] += n
+    """`rows` are (sort_key, category, body, unit, year, file_types) of the matches
+    counted. Each column is counted at once (Counter counts in C); the file types
+    through the few distinct combinations the rows hold."""
+    names = ("category", "body", "unit", "year")
+    columns = list(zip(*rows, strict=True))[1:] if rows else [()] * 5
+    counters = {name: Counter(column) for name, column in zip(names, columns, strict=False)}
+    by_type = counters["file_type"] = Counter()
+    for file_types, n in Counter(columns[4]).items():
+        for file_type in FILE_TYPES:
+            if file_types & file_type_bit(file_type):
+                by_type[file_type] += n
     # Units once a body or unit is chosen; bodies before.
     del counters["unit" if not (query.body_id or query.unit_id) else "body"]
     result = {

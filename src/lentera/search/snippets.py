@@ -10,22 +10,33 @@ from .text import fold, stem
 
 BEFORE, AFTER = 80, 220  # characters of context around the first match
 SCAN_LIMIT = 300_000  # characters of file text searched for a snippet
+LONGEST_WORD = 64  # letters looked back for a word's start (no real word is longer)
 
 
 @lru_cache(maxsize=256)
-def _candidates(stems: frozenset[str]) -> re.Pattern:
+def _parts(stems: frozenset[str]) -> re.Pattern:
     # The Indonesian stemmer only strips affixes and may change a stem's first letter
     # (meN- + pukul = memukul), so every form of a word contains its stem minus the
-    # first letter: a cheap regular expression finds the words worth stemming.
+    # first letter: a search for those parts (a fast scan in C) finds the words worth
+    # stemming.
     parts = sorted({re.escape(s if len(s) <= 3 else s[1:]) for s in stems}, key=len)
-    letters = r"[^\W_]"  # as text.WORD_RE
-    return re.compile(
-        rf"(?<!{letters}){letters}*?(?:" + "|".join(parts) + rf"){letters}*", re.IGNORECASE
-    )
+    return re.compile("|".join(reversed(parts)), re.IGNORECASE)
 
 
-def _matches(word: str, stems: frozenset[str]) -> bool:
-    return stem(fold(word)) in stems
+_WORD_REST = re.compile(r"[^\W_]*")  # letters and digits, as text.WORD_RE
+
+
+def _searched_words(text: str, stems: frozenset[str], end: int):
+    """(start, end) of each word before `end` whose stem was searched for, in order."""
+    parts, position = _parts(stems), 0
+    while found := parts.search(text, position, end):
+        start = found.start()
+        floor = max(0, start - LONGEST_WORD)
+        while start > floor and text[start - 1].isalnum():
+            start -= 1
+        position = _WORD_REST.match(text, found.end()).end()
+        if stem(fold(text[start:position])) in stems:
+            yield start, position
 
 
 def mark(text: str, stems: frozenset[str]) -> SafeString:
@@ -33,11 +44,10 @@ def mark(text: str, stems: frozenset[str]) -> SafeString:
     if not stems:
         return escape(text)
     out, last = [], 0
-    for match in _candidates(stems).finditer(text):
-        if _matches(match.group(), stems):
-            out.append(escape(text[last : match.start()]))
-            out.append("<mark>" + escape(match.group()) + "</mark>")
-            last = match.end()
+    for start, end in _searched_words(text, stems, len(text)):
+        out.append(escape(text[last:start]))
+        out.append("<mark>" + escape(text[start:end]) + "</mark>")
+        last = end
     out.append(escape(text[last:]))
     return mark_safe("".join(out))
 
@@ -45,10 +55,7 @@ def mark(text: str, stems: frozenset[str]) -> SafeString:
 def first_match(text: str, stems: frozenset[str]) -> int | None:
     if not stems:
         return None
-    for match in _candidates(stems).finditer(text, 0, SCAN_LIMIT):
-        if _matches(match.group(), stems):
-            return match.start()
-    return None
+    return next((start for start, _ in _searched_words(text, stems, SCAN_LIMIT)), None)
 
 
 def window(text: str, position: int) -> tuple[str, bool, bool]:

@@ -247,12 +247,12 @@ def can_withdraw(user, item) -> bool:
     return item.in_first_pass and has_role(user, item.holding_unit, Role.OFFICER)
 
 
-def may_start(user, item, sop) -> bool:
+def may_start(user, item, sop, first_step=None) -> bool:
     """Who may put `item` on `sop`'s first step: officers of the holding unit, and
-    whoever performs that first step."""
+    whoever performs that first step (`first_step`, when the caller read it already)."""
     if has_role(user, item.holding_unit, Role.OFFICER):
         return True
-    return sop is not None and can_perform(user, item, sop.first_step())
+    return sop is not None and can_perform(user, item, first_step or sop.first_step())
 
 
 def can_reopen(user, item) -> bool:

@@ -2,9 +2,11 @@
 items (an SOP without a publish step) are reminded as published ones are."""
 
 import datetime
+import importlib
 
 import pytest
 import time_machine
+from django.apps import apps as django_apps
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
@@ -87,6 +89,9 @@ def test_a_published_item_listed_before_listed_at_counts_from_its_publication():
     with time_machine.travel(at("2026-03-02 10:00"), tick=False):
         item = walk_item(ptk, new_item(ptk))
     InformationItem.objects.filter(pk=item.pk).update(listed_at=None)
+    # Upgrading fills listed_at in: the stale list walks it through an index.
+    fill = importlib.import_module("lentera.register.migrations.0014_office_indexes")
+    fill.fill_listed_at(django_apps, None)
     assert item.status == Status.PUBLISHED
     assert list(notify.stale_berkala_items(ptk.body, datetime.date(2026, 9, 2))) == [item]
     assert list(notify.stale_berkala_items(ptk.body, datetime.date(2026, 9, 1))) == []
@@ -101,8 +106,8 @@ def test_stale_items_are_read_in_the_same_queries_however_many_there_are(kesra, 
 
     found, before = stale_and_queries()
     assert found == 1
-    # The intervals in use, then the items themselves (besides the body's calendar).
-    assert len(before) == 2
+    # The items themselves, every interval in one statement (besides the calendar).
+    assert len(before) == 1
     with time_machine.travel(at("2026-03-03 10:00"), tick=False):
         for n in range(3):
             walk_item(kesra, new_item(kesra, title=f"Laporan Keuangan Triwulan {n + 1}"))
@@ -110,4 +115,4 @@ def test_stale_items_are_read_in_the_same_queries_however_many_there_are(kesra, 
         update_interval_months=3
     )
     found, after = stale_and_queries()
-    assert found == 4 and len(after) == 2
+    assert found == 4 and len(after) == 1

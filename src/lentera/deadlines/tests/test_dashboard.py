@@ -212,11 +212,34 @@ def test_stale_berkala_items_are_listed(ptk, en):
         status=Status.PUBLISHED,
         current_step=None,
         published_at=at("2025-08-01 10:00"),
+        listed_at=at("2025-08-01 10:00"),
     )
     en.force_login(ptk.main_officer)
     html = dashboard(en).content.decode()
     table = re.search(r'<table id="stale"[^>]*>(.*?)</table>', html, re.S)[1]
     assert stale.title in table and "1 August 2025" in table and "1 February 2026" in table
+
+
+def test_the_stale_list_shows_the_least_recently_updated_and_says_more_are(ptk, en, monkeypatch):
+    monkeypatch.setattr("lentera.office.views_dashboard.STALE_SHOWN", 1)
+    older, newer = (
+        new_item(ptk, title=title) for title in ("Profil Lama 2024", "Profil Baru 2025")
+    )
+    for item, listed in ((older, "2025-03-01 10:00"), (newer, "2025-08-01 10:00")):
+        InformationItem.objects.filter(pk=item.pk).update(
+            category=Category.PERIODIC,
+            status=Status.PUBLISHED,
+            current_step=None,
+            published_at=at(listed),
+            listed_at=at(listed),
+        )
+    en.force_login(ptk.main_officer)
+    html = dashboard(en).content.decode()
+    table = re.search(r'<table id="stale"[^>]*>(.*?)</table>', html, re.S)[1]
+    assert older.title in table and newer.title not in table
+    assert 'id="stale-more"' in html
+    monkeypatch.setattr("lentera.office.views_dashboard.STALE_SHOWN", 50)
+    assert 'id="stale-more"' not in dashboard(en).content.decode()
 
 
 def test_the_demo_dashboard_shows_on_time_shares_per_step(db, en):

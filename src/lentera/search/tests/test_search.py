@@ -217,3 +217,16 @@ def test_a_phrase_in_the_file_text_needs_its_words_side_by_side(listed):
     three = search(SearchQuery(text='"tindak lanjut hasil pemeriksaan"'))
     assert sorted(titles(three)) == ["Berita Acara", "Rekomendasi"]
     assert titles(search(SearchQuery(text='"lanjut tindak"'))) == []
+
+
+def test_a_word_merely_holding_the_searched_letters_is_not_marked():
+    # "kapor" holds "apor" (the part of "lapor" every form holds) but is another word.
+    from lentera.search.snippets import first_match, mark
+
+    stems = frozenset({"lapor"})
+    text = "Kapor_x dan Kapor, laporan; DILAPORKAN 2024."
+    assert mark(text, stems) == (
+        "Kapor_x dan Kapor, <mark>laporan</mark>; <mark>DILAPORKAN</mark> 2024."
+    )
+    assert first_match(text, stems) == text.index("laporan")
+    assert first_match("kapor kapor", stems) is None
