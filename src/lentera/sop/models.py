@@ -231,11 +231,15 @@ class SopStep(models.Model):
             return str(TimeUnit.TENTATIVE.label).capitalize()
         if not self.time_unit or self.time_amount is None:
             return "—"
-        n = self.time_amount
-        labels = {
-            TimeUnit.MINUTES: ngettext("%(n)d minute", "%(n)d minutes", n),
-            TimeUnit.HOURS: ngettext("%(n)d hour", "%(n)d hours", n),
-            TimeUnit.WORKING_DAYS: ngettext("%(n)d working day", "%(n)d working days", n),
-            TimeUnit.WEEKS: ngettext("%(n)d week", "%(n)d weeks", n),
-        }
-        return labels[self.time_unit] % {"n": n}
+        n, unit = self.time_amount, self.time_unit  # (one translation looked up: lists show many)
+        if unit == TimeUnit.MINUTES:
+            label = ngettext("%(n)d minute", "%(n)d minutes", n)
+        elif unit == TimeUnit.HOURS:
+            label = ngettext("%(n)d hour", "%(n)d hours", n)
+        elif unit == TimeUnit.WORKING_DAYS:
+            label = ngettext("%(n)d working day", "%(n)d working days", n)
+        elif unit == TimeUnit.WEEKS:
+            label = ngettext("%(n)d week", "%(n)d weeks", n)
+        else:
+            raise KeyError(unit)
+        return label % {"n": n}
