@@ -86,6 +86,18 @@ def test_figures_per_step_from_hand_made_timings(ptk):
     assert row(board.steps, 2).finished == 0 and row(board.steps, 2).on_time_share is None
 
 
+def test_reading_the_figures_leaves_the_connections_own_moments(ptk):
+    # compliance() reads finished timings with psycopg's own loader on PostgreSQL:
+    # on that cursor only, never on the connection the rest of the request uses.
+    def zone() -> type:
+        return type(StepTiming.objects.order_by("pk").first().entered_at.tzinfo)
+
+    before = zone()
+    board = compliance(ptk.body, ptk.main_officer, since=SINCE, now=NOW)
+    assert sum(s.finished for s in board.steps) > 0
+    assert zone() is before
+
+
 def test_figures_per_unit(ptk):
     board = compliance(ptk.body, ptk.main_officer, since=SINCE, now=NOW)
     units = {u.label: u for u in board.units}
