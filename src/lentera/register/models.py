@@ -150,7 +150,8 @@ class InformationItem(models.Model):
                 condition=models.Q(current_step__isnull=False),
                 name="item_open_steps",
             ),
-            # Periodic items due for an update, longest due first (the dashboard).
+            # Periodic items due for an update, longest since their listing first
+            # (the dashboard; notify.stale_berkala_items).
             models.Index(
                 fields=["category", "listed_at", "id"],
                 condition=models.Q(current_step__isnull=True),
