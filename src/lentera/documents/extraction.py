@@ -3,23 +3,29 @@
 The bytes are copied from storage (the filesystem or S3) to a private temporary
 directory, and lentera.documents.extractor reads them in a child process with
 a memory limit, a CPU limit and a wall-clock timeout that kills its whole
-process group: a hostile or broken file ends as "failed", the worker goes on.
+session: a hostile or broken file ends as "failed", the worker goes on. The
+child is a forked copy of an extraction server that has imported the readers
+once (Server), so a small file takes milliseconds, not a new interpreter.
 
 Without Tesseract (or with LENTERA_OCR=off) a file that needs OCR ends as
 "failed" with the message that OCR is not available on this server; a PDF
 with a text layer on some pages keeps that text and ends as "done".
 """
 
+import contextlib
 import datetime
 import json
 import logging
 import math
 import os
+import select
 import shutil
 import signal
 import subprocess
 import sys
 import tempfile
+import threading
+import time
 import uuid
 from dataclasses import dataclass
 from pathlib import Path
@@ -60,6 +66,8 @@ SAVED_FIELDS = [
     "thumbnail",
     "text_lease_until",
 ]
+# How long the extraction server may take to start a job or report a killed one.
+SERVER_ANSWER_SECONDS = 30
 # Beyond a job's time limit, for copying the file in and saving the outcome.
 LEASE_MARGIN = datetime.timedelta(minutes=2)
 
@@ -131,31 +139,106 @@ class Outcome:
     thumbnail: Path | None = None
 
 
-def run_child(command: list[str], workdir: Path, timeout: float) -> int | None:
-    """Run `command` in its own process group; None when it ran out of time.
+class Server:
+    """The extractor's server (`python -m lentera.documents.extractor --serve`): it
+    has imported the readers once and forks a limited copy of itself per file.
 
-    On timeout the whole group is killed (the extractor and any tesseract it started).
-    """
-    env = {name: os.environ[name] for name in CHILD_ENVIRONMENT if name in os.environ}
-    env.update(HOME=str(workdir), TMPDIR=str(workdir), OMP_THREAD_LIMIT="1")
-    with open(workdir / "stderr.log", "wb") as stderr:
-        process = subprocess.Popen(
-            command,
-            cwd=workdir,
+    It starts with none of the parent's secrets in its environment (database and
+    storage credentials), in its own session, and ends when its stdin closes. One per
+    thread; one that answers out of turn or not at all is replaced."""
+
+    def __init__(self) -> None:
+        env = {name: os.environ[name] for name in CHILD_ENVIRONMENT if name in os.environ}
+        self.process = subprocess.Popen(
+            [sys.executable, "-m", "lentera.documents.extractor", "--serve"],
+            cwd="/",
             env=env,
-            stdin=subprocess.DEVNULL,
-            stdout=subprocess.DEVNULL,
-            stderr=stderr,
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,  # its errors go to the worker's log
             start_new_session=True,
         )
+        self.pending = b""
+        self.jobs = 0
+
+    def run(self, argv: list[str], workdir: Path, timeout: float) -> int | None:
+        """The exit status of extractor.main(argv) run in `workdir` (minus the signal
+        that ended it), or None when it ran out of time; then its whole session is
+        killed (the extractor and any tesseract it started)."""
+        job = {
+            "argv": argv,
+            "workdir": str(workdir),
+            "env": {"HOME": str(workdir), "TMPDIR": str(workdir), "OMP_THREAD_LIMIT": "1"},
+        }
         try:
-            return process.wait(timeout=timeout)
-        except subprocess.TimeoutExpired:
-            return None
-        finally:
-            if process.returncode is None:  # out of time, or the worker is stopping
-                os.killpg(process.pid, signal.SIGKILL)
-                process.wait()
+            self.process.stdin.write(json.dumps(job).encode() + b"\n")
+            self.process.stdin.flush()
+        except OSError as exc:
+            raise Interrupted("the extraction server stopped") from exc
+        self.jobs += 1
+        pid = self._read(time.monotonic() + SERVER_ANSWER_SECONDS)["pid"]
+        try:
+            ended = self._read(time.monotonic() + timeout, or_none=True)
+            if ended is None:
+                _kill_session(pid)
+                self._read(time.monotonic() + SERVER_ANSWER_SECONDS)
+                return None
+            return ended["status"]
+        except BaseException:  # the worker is stopping, or the server is gone
+            _kill_session(pid)
+            self.close()
+            raise
+
+    def _read(self, deadline: float, or_none: bool = False) -> dict | None:
+        """The server's next answer; None (with `or_none`) when none came in time."""
+        stdout = self.process.stdout.fileno()
+        while b"\n" not in self.pending:
+            left = deadline - time.monotonic()
+            ready = left > 0 and select.select([stdout], [], [], left)[0]
+            if not ready:
+                if or_none:
+                    return None
+                self.close()
+                raise Interrupted("the extraction server did not answer")
+            chunk = os.read(stdout, 4096)
+            if not chunk:
+                self.close()
+                if self.jobs == 1 and not self.pending:  # a broken installation
+                    raise RuntimeError("the extraction server could not start")
+                raise Interrupted("the extraction server stopped")
+            self.pending += chunk
+        line, self.pending = self.pending.split(b"\n", 1)
+        return json.loads(line)
+
+    def alive(self) -> bool:
+        return self.process.poll() is None
+
+    def close(self) -> None:
+        if self.alive():
+            self.process.kill()
+        self.process.wait()
+        for pipe in (self.process.stdin, self.process.stdout):
+            pipe.close()
+
+
+def _kill_session(pid: int) -> None:
+    """Kill a job's session (what it started) and the job itself, which may not have
+    made its own session yet when it was forked a moment ago."""
+    for kill in (os.killpg, os.kill):
+        with contextlib.suppress(ProcessLookupError):
+            kill(pid, signal.SIGKILL)
+
+
+_servers = threading.local()
+
+
+def server() -> Server:
+    """This thread's extraction server, started (again) when needed."""
+    current = getattr(_servers, "server", None)
+    if current is None or not current.alive():
+        if current is not None:
+            current.close()
+        current = _servers.server = Server()
+    return current
 
 
 def _copy_from_storage(name: str, target: Path) -> None:
@@ -178,10 +261,7 @@ def _extract(version: DocumentVersion, workdir: Path) -> Outcome:
     out = workdir / "out"
     out.mkdir()
     timeout = settings.LENTERA_EXTRACT_TIMEOUT
-    command = [
-        sys.executable,
-        "-m",
-        "lentera.documents.extractor",
+    argv = [
         str(source),
         version.content_type,
         str(out),
@@ -190,7 +270,7 @@ def _extract(version: DocumentVersion, workdir: Path) -> Outcome:
         f"--ocr-languages={ocr_languages()}",
         f"--ocr-max-pages={OCR_MAX_PAGES}",
     ]
-    returncode = run_child(command, workdir, timeout)
+    returncode = server().run(argv, workdir, timeout)
     if returncode in STOP_SIGNALS:
         raise Interrupted(f"extractor stopped by signal {-returncode}")
     if returncode is None or returncode == -signal.SIGXCPU:

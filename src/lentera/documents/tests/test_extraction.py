@@ -3,7 +3,6 @@
 import io
 import os
 import signal
-import subprocess
 import sys
 import threading
 import time
@@ -21,7 +20,7 @@ from PIL import Image
 
 from lentera.documents import checks, extraction
 from lentera.documents.constants import TextStatus
-from lentera.documents.extraction import extract_version, run_child
+from lentera.documents.extraction import extract_version
 from lentera.documents.extractor import MAX_TEXT_CHARS, Text
 from lentera.documents.models import Document
 from lentera.documents.services import add_document
@@ -187,17 +186,63 @@ def test_a_job_over_its_time_limit_is_stopped_and_marked_failed(world, item):
     assert "took longer than 0.2 seconds" in version.text_error
 
 
-def test_a_timeout_kills_the_whole_process_group(tmp_path):
-    pid_file = tmp_path / "grandchild.pid"
-    sleeper = (
-        "import subprocess, sys, time\n"
-        "child = subprocess.Popen(['sleep', '300'])\n"
-        f"open({str(pid_file)!r}, 'w').write(str(child.pid))\n"
-        "time.sleep(300)\n"
-    )
-    assert run_child([sys.executable, "-c", sleeper], tmp_path, timeout=2) is None
-    grandchild = int(pid_file.read_text())
-    assert _ends(grandchild), "the grandchild kept running after the timeout"
+def test_a_timeout_kills_the_jobs_whole_session(tmp_path, monkeypatch):
+    """The extractor and the tesseract it started both end when time is up."""
+    bin_dir = tmp_path / "bin"
+    bin_dir.mkdir()
+    pid_file = tmp_path / "tesseract.pid"
+    fake = bin_dir / "tesseract"  # a tesseract that never finishes
+    fake.write_text(f"#!/bin/sh\necho $$ > {pid_file}\nexec sleep 300\n")
+    fake.chmod(0o755)
+    monkeypatch.setenv("PATH", f"{bin_dir}:{os.environ['PATH']}")
+    server = extraction.Server()  # started with that PATH
+    try:
+        name, data = corpus.scanned_pdf()
+        (tmp_path / name).write_bytes(data)
+        (tmp_path / "out").mkdir()
+        argv = [str(tmp_path / name), "application/pdf", str(tmp_path / "out")]
+        assert server.run([*argv, "--ocr-languages=ind"], tmp_path, timeout=3) is None
+        tesseract = int(pid_file.read_text())
+        assert _ends(tesseract), "tesseract kept running after the timeout"
+        # The server goes on with the next job.
+        (tmp_path / "out" / "again").mkdir()
+        argv[2] = str(tmp_path / "out" / "again")
+        assert server.run(argv, tmp_path, timeout=30) == 0
+    finally:
+        server.close()
+
+
+def test_the_server_runs_jobs_without_the_workers_secrets(tmp_path, monkeypatch):
+    monkeypatch.setenv("DATABASE_URL", "postgres://secret@db/lentera")
+    monkeypatch.setenv("LENTERA_S3_SECRET_KEY", "rahasia")
+    server = extraction.Server()
+    try:
+        environ = Path(f"/proc/{server.process.pid}/environ").read_bytes()
+        assert b"rahasia" not in environ and b"DATABASE_URL" not in environ
+    finally:
+        server.close()
+
+
+@pytest.mark.parametrize("stop", ["end", "kill"])
+def test_the_servers_copies_end_with_the_server(tmp_path, stop):
+    """The copy forked ahead for the next job (and a finished one) go when their server
+    goes: told to end (its stdin closes) or killed outright."""
+    source = tmp_path / "catatan.txt"
+    source.write_text("anggaran kegiatan", encoding="utf-8")
+    (tmp_path / "out").mkdir()
+    server = extraction.Server()
+    assert server.run([str(source), "text/plain", str(tmp_path / "out")], tmp_path, 30) == 0
+    assert (tmp_path / "out" / "text.txt").read_text(encoding="utf-8") == "anggaran kegiatan"
+    pid = server.process.pid
+    copies = [int(child) for child in Path(f"/proc/{pid}/task/{pid}/children").read_text().split()]
+    assert copies  # the next job's copy waits
+    if stop == "end":
+        server.process.stdin.close()
+        assert server.process.wait(timeout=30) == 0
+    else:
+        server.process.kill()
+    server.close()
+    assert all(_ends(copy) for copy in copies)
 
 
 def _ends(pid: int) -> bool:
@@ -311,21 +356,27 @@ def test_the_office_item_page_shows_each_files_extraction(world, item, client):
     assert thumbnail["Content-Type"] == "image/png"
 
 
+def _on_start(monkeypatch, act) -> list[int]:
+    """Call act(pid) the moment the server says a job's extractor has started."""
+    started = []
+    read = extraction.Server._read
+
+    def reading(self, deadline, or_none=False):
+        answer = read(self, deadline, or_none)
+        if answer is not None and "pid" in answer:
+            started.append(answer["pid"])
+            act(answer["pid"])
+        return answer
+
+    monkeypatch.setattr(extraction.Server, "_read", reading)
+    return started
+
+
 def _stop_extractor_as_it_starts(monkeypatch, stop: int) -> list[int]:
-    """Send `stop` to the extractor child the moment it has started, as systemd does
-    to every process of a unit it stops. Sent right after the exec, long before the
-    child could write a result, so the outcome does not depend on the machine's load."""
-    stopped = []
-
-    class Stopped(subprocess.Popen):
-        def __init__(self, *args, **kwargs):
-            super().__init__(*args, **kwargs)
-            if "lentera.documents.extractor" in self.args:
-                os.kill(self.pid, stop)
-                stopped.append(self.pid)
-
-    monkeypatch.setattr(extraction.subprocess, "Popen", Stopped)
-    return stopped
+    """Send `stop` to the extractor the moment it has started, as systemd does to
+    every process of a unit it stops: long before it could write a result, so the
+    outcome does not depend on the machine's load."""
+    return _on_start(monkeypatch, lambda pid: os.kill(pid, stop))
 
 
 @pytest.mark.parametrize("stop", [signal.SIGTERM, signal.SIGHUP])
@@ -353,18 +404,15 @@ def test_a_worker_told_to_stop_mid_job_requeues_it_and_never_fails_the_file(
     version = attach(world, item, corpus.text_pdf())
     jobs_before = DBTaskResult.objects.count()
 
-    class Hung(subprocess.Popen):
-        def __init__(self, *args, **kwargs):
-            super().__init__(*args, **kwargs)
-            if "lentera.documents.extractor" not in self.args:
-                return
-            os.kill(self.pid, signal.SIGSTOP)  # cannot finish before the worker stops
-            threading.Timer(0.2, os.kill, (os.getpid(), signal.SIGUSR1)).start()
+    def hang(pid):
+        os.kill(pid, signal.SIGSTOP)  # cannot finish before the worker stops
+        threading.Timer(0.2, os.kill, (os.getpid(), signal.SIGUSR1)).start()
+
+    hung = _on_start(monkeypatch, hang)
 
     def worker_stops(signum, frame):
         sys.exit(1)
 
-    monkeypatch.setattr(extraction.subprocess, "Popen", Hung)
     previous = signal.signal(signal.SIGUSR1, worker_stops)
     try:
         with pytest.raises(SystemExit):
@@ -375,4 +423,5 @@ def test_a_worker_told_to_stop_mid_job_requeues_it_and_never_fails_the_file(
     version.refresh_from_db()
     assert version.text_status == TextStatus.PENDING and version.text_error == ""
     assert DBTaskResult.objects.count() == jobs_before + 1
-    assert extract_version(version.pk) == TextStatus.DONE
+    assert len(hung) == 1 and _ends(hung[0]), "the stopped extractor was left behind"
+    assert extract_version(version.pk) == TextStatus.DONE  # by a new server

@@ -60,7 +60,7 @@ from lentera.documents.services import add_document
 from lentera.documents.tests import corpus
 from lentera.testing import build_world, new_item
 world = build_world()
-name, data = corpus.text_pdf()
+name, data = corpus.scanned_pdf()  # OCR: long enough a job to be caught at it
 print(add_document(new_item(world), world.officer, SimpleUploadedFile(name, data)).pk)
 """
 
@@ -85,14 +85,16 @@ DocumentVersion.objects.filter(pk=int(sys.argv[1])).update(
 
 
 def extractor_under(temp: Path, deadline: float) -> int:
-    """The pid of the extractor child working in `temp`, as soon as it runs."""
+    """The pid of the extractor working in `temp` (its current directory), as soon as
+    it runs."""
     while time.monotonic() < deadline:
         for proc in Path("/proc").iterdir():
             try:
                 command = (proc / "cmdline").read_bytes()
+                directory = os.readlink(proc / "cwd")
             except OSError:
                 continue
-            if b"lentera.documents.extractor" in command and str(temp).encode() in command:
+            if b"lentera.documents.extractor" in command and directory.startswith(str(temp)):
                 return int(proc.name)
         time.sleep(0.01)
     raise AssertionError("no extractor started")
