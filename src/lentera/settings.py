@@ -307,6 +307,8 @@ LENTERA_DEADLINES_INTERVAL_MINUTES = int(os.environ.get("LENTERA_DEADLINES_INTER
 # hostile or broken file cannot hang or crash the worker.
 LENTERA_EXTRACT_TIMEOUT = int(os.environ.get("LENTERA_EXTRACT_TIMEOUT", "300"))  # seconds
 LENTERA_EXTRACT_MEMORY_MB = int(os.environ.get("LENTERA_EXTRACT_MEMORY_MB", "1024"))
+# Longest DIP PDF the worker lays out (about 2 GB of memory and 3 to 7 minutes at 10,000).
+LENTERA_PDF_MAX_ROWS = int(os.environ.get("LENTERA_PDF_MAX_ROWS", "10000"))
 # LENTERA_OCR=off turns OCR off; LENTERA_OCR_LANGUAGES are Tesseract's codes.
 LENTERA_OCR = os.environ.get("LENTERA_OCR", "on") != "off"
 LENTERA_OCR_LANGUAGES = os.environ.get("LENTERA_OCR_LANGUAGES", "ind+eng")

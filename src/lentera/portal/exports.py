@@ -9,7 +9,9 @@ import csv
 import hashlib
 import tempfile
 from collections.abc import Callable, Iterator
+from dataclasses import dataclass
 
+from django.conf import settings
 from django.core.cache import caches
 from django.http import HttpRequest, HttpResponse, StreamingHttpResponse
 from django.shortcuts import render
@@ -23,6 +25,7 @@ from django.utils.http import content_disposition_header, http_date, quote_etag
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_safe
 
+from lentera import pdf
 from lentera.accounts.services import client_address, count_hit
 from lentera.errors import ActionRefused
 from lentera.register import dip_table
@@ -30,9 +33,13 @@ from lentera.register.selectors import last_change, public_items, register_state
 
 from .filters import RegisterFilter
 
-# WeasyPrint lays out some 25 to 50 rows a second on a small server (docs/exports.md):
-# past this many rows a public request would hold a worker for minutes, so it is refused.
-PDF_MAX_ROWS = 1000
+# WeasyPrint lays out some 25 to 50 rows a second on a small server (docs/exports.md).
+# Up to PDF_NOW_ROWS rows a PDF is built while the visitor waits; up to PDF_MAX_ROWS
+# the worker builds it (once per register state) while the visitor is told to come
+# back; past that it is refused with a pointer to CSV and XLSX.
+PDF_NOW_ROWS = 200
+PDF_MAX_ROWS = settings.LENTERA_PDF_MAX_ROWS  # 10,000 unless set lower
+PDF_ROWS_PER_SECOND = 25  # for the estimate shown while one is being prepared
 CHUNK_SIZE = 2000
 # Public data, but it changes when items are published or withdrawn: caches keep an
 # export for a few minutes only.
@@ -185,6 +192,9 @@ def _write_xlsx(handle, register: RegisterFilter, items, *, site: str) -> None:
 def dip_xlsx(request: HttpRequest) -> HttpResponse:
     """The DIP as an Excel workbook, written in constant memory to a temporary file."""
     register, items = _filtered(request)
+    export = _export(request, register, "xlsx")
+    if export.not_modified is not None:
+        return export.not_modified
 
     def build() -> bytes:
         with tempfile.TemporaryFile(suffix=".xlsx") as handle:
@@ -192,60 +202,87 @@ def dip_xlsx(request: HttpRequest) -> HttpResponse:
             handle.seek(0)
             return handle.read()
 
-    return _built_once(request, register, "xlsx", XLSX_TYPE, build, attachment=True)
+    return _built_once(request, register, export, XLSX_TYPE, build, attachment=True)
+
+
+@dataclass
+class _Export:
+    """One export's place in the cache: per register state, filter, day and site."""
+
+    extension: str
+    key: str
+    etag: str
+    last_modified: int | None
+    not_modified: HttpResponse | None  # the 304 for a client that has it
+
+
+def export_key(extension: str, state: str, site: str, register: RegisterFilter) -> str:
+    """An export's key in the "exports" cache: per register state, day, site and filter."""
+    filters = (getattr(register.body, "pk", None), getattr(register.unit, "pk", None))
+    filters += (register.category, register.year)
+    parts = [extension, state, timezone.localdate(), site, *filters]
+    return "dip:" + hashlib.sha256(repr(parts).encode()).hexdigest()
+
+
+def _export(request: HttpRequest, register: RegisterFilter, extension: str) -> _Export:
+    state, changed = register_state(), last_change()
+    key = export_key(extension, state, _site(request), register)
+    etag = quote_etag(key[4:36])
+    last_modified = int(changed.timestamp()) if changed else None
+    not_modified = get_conditional_response(request, etag=etag, last_modified=last_modified)
+    if not_modified is not None:
+        not_modified = _cacheable(not_modified)
+    return _Export(extension, key, etag, last_modified, not_modified)
 
 
 def _built_once(
     request: HttpRequest,
     register: RegisterFilter,
-    extension: str,
+    export: _Export,
     content_type: str,
     build: Callable[[], bytes],
     *,
     attachment: bool,
+    content: bytes | None = None,
 ) -> HttpResponse:
-    """Serve an export built once per register state: from the cache, as 304 to a
-    client that has it, or built now (at most BUILD_LIMIT builds per address)."""
-    state, changed = register_state(), last_change()
-    filters = (getattr(register.body, "pk", None), getattr(register.unit, "pk", None))
-    filters += (register.category, register.year)
-    parts = [extension, state, timezone.localdate(), _site(request), *filters]
-    key = "dip:" + hashlib.sha256(repr(parts).encode()).hexdigest()
-    etag = quote_etag(key[4:36])
-    last_modified = int(changed.timestamp()) if changed else None
-    not_modified = get_conditional_response(request, etag=etag, last_modified=last_modified)
-    if not_modified is not None:
-        return _cacheable(not_modified)
+    """Serve an export built once per register state: `content` when the caller has
+    read it from the cache already, else from the cache, or built now (at most
+    BUILD_LIMIT builds per address)."""
     exports = caches["exports"]
-    content = exports.get(key)
+    if content is None:
+        content = exports.get(export.key)
     if content is None:
         if not _may_build(request):
-            response = HttpResponse(
-                _("Too many exports built from your address; try again in a few minutes."),
-                status=429,
-                content_type="text/plain; charset=utf-8",
-            )
-            response["Retry-After"] = str(BUILD_WINDOW)
-            return response
+            return _too_many_builds()
         try:
             content = build()
         except ActionRefused as refused:
-            response = HttpResponse(
-                refused.message,
-                status=refused.status_code,
-                content_type="text/plain; charset=utf-8",
-            )
-            add_never_cache_headers(response)
-            return response
-        exports.set(key, content)
+            return _refused(refused.message, refused.status_code)
+        exports.set(export.key, content)
     response = HttpResponse(content, content_type=content_type)
     response["Content-Disposition"] = content_disposition_header(
-        attachment, _file_name(register, extension)
+        attachment, _file_name(register, export.extension)
     )
-    response["ETag"] = etag
-    if last_modified is not None:
-        response["Last-Modified"] = http_date(last_modified)
+    response["ETag"] = export.etag
+    if export.last_modified is not None:
+        response["Last-Modified"] = http_date(export.last_modified)
     return _cacheable(response)
+
+
+def _refused(message: str, status: int) -> HttpResponse:
+    response = HttpResponse(message, status=status, content_type="text/plain; charset=utf-8")
+    add_never_cache_headers(response)
+    return response
+
+
+def _too_many_builds() -> HttpResponse:
+    response = HttpResponse(
+        _("Too many exports built from your address; try again in a few minutes."),
+        status=429,
+        content_type="text/plain; charset=utf-8",
+    )
+    response["Retry-After"] = str(BUILD_WINDOW)
+    return response
 
 
 def _may_build(request: HttpRequest) -> bool:
@@ -260,21 +297,72 @@ def _too_large(request: HttpRequest, register: RegisterFilter, count: int) -> Ht
     return response
 
 
+def pdf_content(register: RegisterFilter, site: str, timeout: float | None = None) -> bytes:
+    """The DIP PDF of what `register` selects from the public register now."""
+    return dip_table.render_pdf(
+        dip_table.rows(register.apply(public_items()), chunk_size=CHUNK_SIZE),
+        body=register.body,
+        unit=register.unit,
+        filters=_filters_text(register),
+        site=site,
+        timeout=timeout,
+    )
+
+
 @require_safe
 def dip_pdf(request: HttpRequest) -> HttpResponse:
-    """The DIP in the official table layout as PDF; refused past PDF_MAX_ROWS rows."""
+    """The DIP in the official table layout as PDF: built now up to PDF_NOW_ROWS rows,
+    by the worker up to PDF_MAX_ROWS (the visitor is asked to come back), refused past
+    that."""
     register, items = _filtered(request)
-    count = items.count()
-    if count > PDF_MAX_ROWS:
-        return _too_large(request, register, count)
+    export = _export(request, register, "pdf")
+    if export.not_modified is not None:
+        return export.not_modified
+    content = caches["exports"].get(export.key)
+    if content is None:
+        count = items.count()
+        if count > PDF_MAX_ROWS:
+            return _too_large(request, register, count)
+        if count > PDF_NOW_ROWS:
+            return _prepared_in_background(request, register, export, count)
+    return _built_once(
+        request,
+        register,
+        export,
+        "application/pdf",
+        lambda: pdf_content(register, _site(request)),
+        content=content,
+        attachment=False,
+    )
 
-    def build() -> bytes:
-        return dip_table.render_pdf(
-            dip_table.rows(items, chunk_size=CHUNK_SIZE),
-            body=register.body,
-            unit=register.unit,
-            filters=_filters_text(register),
-            site=_site(request),
-        )
 
-    return _built_once(request, register, "pdf", "application/pdf", build, attachment=False)
+def _prepared_in_background(
+    request: HttpRequest, register: RegisterFilter, export: _Export, count: int
+) -> HttpResponse:
+    """Have the worker build the PDF (once per register state) and tell the visitor
+    when to come back; a build that failed answers 503 for a few minutes."""
+    from .tasks import BUILDING, FAILED, build_dip_pdf
+
+    exports = caches["exports"]
+    # One build at a time per filter, whatever state the register moves on to.
+    builds = export_key("pdf-build", "", _site(request), register)
+    if exports.get(builds + FAILED):
+        return _refused(_("The PDF could not be made just now. Try again in a few minutes."), 503)
+    if exports.get(builds + BUILDING) is None:
+        if not _may_build(request):
+            return _too_many_builds()
+        if exports.add(builds + BUILDING, True, timeout=pdf.BACKGROUND_TIMEOUT_SECONDS):
+            build_dip_pdf.enqueue(
+                builds=builds,
+                body_id=getattr(register.body, "pk", None),
+                unit_id=getattr(register.unit, "pk", None),
+                category=register.category,
+                year=register.year,
+                site=_site(request),
+            )
+    minutes = max(1, round(count / PDF_ROWS_PER_SECOND / 60))
+    context = {"count": count, "minutes": minutes, "register": register}
+    response = render(request, "portal/dip_pdf_preparing.html", context, status=202)
+    response["Retry-After"] = str(min(600, minutes * 60))
+    add_never_cache_headers(response)
+    return response

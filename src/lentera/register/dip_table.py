@@ -289,8 +289,10 @@ def render_pdf(
     edition=None,
     site: str = "",
     today: datetime.date | None = None,
+    timeout: float | None = None,
 ) -> bytes:
-    """The official DIP table (A4 landscape) as PDF bytes; `edition` adds its decree."""
+    """The official DIP table (A4 landscape) as PDF bytes; `edition` adds its decree.
+    `timeout`: seconds WeasyPrint may take (lentera.pdf's default when not given)."""
     from django.template.loader import render_to_string
     from django.utils import timezone
 
@@ -317,7 +319,7 @@ def render_pdf(
         },
     )
     try:
-        return html_to_pdf(html)
+        return html_to_pdf(html, timeout)
     except PdfFailed as exc:
         logger.error("%s", exc)
         raise Unavailable(

@@ -38,6 +38,27 @@ def test_public_page_meets_wcag_21_aa_in_indonesian_and_in_english(
     )
 
 
+@pytest.mark.parametrize("screen", SCREENS)
+@pytest.mark.parametrize("message", ["preparing", "too-large"])
+def test_the_pdf_message_pages_meet_wcag_21_aa(
+    public_site, open_context, wcag_violations, monkeypatch, message, screen
+):
+    """What a visitor sees instead of a long PDF: being prepared (202), too long (400)."""
+    from django.urls import reverse
+
+    from lentera.portal import exports
+
+    monkeypatch.setattr(exports, "PDF_NOW_ROWS", 0)
+    if message == "too-large":
+        monkeypatch.setattr(exports, "PDF_MAX_ROWS", 0)
+    page = open_context(**SCREENS[screen]).new_page()
+    response = page.goto(public_site.base + reverse("portal:dip-pdf"))
+    assert response.status == (202 if message == "preparing" else 400)
+    assert page.locator("html").get_attribute("lang") == "id"
+    found = wcag_violations(page)
+    assert not found, describe(found)
+
+
 def test_axe_check_reports_what_it_should_catch(page, axe_source):
     page.set_content(
         '<!doctype html><html lang="id"><head><title>Uji</title></head><body><main>'

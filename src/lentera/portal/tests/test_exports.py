@@ -396,3 +396,95 @@ def test_building_exports_is_limited_per_address(client, register, monkeypatch):
     assert cached.status_code == 200
     other = client.get(reverse("portal:dip-xlsx") + "?tahun=2025", REMOTE_ADDR="192.0.2.7")
     assert other.status_code == 200
+
+
+# Longer PDFs: built by the worker, once per register state, never a stale one.
+
+
+def pdf_builds():
+    from django_tasks_db.models import DBTaskResult
+
+    return DBTaskResult.objects.filter(task_path="lentera.portal.tasks.build_dip_pdf")
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_longer_pdf_is_built_by_the_worker_and_then_served(
+    client, register, run_worker, monkeypatch
+):
+    monkeypatch.setattr(exports, "PDF_NOW_ROWS", 2)
+    url = reverse("portal:dip-pdf") + "?badan=kalbar"
+    waiting = client.get(url)
+    assert waiting.status_code == 202
+    assert "no-cache" in waiting["Cache-Control"] and waiting["Retry-After"] == "60"
+    page = waiting.content.decode()
+    assert "Daftar ini berisi 3 entri" in page and "sedang disiapkan" in page
+    assert reverse("portal:dip-csv") + "?badan=kalbar" in page
+    # Asking again while it is queued queues nothing more.
+    assert client.get(url).status_code == 202
+    assert pdf_builds().count() == 1
+
+    run_worker()
+    made = client.get(url)
+    assert made.status_code == 200 and made["Content-Type"] == "application/pdf"
+    text = pdf_text(made.content)
+    assert RENSTRA in text and BODY in text
+    for title in HIDDEN:
+        assert title not in text
+    assert client.get(url).content == made.content and pdf_builds().count() == 1
+    # A short selection is still made at once.
+    assert client.get(reverse("portal:dip-pdf") + "?unit=biro-kesra&tahun=2025").status_code == 200
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_pdf_queued_before_a_withdrawal_never_shows_the_withdrawn_item(
+    client, world, register, run_worker, monkeypatch
+):
+    monkeypatch.setattr(exports, "PDF_NOW_ROWS", 1)
+    url = reverse("portal:dip-pdf") + "?badan=kalbar"
+    assert client.get(url).status_code == 202  # queued for the register as it is
+    withdraw(register["renstra"], world.approver, "Diganti dokumen baru.")
+    run_worker()  # builds the register as it is when it runs
+    made = client.get(url)
+    assert made.status_code == 200
+    text = pdf_text(made.content)
+    assert RENSTRA not in text and BANJIR in text
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_pdf_built_before_a_withdrawal_is_never_served_after_it(
+    client, world, register, run_worker, monkeypatch
+):
+    monkeypatch.setattr(exports, "PDF_NOW_ROWS", 1)
+    url = reverse("portal:dip-pdf") + "?badan=kalbar"
+    assert client.get(url).status_code == 202
+    run_worker()
+    assert RENSTRA in pdf_text(client.get(url).content)
+    withdraw(register["renstra"], world.approver, "Diganti dokumen baru.")
+    assert client.get(url).status_code == 202  # the kept one is of an older register
+    run_worker()
+    assert RENSTRA not in pdf_text(client.get(url).content)
+    assert [r.return_value for r in pdf_builds().order_by("enqueued_at")] == ["built", "built"]
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_background_pdf_that_fails_is_a_503_for_a_while(
+    client, register, run_worker, monkeypatch
+):
+    from lentera import pdf
+
+    monkeypatch.setattr(exports, "PDF_NOW_ROWS", 1)
+    monkeypatch.setattr(pdf, "BACKGROUND_TIMEOUT_SECONDS", 0.01)
+    url = reverse("portal:dip-pdf") + "?badan=kalbar"
+    assert client.get(url).status_code == 202
+    run_worker()
+    failed = client.get(url)
+    assert failed.status_code == 503 and "no-cache" in failed["Cache-Control"]
+    assert "PDF tidak dapat dibuat" in failed.content.decode()
+    assert pdf_builds().count() == 1  # not queued again at once
+
+
+def test_a_pdf_past_ten_thousand_rows_points_to_csv_and_xlsx(client, register, monkeypatch):
+    monkeypatch.setattr(exports, "PDF_MAX_ROWS", 2)
+    page = client.get(reverse("portal:dip-pdf") + "?badan=kalbar").content.decode()
+    assert "paling banyak memuat 2" in page
+    assert reverse("portal:dip-xlsx") + "?badan=kalbar" in page

@@ -1,0 +1,55 @@
+"""Background jobs of the public portal (django_tasks API, django-tasks-db worker)."""
+
+from django.core.cache import caches
+from django_tasks import task
+
+from lentera import pdf
+
+# Beside a filter's build key in the "exports" cache: a build is queued or running;
+# the last build failed (the page answers 503 until this runs out).
+BUILDING = ":building"
+FAILED = ":failed"
+FAILED_SECONDS = 300
+
+
+@task()
+def build_dip_pdf(
+    builds: str,
+    body_id: int | None,
+    unit_id: int | None,
+    category: str,
+    year: int | None,
+    site: str,
+) -> str:
+    """Build the DIP PDF that portal.exports.dip_pdf asked for (its filter's build
+    key: `builds`) from the register as it is now, and keep it under the key of the
+    register's state now: a visitor who comes back gets it if nothing has changed
+    since, else asks for a new one. Never a PDF of an older state."""
+    from lentera.errors import ActionRefused
+    from lentera.organizations.models import PublicBody, Unit
+    from lentera.register.selectors import register_state
+
+    from .exports import export_key, pdf_content
+    from .filters import RegisterFilter
+
+    exports = caches["exports"]
+    try:
+        register = RegisterFilter(
+            body=PublicBody.objects.filter(pk=body_id).first() if body_id else None,
+            unit=Unit.objects.filter(pk=unit_id).first() if unit_id else None,
+            category=category,
+            year=year,
+        )
+        # Read before the rows: a change after it gives a newer state's key.
+        key = export_key("pdf", register_state(), site, register)
+        if exports.get(key) is not None:
+            return "cached"
+        try:
+            content = pdf_content(register, site, timeout=pdf.BACKGROUND_TIMEOUT_SECONDS)
+        except ActionRefused:
+            exports.set(builds + FAILED, True, timeout=FAILED_SECONDS)
+            return "failed"
+        exports.set(key, content)
+        return "built"
+    finally:
+        exports.delete(builds + BUILDING)
