@@ -341,7 +341,7 @@ def _prepared_in_background(
 ) -> HttpResponse:
     """Have the worker build the PDF (once per register state) and tell the visitor
     when to come back; a build that failed answers 503 for a few minutes."""
-    from .tasks import BUILDING, FAILED, build_dip_pdf
+    from .tasks import BUILDING, FAILED, QUEUE_LIMIT, build_dip_pdf, builds_in_queue
 
     exports = caches["exports"]
     # One build at a time per filter, whatever state the register moves on to.
@@ -349,6 +349,12 @@ def _prepared_in_background(
     if exports.get(builds + FAILED):
         return _refused(_("The PDF could not be made just now. Try again in a few minutes."), 503)
     if exports.get(builds + BUILDING) is None:
+        if builds_in_queue() >= QUEUE_LIMIT:
+            response = _refused(
+                _("Several long PDFs are being prepared; try again in a few minutes."), 503
+            )
+            response["Retry-After"] = "300"
+            return response
         if not _may_build(request):
             return _too_many_builds()
         if exports.add(builds + BUILDING, True, timeout=pdf.BACKGROUND_TIMEOUT_SECONDS):

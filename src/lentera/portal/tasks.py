@@ -10,6 +10,9 @@ from lentera import pdf
 BUILDING = ":building"
 FAILED = ":failed"
 FAILED_SECONDS = 300
+# At most this many PDF builds wait or run at once, whoever asks: the worker also
+# extracts the text of uploads.
+QUEUE_LIMIT = 3
 
 
 @task()
@@ -53,3 +56,20 @@ def build_dip_pdf(
         return "built"
     finally:
         exports.delete(builds + BUILDING)
+
+
+def builds_in_queue() -> int:
+    """PDF builds waiting for the worker or running, queued in the last hour: older
+    ones belong to a worker that was killed (its result stays "running")."""
+    import datetime
+
+    from django.utils import timezone
+    from django_tasks import TaskResultStatus
+    from django_tasks_db.models import DBTaskResult
+
+    since = timezone.now() - datetime.timedelta(seconds=2 * pdf.BACKGROUND_TIMEOUT_SECONDS)
+    return DBTaskResult.objects.filter(
+        task_path=build_dip_pdf.module_path,
+        status__in=(TaskResultStatus.READY, TaskResultStatus.RUNNING),
+        enqueued_at__gte=since,
+    ).count()

@@ -1,6 +1,7 @@
 """DIP exports (CSV, XLSX, PDF): the official columns, the page's filters, nothing hidden."""
 
 import csv
+import datetime
 import io
 import re
 import shutil
@@ -488,3 +489,34 @@ def test_a_pdf_past_ten_thousand_rows_points_to_csv_and_xlsx(client, register, m
     page = client.get(reverse("portal:dip-pdf") + "?badan=kalbar").content.decode()
     assert "paling banyak memuat 2" in page
     assert reverse("portal:dip-xlsx") + "?badan=kalbar" in page
+
+
+@pytest.mark.django_db(transaction=True)
+def test_many_addresses_asking_for_many_long_pdfs_cannot_flood_the_worker(
+    client, register, run_worker, monkeypatch
+):
+    from lentera.portal import tasks
+
+    monkeypatch.setattr(exports, "PDF_NOW_ROWS", 0)
+    asks = [
+        ("?badan=kalbar", "203.0.113.1"),
+        ("?unit=biro-kesra", "203.0.113.2"),
+        ("?tahun=2025", "203.0.113.3"),
+        ("?kategori=berkala", "203.0.113.4"),
+        ("?badan=kalbar&tahun=2025", "203.0.113.5"),
+    ]
+    statuses = [
+        client.get(reverse("portal:dip-pdf") + query, REMOTE_ADDR=address).status_code
+        for query, address in asks
+    ]
+    assert statuses == [202, 202, 202, 503, 503]
+    assert pdf_builds().count() == tasks.QUEUE_LIMIT == 3
+    busy = client.get(reverse("portal:dip-pdf") + "?kategori=berkala")
+    assert busy["Retry-After"] == "300" and "PDF" in busy.content.decode()
+    # A build left "running" by a worker killed an hour ago no longer counts.
+    two_hours_ago = timezone.now() - datetime.timedelta(hours=2)
+    pdf_builds().update(status="RUNNING", enqueued_at=two_hours_ago)
+    assert client.get(reverse("portal:dip-pdf") + "?kategori=berkala").status_code == 202
+    pdf_builds().filter(status="RUNNING").delete()
+    run_worker()  # once they are done, the next ones are taken
+    assert client.get(reverse("portal:dip-pdf") + "?badan=kalbar&tahun=2025").status_code == 202
