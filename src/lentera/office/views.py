@@ -3,8 +3,10 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 
 from lentera.deadlines.selectors import with_due
@@ -66,17 +68,30 @@ def chosen_body(request, bodies: list):
     raise Http404
 
 
+# The work list shows this many waiting items a page (longest waiting first) and the
+# units' most recently changed items under them: rows cost their rendering.
+QUEUE_PAGE_SIZE = 50
+RECENT_ROWS = 20
+
+
 @login_required
 def my_work(request):
-    return render(
-        request,
-        "office/my_work.html",
-        {
-            "queue": with_due(selectors.work_queue(request.user)[:100]),
-            "recent": with_due(selectors.office_items(request.user).order_by("-updated_at")[:50]),
-            "can_create": bool(recording_units(request.user)),
-        },
+    page = Paginator(selectors.work_queue(request.user), QUEUE_PAGE_SIZE).get_page(
+        request.GET.get("halaman")
     )
+    context = {
+        "page": page,
+        "queue": with_due(page.object_list),
+        "can_create": bool(recording_units(request.user)),
+    }
+    if page.has_previous():
+        context["previous_query"] = "?" + urlencode({"halaman": page.previous_page_number()})
+    if page.has_next():
+        context["next_query"] = "?" + urlencode({"halaman": page.next_page_number()})
+    if page.number == 1:
+        recent = selectors.office_items(request.user).order_by("-updated_at")[:RECENT_ROWS]
+        context["recent"] = with_due(recent)
+    return render(request, "office/my_work.html", context)
 
 
 @login_required

@@ -177,3 +177,32 @@ def test_whoever_performs_step_1_records_for_the_units_that_follow_their_sop(cli
     client.force_login(w.officer)
     page = client.get(reverse("office:item-create"))
     assert list(page.context["form"].fields["holding_unit"].queryset) == [w.unit]
+
+
+def test_the_work_list_pages_through_everything_waiting(client, world, monkeypatch):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from lentera.office import views
+
+    monkeypatch.setattr(views, "QUEUE_PAGE_SIZE", 4)
+    for number in range(9):
+        new_item(world, title=f"Laporan Bulanan {number + 1:02d}")
+    client.force_login(world.officer)
+    url = reverse("office:my-work")
+    with CaptureQueriesContext(connection) as first_queries:
+        first = client.get(url).content.decode()
+    assert 'Menunggu tindakan saya <span class="muted">(9)</span>' in first
+    assert first.count("<tr>") - first.count("<thead><tr>") == 4 + 9  # 4 waiting, 9 recent
+    assert 'rel="next" href="/kantor/?halaman=2"' in first and 'rel="prev"' not in first
+    last = client.get(url + "?halaman=3").content.decode()
+    assert 'rel="prev" href="/kantor/?halaman=2"' in last and 'rel="next"' not in last
+    assert last.count("Laporan Bulanan") == 1  # the ninth; no recent list past page 1
+    assert client.get(url + "?halaman=99").status_code == 200  # the last page
+    # Twice the rows, the same queries.
+    for number in range(9, 18):
+        new_item(world, title=f"Laporan Bulanan {number + 1:02d}")
+    monkeypatch.setattr(views, "QUEUE_PAGE_SIZE", 8)
+    with CaptureQueriesContext(connection) as second_queries:
+        client.get(url)
+    assert len(second_queries) == len(first_queries)
