@@ -68,6 +68,8 @@ SAVED_FIELDS = [
 ]
 # How long the extraction server may take to start a job or report a killed one.
 SERVER_ANSWER_SECONDS = 30
+# Files one extraction server reads before a new one takes over (see server()).
+SERVER_JOBS = 100
 # Beyond a job's time limit, for copying the file in and saving the outcome.
 LEASE_MARGIN = datetime.timedelta(minutes=2)
 
@@ -159,6 +161,7 @@ class Server:
         )
         self.pending = b""
         self.jobs = 0
+        self.heard = False  # any answer yet
 
     def run(self, argv: list[str], workdir: Path, timeout: float) -> int | None:
         """The exit status of extractor.main(argv) run in `workdir` (minus the signal
@@ -175,18 +178,30 @@ class Server:
         except OSError as exc:
             raise Interrupted("the extraction server stopped") from exc
         self.jobs += 1
-        pid = self._read(time.monotonic() + SERVER_ANSWER_SECONDS)["pid"]
+        pid = None
         try:
+            pid = self._answer("pid", time.monotonic() + SERVER_ANSWER_SECONDS)
             ended = self._read(time.monotonic() + timeout, or_none=True)
             if ended is None:
                 _kill_session(pid)
-                self._read(time.monotonic() + SERVER_ANSWER_SECONDS)
+                self._answer("status", time.monotonic() + SERVER_ANSWER_SECONDS)
                 return None
-            return ended["status"]
-        except BaseException:  # the worker is stopping, or the server is gone
-            _kill_session(pid)
+            return self._field(ended, "status")
+        except BaseException:  # the worker is stopping, or the server is gone or astray
+            if pid is not None:
+                _kill_session(pid)
             self.close()
             raise
+
+    def _answer(self, name: str, deadline: float) -> int:
+        return self._field(self._read(deadline), name)
+
+    def _field(self, answer: dict, name: str) -> int:
+        """The answer's `name`, or Interrupted when it is an answer out of turn."""
+        value = answer.get(name)
+        if type(value) is not int:
+            raise Interrupted(f"the extraction server answered out of turn: {answer!r:.100}")
+        return value
 
     def _read(self, deadline: float, or_none: bool = False) -> dict | None:
         """The server's next answer; None (with `or_none`) when none came in time."""
@@ -202,12 +217,19 @@ class Server:
             chunk = os.read(stdout, 4096)
             if not chunk:
                 self.close()
-                if self.jobs == 1 and not self.pending:  # a broken installation
+                if not self.heard and self.process.returncode > 0:  # a broken installation
                     raise RuntimeError("the extraction server could not start")
                 raise Interrupted("the extraction server stopped")
             self.pending += chunk
         line, self.pending = self.pending.split(b"\n", 1)
-        return json.loads(line)
+        self.heard = True
+        try:
+            answer = json.loads(line)
+        except ValueError:
+            answer = None
+        if not isinstance(answer, dict):
+            raise Interrupted(f"the extraction server answered {line[:100]!r}")
+        return answer
 
     def alive(self) -> bool:
         return self.process.poll() is None
@@ -232,9 +254,11 @@ _servers = threading.local()
 
 
 def server() -> Server:
-    """This thread's extraction server, started (again) when needed."""
+    """This thread's extraction server, started (again) when needed, and anew after
+    SERVER_JOBS files: its forked copies share its memory layout (address space
+    randomisation), which a fresh server changes."""
     current = getattr(_servers, "server", None)
-    if current is None or not current.alive():
+    if current is None or not current.alive() or current.jobs >= SERVER_JOBS:
         if current is not None:
             current.close()
         current = _servers.server = Server()

@@ -23,6 +23,8 @@ from lentera.sop.selectors import sop_listing
 # Paths crawlers stay out of: the office, the admin and the authenticated API.
 # The public site, its files and the CKAN read API (/api/3/) stay open.
 PRIVATE_PATHS = ("/kantor/", "/admin/", "/api/v1/")
+# Built on request, minutes of the worker's time each: not for crawlers.
+BUILT_ON_REQUEST = ("/dip.pdf",)
 
 
 class Section(Sitemap):
@@ -164,7 +166,7 @@ def robots(request: HttpRequest) -> HttpResponse:
     """Crawl the public site; stay out of the office; here is the sitemap."""
     lines = [
         "User-agent: *",
-        *(f"Disallow: {path}" for path in PRIVATE_PATHS),
+        *(f"Disallow: {path}" for path in PRIVATE_PATHS + BUILT_ON_REQUEST),
         "Allow: /",
         "",
         f"Sitemap: {request.build_absolute_uri(reverse('portal:sitemap'))}",

@@ -347,8 +347,13 @@ def _prepared_in_background(
     # One build at a time per filter, whatever state the register moves on to.
     builds = export_key("pdf-build", "", _site(request), register)
     if exports.get(builds + FAILED):
-        return _refused(_("The PDF could not be made just now. Try again in a few minutes."), 503)
-    if exports.get(builds + BUILDING) is None:
+        response = _refused(
+            _("The PDF could not be made just now. Try again in a few minutes."), 503
+        )
+        response["Retry-After"] = "300"
+        return response
+    # A HEAD (a link checker, a crawler) queues nothing.
+    if request.method == "GET" and exports.get(builds + BUILDING) is None:
         if builds_in_queue() >= QUEUE_LIMIT:
             response = _refused(
                 _("Several long PDFs are being prepared; try again in a few minutes."), 503

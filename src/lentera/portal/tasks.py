@@ -15,7 +15,8 @@ FAILED_SECONDS = 300
 QUEUE_LIMIT = 3
 
 
-@task()
+# Below text extraction (priority 0), which shares the worker.
+@task(priority=-10)
 def build_dip_pdf(
     builds: str,
     body_id: int | None,

@@ -54,7 +54,7 @@ def work_queue(user) -> QuerySet[InformationItem]:
     """Items waiting at a step this user may perform."""
     return _with_relations(
         InformationItem.objects.filter(current_step__isnull=False).filter(performer_units_q(user))
-    ).order_by("step_entered_at")
+    ).order_by("step_entered_at", "pk")  # a whole order: pages neither repeat nor skip
 
 
 def exempt_items() -> QuerySet[InformationItem]:

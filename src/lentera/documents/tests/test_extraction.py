@@ -396,6 +396,39 @@ def test_an_extractor_stopped_from_outside_requeues_the_job_and_never_fails_the_
     assert extract_version(version.pk) == TextStatus.DONE
 
 
+def test_a_stop_that_reaches_the_new_server_too_requeues_its_first_job(world, item, monkeypatch):
+    """systemd stopping a unit signals every process: the extraction server as well as
+    its child, on the server's very first file."""
+    version = attach(world, item, corpus.text_pdf())
+    monkeypatch.setattr(extraction, "_servers", threading.local())  # a new server
+
+    def stop_all(pid):
+        os.kill(extraction._servers.server.process.pid, signal.SIGTERM)
+        os.kill(pid, signal.SIGTERM)
+
+    _on_start(monkeypatch, stop_all)
+    assert extract_version(version.pk) == "requeued"
+    monkeypatch.undo()
+    version.refresh_from_db()
+    assert version.text_status == TextStatus.PENDING and version.text_error == ""
+
+
+def test_an_answer_out_of_turn_ends_the_server_and_requeues_the_job(world, item, monkeypatch):
+    version = attach(world, item, corpus.text_pdf())
+    read = extraction.Server._read
+
+    def astray(self, deadline, or_none=False):
+        answer = read(self, deadline, or_none)
+        return {"status": 0} if answer is not None and "pid" in answer else answer
+
+    monkeypatch.setattr(extraction.Server, "_read", astray)
+    assert extract_version(version.pk) == "requeued"
+    server = extraction._servers.server
+    assert not server.alive()
+    monkeypatch.undo()
+    assert extract_version(version.pk) == TextStatus.DONE  # a new server reads it
+
+
 def test_a_worker_told_to_stop_mid_job_requeues_it_and_never_fails_the_file(
     world, item, monkeypatch
 ):

@@ -157,6 +157,7 @@ def test_robots_txt_keeps_crawlers_out_of_the_office_and_points_at_the_sitemap(c
         assert f"Disallow: {path}" in lines
     assert "Allow: /" in lines
     assert not any(line.startswith("Disallow: /api/3") for line in lines)
+    assert "Disallow: /dip.pdf" in lines  # built on request: not for crawlers
     assert "Sitemap: http://testserver/sitemap.xml" in lines
 
 

@@ -414,6 +414,7 @@ def test_a_longer_pdf_is_built_by_the_worker_and_then_served(
 ):
     monkeypatch.setattr(exports, "PDF_NOW_ROWS", 2)
     url = reverse("portal:dip-pdf") + "?badan=kalbar"
+    assert client.head(url).status_code == 202 and not pdf_builds().exists()  # a link checker
     waiting = client.get(url)
     assert waiting.status_code == 202
     assert "no-cache" in waiting["Cache-Control"] and waiting["Retry-After"] == "60"
@@ -480,6 +481,7 @@ def test_a_background_pdf_that_fails_is_a_503_for_a_while(
     run_worker()
     failed = client.get(url)
     assert failed.status_code == 503 and "no-cache" in failed["Cache-Control"]
+    assert failed["Retry-After"] == "300"
     assert "PDF tidak dapat dibuat" in failed.content.decode()
     assert pdf_builds().count() == 1  # not queued again at once
 
