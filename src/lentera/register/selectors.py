@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 from django.db import connection
 from django.db.models import Count, Prefetch, Q, QuerySet
 
+from lentera.accounts.constants import Verb as AccountVerb
 from lentera.audit.models import ActivityEvent
 from lentera.documents.models import Document, DocumentVersion, HardCopy
 from lentera.organizations.constants import PpidRole, Role
@@ -292,17 +293,33 @@ def register_state() -> str:
     item, its files or its listing is a recorded action (so are a revised SOP and a
     new DIP edition), so the newest activity event stands for all of them; what no
     action announces (units and bodies edited in the admin, thumbnails made by the
-    worker) bumps PublicState. Both grow in commit order. Caches of public answers are
+    worker) bumps PublicState. Both grow in commit order. Account actions (lockouts,
+    passwords, tokens) are left out. Caches of public answers are
     keyed on it: a publication, withdrawal or edit shows at once. One small query:
     every kept page pays it."""
     quote = connection.ops.quote_name
     events, state = (quote(model._meta.db_table) for model in (ActivityEvent, PublicState))
+    unseen = ", ".join(["%s"] * len(ACCOUNT_VERBS))
     with connection.cursor() as cursor:
-        cursor.execute(f"SELECT (SELECT MAX(id) FROM {events}), (SELECT MAX(number) FROM {state})")
+        cursor.execute(
+            f"SELECT (SELECT MAX(id) FROM {events} WHERE verb NOT IN ({unseen})),"
+            f" (SELECT MAX(number) FROM {state})",
+            ACCOUNT_VERBS,
+        )
         row = cursor.fetchone()
     return hashlib.sha256(repr(row).encode()).hexdigest()[:32]
 
 
+# Logins locked out, passwords, sessions and tokens change nothing the public sees:
+# they leave the register's state alone (failed logins cannot empty its caches).
+ACCOUNT_VERBS = tuple(AccountVerb.values)
+
+
 def last_change() -> datetime.datetime | None:
-    """When the register last changed: the newest recorded action."""
-    return ActivityEvent.objects.order_by("-id").values_list("created_at", flat=True).first()
+    """When the register last changed: the newest recorded action (but an account's)."""
+    return (
+        ActivityEvent.objects.exclude(verb__in=ACCOUNT_VERBS)
+        .order_by("-id")
+        .values_list("created_at", flat=True)
+        .first()
+    )

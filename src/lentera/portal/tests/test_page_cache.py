@@ -69,6 +69,31 @@ def test_publication_withdrawal_and_renaming_show_at_once(client, world, listed)
 
 
 @pytest.mark.django_db
+def test_failed_logins_from_anyone_never_empty_the_kept_pages(client, settings, world, listed):
+    from django.urls import reverse
+
+    from lentera.accounts.constants import Verb as AccountVerb
+    from lentera.audit.models import ActivityEvent
+
+    for url in PAGES:
+        text(client, url)
+    for address in ("203.0.113.7", "198.51.100.8"):  # two lockouts, two log entries
+        attacker = Client(REMOTE_ADDR=address)
+        for _ in range(settings.AXES_FAILURE_LIMIT):
+            attacker.post(
+                reverse("office:login"), {"username": world.officer.username, "password": "x"}
+            )
+    assert ActivityEvent.objects.filter(verb=AccountVerb.LOCKED_OUT).count() == 2
+    for url in PAGES:
+        with CaptureQueriesContext(connection) as ctx:
+            assert f"/informasi/{listed.pk}/" in text(client, url)
+        assert len(ctx.captured_queries) == 1, url  # still kept
+    withdraw(listed, world.approver, "Salah unggah.")  # while a publication still shows
+    for url in PAGES:
+        assert f"/informasi/{listed.pk}/" not in text(client, url), url
+
+
+@pytest.mark.django_db
 def test_every_visitor_gets_their_own_working_csrf_token(listed):
     tokens = []
     for _ in range(2):
