@@ -224,9 +224,12 @@ def export_key(extension: str, state: str, site: str, register: RegisterFilter) 
     return "dip:" + hashlib.sha256(repr(parts).encode()).hexdigest()
 
 
-def _export(request: HttpRequest, register: RegisterFilter, extension: str) -> _Export:
-    state, changed = register_state(), last_change()
-    key = export_key(extension, state, _site(request), register)
+def _export(
+    request: HttpRequest, register: RegisterFilter, extension: str, key: str = ""
+) -> _Export:
+    """The export's place: under `key` when given, else under the register's state."""
+    changed = last_change()
+    key = key or export_key(extension, register_state(), _site(request), register)
     etag = quote_etag(key[4:36])
     last_modified = int(changed.timestamp()) if changed else None
     not_modified = get_conditional_response(request, etag=etag, last_modified=last_modified)
@@ -297,10 +300,30 @@ def _too_large(request: HttpRequest, register: RegisterFilter, count: int) -> Ht
     return response
 
 
-def pdf_content(register: RegisterFilter, site: str, timeout: float | None = None) -> bytes:
-    """The DIP PDF of what `register` selects from the public register now."""
+def pdf_rows(register: RegisterFilter) -> list[dict]:
+    """The rows a DIP PDF of `register` shows, as the public register has them now."""
+    return list(dip_table.rows(register.apply(public_items()), chunk_size=CHUNK_SIZE))
+
+
+def pdf_key(rows: list[dict], site: str, register: RegisterFilter) -> str:
+    """A PDF's key in the "exports" cache: a digest of exactly what it shows (its rows,
+    the body's and unit's names), the day, the site and the filter. A PDF takes minutes
+    to lay out; keyed on the register's state, any officer's draft would call for a
+    new one, while this key changes only when the PDF would."""
+    digest = hashlib.sha256(
+        repr((getattr(register.body, "name", None), getattr(register.unit, "name", None))).encode()
+    )
+    for row in rows:
+        digest.update(repr(row).encode())
+    return export_key("pdf", digest.hexdigest(), site, register)
+
+
+def pdf_content(
+    register: RegisterFilter, site: str, rows: list[dict], timeout: float | None = None
+) -> bytes:
+    """The DIP PDF of `rows` (pdf_rows(register))."""
     return dip_table.render_pdf(
-        dip_table.rows(register.apply(public_items()), chunk_size=CHUNK_SIZE),
+        rows,
         body=register.body,
         unit=register.unit,
         filters=_filters_text(register),
@@ -313,38 +336,38 @@ def pdf_content(register: RegisterFilter, site: str, timeout: float | None = Non
 def dip_pdf(request: HttpRequest) -> HttpResponse:
     """The DIP in the official table layout as PDF: built now up to PDF_NOW_ROWS rows,
     by the worker up to PDF_MAX_ROWS (the visitor is asked to come back), refused past
-    that."""
+    that. Kept under pdf_key(): served only while the register shows those very rows."""
     register, items = _filtered(request)
-    export = _export(request, register, "pdf")
+    count = items.count()
+    if count > PDF_MAX_ROWS:
+        return _too_large(request, register, count)
+    rows, site = pdf_rows(register), _site(request)
+    export = _export(request, register, "pdf", pdf_key(rows, site, register))
     if export.not_modified is not None:
         return export.not_modified
     content = caches["exports"].get(export.key)
-    if content is None:
-        count = items.count()
-        if count > PDF_MAX_ROWS:
-            return _too_large(request, register, count)
-        if count > PDF_NOW_ROWS:
-            return _prepared_in_background(request, register, export, count)
+    if content is None and len(rows) > PDF_NOW_ROWS:
+        return _prepared_in_background(request, register, len(rows))
     return _built_once(
         request,
         register,
         export,
         "application/pdf",
-        lambda: pdf_content(register, _site(request)),
+        lambda: pdf_content(register, site, rows),
         content=content,
         attachment=False,
     )
 
 
 def _prepared_in_background(
-    request: HttpRequest, register: RegisterFilter, export: _Export, count: int
+    request: HttpRequest, register: RegisterFilter, count: int
 ) -> HttpResponse:
-    """Have the worker build the PDF (once per register state) and tell the visitor
-    when to come back; a build that failed answers 503 for a few minutes."""
+    """Have the worker build the PDF and tell the visitor when to come back; a build
+    that failed answers 503 for a few minutes."""
     from .tasks import BUILDING, FAILED, QUEUE_LIMIT, build_dip_pdf, builds_in_queue
 
     exports = caches["exports"]
-    # One build at a time per filter, whatever state the register moves on to.
+    # One build at a time per filter, whatever the register moves on to.
     builds = export_key("pdf-build", "", _site(request), register)
     if exports.get(builds + FAILED):
         response = _refused(

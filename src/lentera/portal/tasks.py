@@ -27,13 +27,13 @@ def build_dip_pdf(
 ) -> str:
     """Build the DIP PDF that portal.exports.dip_pdf asked for (its filter's build
     key: `builds`) from the register as it is now, and keep it under the key of the
-    register's state now: a visitor who comes back gets it if nothing has changed
-    since, else asks for a new one. Never a PDF of an older state."""
+    very rows it shows (exports.pdf_key): a visitor who comes back gets it while the
+    register shows those rows, else asks for a new one. Never a PDF of an older
+    register."""
     from lentera.errors import ActionRefused
     from lentera.organizations.models import PublicBody, Unit
-    from lentera.register.selectors import register_state
 
-    from .exports import export_key, pdf_content
+    from .exports import pdf_content, pdf_key, pdf_rows
     from .filters import RegisterFilter
 
     exports = caches["exports"]
@@ -44,12 +44,12 @@ def build_dip_pdf(
             category=category,
             year=year,
         )
-        # Read before the rows: a change after it gives a newer state's key.
-        key = export_key("pdf", register_state(), site, register)
+        rows = pdf_rows(register)
+        key = pdf_key(rows, site, register)
         if exports.get(key) is not None:
             return "cached"
         try:
-            content = pdf_content(register, site, timeout=pdf.BACKGROUND_TIMEOUT_SECONDS)
+            content = pdf_content(register, site, rows, timeout=pdf.BACKGROUND_TIMEOUT_SECONDS)
         except ActionRefused:
             exports.set(builds + FAILED, True, timeout=FAILED_SECONDS)
             return "failed"

@@ -469,6 +469,28 @@ def test_a_pdf_built_before_a_withdrawal_is_never_served_after_it(
 
 
 @pytest.mark.django_db(transaction=True)
+def test_officers_drafts_do_not_make_a_long_pdf_again_but_a_publication_does(
+    client, world, register, run_worker, monkeypatch
+):
+    monkeypatch.setattr(exports, "PDF_NOW_ROWS", 1)
+    url = reverse("portal:dip-pdf") + "?badan=kalbar"
+    assert client.get(url).status_code == 202
+    run_worker()
+    made = client.get(url)
+    assert made.status_code == 200
+    # A busy office: drafts recorded and edited, none of them public.
+    new_item(world, title="Draf Laporan Triwulan")
+    new_item(world, title="Draf Rencana Kerja")
+    kept = client.get(url)
+    assert kept.status_code == 200 and kept.content == made.content
+    assert pdf_builds().count() == 1
+    published(world, title="Laporan Penyelenggaraan Pemerintahan Daerah 2025")
+    assert client.get(url).status_code == 202  # what it shows changed: a new one
+    run_worker()
+    assert "Penyelenggaraan Pemerintahan Daerah" in pdf_text(client.get(url).content)
+
+
+@pytest.mark.django_db(transaction=True)
 def test_a_background_pdf_that_fails_is_a_503_for_a_while(
     client, register, run_worker, monkeypatch
 ):
