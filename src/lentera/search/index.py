@@ -6,9 +6,8 @@ document or a version (receivers.py), so the index never runs ahead of the regis
 import threading
 from collections.abc import Iterable, Iterator
 
-from django.db import transaction
+from django.db import connection, transaction
 
-from lentera.register.models import InformationItem
 from lentera.register.selectors import latest_public_versions_of, public_items
 from lentera.register.services import public_changed
 
@@ -95,15 +94,54 @@ def _remove(item_ids: list[int]) -> None:
 
 def _write(entries: list[SearchEntry]) -> None:
     if entries:
-        SearchEntry.objects.bulk_create(entries)
+        _insert(entries)
         engine.backend().write(entries)
 
 
+def _insert(entries: list[SearchEntry]) -> None:
+    """The entries' rows, in one statement run for them all: bulk_create compiles its
+    SQL again for every batch (about 75 rows on SQLite), a tenth of a rebuild's time."""
+    fields = SearchEntry._meta.concrete_fields
+    quote = connection.ops.quote_name
+    columns = ", ".join(quote(field.column) for field in fields)
+    values = ", ".join(["%s"] * len(fields))
+    rows = [
+        [field.get_db_prep_save(getattr(entry, field.attname), connection) for field in fields]
+        for entry in entries
+    ]
+    with connection.cursor() as cursor:
+        cursor.executemany(
+            f"INSERT INTO {quote(SearchEntry._meta.db_table)} ({columns}) VALUES ({values})", rows
+        )
+
+
+# What an entry needs of its item, read as plain values (model objects for 100,000
+# items and their units and bodies cost a tenth of a rebuild).
+ITEM_VALUES = (
+    "pk",
+    "title",
+    "summary",
+    "category",
+    "year",
+    "responsible_official",
+    "made_place",
+    "legal_basis",
+    "listed_at",
+    "published_at",
+    "updated_at",
+    "holding_unit_id",
+    "holding_unit__name",
+    "holding_unit__short_name",
+    "holding_unit__body_id",
+    "holding_unit__body__name",
+)
+
+
 def _build(items) -> Iterator[SearchEntry]:
-    items = list(items.select_related("holding_unit__body"))
-    files = _public_files([item.pk for item in items])
+    items = list(items.values(*ITEM_VALUES))
+    files = _public_files([item["pk"] for item in items])
     for item in items:
-        yield _entry(item, files.get(item.pk, []))
+        yield _entry(item, files.get(item["pk"], []))
 
 
 def _public_files(item_ids: list[int]) -> dict[int, list[tuple]]:
@@ -115,26 +153,27 @@ def _public_files(item_ids: list[int]) -> dict[int, list[tuple]]:
     }
 
 
-def _entry(item: InformationItem, files: list[tuple]) -> SearchEntry:
-    unit = item.holding_unit
-    meta = [unit.name, unit.short_name, unit.body.name, item.responsible_official]
-    meta += [item.made_place, item.legal_basis] + [title for title, _, _ in files]
+def _entry(item: dict, files: list[tuple]) -> SearchEntry:
+    """The entry of an item (its ITEM_VALUES) and its public files."""
+    meta = [item[f"holding_unit__{name}"] for name in ("name", "short_name", "body__name")]
+    meta += [item["responsible_official"], item["made_place"], item["legal_basis"]]
+    meta += [title for title, _, _ in files]
     file_text, file_types = [], 0
     for _, name, text in files:
         file_types |= file_type_bit(file_type_of(name))
         if text:
             file_text.append(text)
-    listed_at = item.listed_at or item.published_at or item.updated_at
+    listed_at = item["listed_at"] or item["published_at"] or item["updated_at"]
     return SearchEntry(
-        item=item,
-        sort_key=sort_key(listed_at, item.pk),
-        body_id=unit.body_id,
-        unit_id=unit.pk,
-        category=item.category,
-        year=item.year,
+        item_id=item["pk"],
+        sort_key=sort_key(listed_at, item["pk"]),
+        body_id=item["holding_unit__body_id"],
+        unit_id=item["holding_unit_id"],
+        category=item["category"],
+        year=item["year"],
         listed_at=listed_at,
-        title=item.title,
-        summary=item.summary,
+        title=item["title"],
+        summary=item["summary"],
         meta="\n".join(part for part in meta if part),
         file_text="\n\n".join(file_text)[:MAX_FILE_TEXT],
         file_types=file_types,
