@@ -24,15 +24,6 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 import search as generator  # noqa: E402  (bench/search.py: setting Django up)
 
 
-def timed(function, repeat: int) -> float:
-    best = float("inf")
-    for _ in range(repeat):
-        started = time.perf_counter()
-        function()
-        best = min(best, time.perf_counter() - started)
-    return best
-
-
 def raw_rows():
     """The export's own query (same order), through the bare cursor; ten values a row,
     as many as the export's columns."""
@@ -116,7 +107,7 @@ def main() -> None:
     print("| export | Lentera | raw engine | ratio |")
     print("|---|---|---|---|")
     for name, ours, raw in (("CSV", lentera_csv, raw_csv), ("XLSX", lentera_xlsx, raw_xlsx)):
-        mine, theirs = timed(ours, args.repeat), timed(raw, args.repeat)
+        mine, theirs = generator.best_of(ours, args.repeat), generator.best_of(raw, args.repeat)
         print(f"| {name} | {mine:.2f} s | {theirs:.2f} s | {mine / theirs:.2f}× |")
 
 

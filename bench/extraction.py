@@ -20,9 +20,14 @@ import os
 import random
 import shutil
 import subprocess
+import sys
 import tempfile
-import time
 from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+import search as generator  # noqa: E402  (bench/search.py: setting Django up)
+from search import best_of  # noqa: E402
 
 VOCABULARY = (
     "laporan keuangan anggaran dinas kesehatan pendidikan informasi publik kegiatan "
@@ -64,15 +69,6 @@ def make_pdf(path: Path, pages: int, seed: int, fonts: str) -> None:
     HTML(string=f"<html><style>{style}</style><body>{body}</body></html>").write_pdf(path)
 
 
-def best_of(repeat: int, run) -> float:
-    best = float("inf")
-    for _ in range(repeat):
-        started = time.perf_counter()
-        run()
-        best = min(best, time.perf_counter() - started)
-    return best
-
-
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--pages", type=int, nargs="+", default=[1, 2, 10, 50])
@@ -82,11 +78,7 @@ def main() -> None:
         if not shutil.which(program):
             raise SystemExit(f"{program} is missing: apt-get install poppler-utils")
 
-    os.environ["LENTERA_DATA_DIR"] = tempfile.mkdtemp(prefix="lentera-bench-")
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "lentera.settings")
-    import django
-
-    django.setup()
+    generator.setup_django(None)
     from django.conf import settings
 
     from lentera.documents.extraction import Server
@@ -133,9 +125,9 @@ def main() -> None:
                         check=True,
                     )
 
-                ours = best_of(options.repeat, lentera)
-                theirs = best_of(options.repeat, text)
-                both = theirs + best_of(options.repeat, preview)
+                ours = best_of(lentera, options.repeat)
+                theirs = best_of(text, options.repeat)
+                both = theirs + best_of(preview, options.repeat)
                 assert (out / "thumbnail.png").is_file()
                 our_words = (out / "text.txt").read_text(encoding="utf-8").split()
                 their_words = source.with_suffix(".txt").read_text(encoding="utf-8").split()

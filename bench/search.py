@@ -235,6 +235,16 @@ def generate(count: int, rng: random.Random) -> None:
         print(f"  generated {min(count, start + batch)} items", file=sys.stderr)
 
 
+def best_of(function, repeat: int) -> float:
+    """The shortest of `repeat` timed calls of `function`, in seconds."""
+    best = float("inf")
+    for _ in range(repeat):
+        started = time.perf_counter()
+        function()
+        best = min(best, time.perf_counter() - started)
+    return best
+
+
 def percentile(values: list[float], p: float) -> float:
     ordered = sorted(values)
     return ordered[min(len(ordered) - 1, int(round(p / 100 * (len(ordered) - 1))))]

@@ -448,7 +448,7 @@ def serve() -> int:
     gc.freeze()  # the copies' collections leave the imported objects (and their pages) alone
     ready = _Copy()
     for line in sys.stdin.buffer:
-        running, ready = ready.start(line), None
+        running = ready.start(line)
         _answer({"pid": running.pid})
         ready = _Copy()
         running.finish()

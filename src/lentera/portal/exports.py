@@ -272,9 +272,11 @@ def _built_once(
     return _cacheable(response)
 
 
-def _refused(message: str, status: int) -> HttpResponse:
+def _refused(message: str, status: int, retry_after: int | None = None) -> HttpResponse:
     response = HttpResponse(message, status=status, content_type="text/plain; charset=utf-8")
     add_never_cache_headers(response)
+    if retry_after is not None:
+        response["Retry-After"] = str(retry_after)
     return response
 
 
@@ -364,25 +366,26 @@ def _prepared_in_background(
 ) -> HttpResponse:
     """Have the worker build the PDF and tell the visitor when to come back; a build
     that failed answers 503 for a few minutes."""
-    from .tasks import BUILDING, FAILED, QUEUE_LIMIT, build_dip_pdf, builds_in_queue
+    from .tasks import (
+        BUILDING,
+        FAILED,
+        FAILED_SECONDS,
+        QUEUE_LIMIT,
+        build_dip_pdf,
+        builds_in_queue,
+    )
 
     exports = caches["exports"]
     # One build at a time per filter, whatever the register moves on to.
     builds = export_key("pdf-build", "", _site(request), register)
     if exports.get(builds + FAILED):
-        response = _refused(
-            _("The PDF could not be made just now. Try again in a few minutes."), 503
-        )
-        response["Retry-After"] = "300"
-        return response
+        message = _("The PDF could not be made just now. Try again in a few minutes.")
+        return _refused(message, 503, retry_after=FAILED_SECONDS)
     # A HEAD (a link checker, a crawler) queues nothing.
     if request.method == "GET" and exports.get(builds + BUILDING) is None:
         if builds_in_queue() >= QUEUE_LIMIT:
-            response = _refused(
-                _("Several long PDFs are being prepared; try again in a few minutes."), 503
-            )
-            response["Retry-After"] = "300"
-            return response
+            message = _("Several long PDFs are being prepared; try again in a few minutes.")
+            return _refused(message, 503, retry_after=300)
         if not _may_build(request):
             return _too_many_builds()
         if exports.add(builds + BUILDING, True, timeout=pdf.BACKGROUND_TIMEOUT_SECONDS):

@@ -402,6 +402,15 @@ def test_building_exports_is_limited_per_address(client, register, monkeypatch):
 # Longer PDFs: built by the worker, once per register state, never a stale one.
 
 
+def made_by_the_worker(client, run_worker, url: str):
+    """Ask for a long PDF (202: being prepared), let the worker build it, ask again."""
+    assert client.get(url).status_code == 202
+    run_worker()
+    made = client.get(url)
+    assert made.status_code == 200 and made["Content-Type"] == "application/pdf"
+    return made
+
+
 def pdf_builds():
     from django_tasks_db.models import DBTaskResult
 
@@ -458,13 +467,10 @@ def test_a_pdf_built_before_a_withdrawal_is_never_served_after_it(
 ):
     monkeypatch.setattr(exports, "PDF_NOW_ROWS", 1)
     url = reverse("portal:dip-pdf") + "?badan=kalbar"
-    assert client.get(url).status_code == 202
-    run_worker()
-    assert RENSTRA in pdf_text(client.get(url).content)
+    assert RENSTRA in pdf_text(made_by_the_worker(client, run_worker, url).content)
     withdraw(register["renstra"], world.approver, "Diganti dokumen baru.")
-    assert client.get(url).status_code == 202  # the kept one is of an older register
-    run_worker()
-    assert RENSTRA not in pdf_text(client.get(url).content)
+    # The kept one is of an older register: it is prepared again.
+    assert RENSTRA not in pdf_text(made_by_the_worker(client, run_worker, url).content)
     assert [r.return_value for r in pdf_builds().order_by("enqueued_at")] == ["built", "built"]
 
 
@@ -474,10 +480,7 @@ def test_officers_drafts_do_not_make_a_long_pdf_again_but_a_publication_does(
 ):
     monkeypatch.setattr(exports, "PDF_NOW_ROWS", 1)
     url = reverse("portal:dip-pdf") + "?badan=kalbar"
-    assert client.get(url).status_code == 202
-    run_worker()
-    made = client.get(url)
-    assert made.status_code == 200
+    made = made_by_the_worker(client, run_worker, url)
     # A busy office: drafts recorded and edited, none of them public.
     new_item(world, title="Draf Laporan Triwulan")
     new_item(world, title="Draf Rencana Kerja")
@@ -485,9 +488,8 @@ def test_officers_drafts_do_not_make_a_long_pdf_again_but_a_publication_does(
     assert kept.status_code == 200 and kept.content == made.content
     assert pdf_builds().count() == 1
     published(world, title="Laporan Penyelenggaraan Pemerintahan Daerah 2025")
-    assert client.get(url).status_code == 202  # what it shows changed: a new one
-    run_worker()
-    assert "Penyelenggaraan Pemerintahan Daerah" in pdf_text(client.get(url).content)
+    fresh = made_by_the_worker(client, run_worker, url)  # what it shows changed: a new one
+    assert "Penyelenggaraan Pemerintahan Daerah" in pdf_text(fresh.content)
 
 
 @pytest.mark.django_db(transaction=True)
