@@ -107,6 +107,15 @@ class StepTiming(models.Model):
         on_delete=models.CASCADE,
         related_name="step_timings",
     )
+    # The body holding the item (an item moves only among its body's units): a body's
+    # figures are read without reading its items.
+    body = models.ForeignKey(
+        "organizations.PublicBody",
+        verbose_name=_("public body"),
+        on_delete=models.CASCADE,
+        related_name="+",
+        db_index=False,
+    )
     step = models.ForeignKey(
         "sop.SopStep", verbose_name=_("step"), on_delete=models.PROTECT, related_name="+"
     )
@@ -137,7 +146,10 @@ class StepTiming(models.Model):
         ordering = ["item", "entered_at", "id"]
         verbose_name = _("step timing")
         verbose_name_plural = _("step timings")
-        indexes = [models.Index(fields=["left_at", "due_at"])]
+        indexes = [
+            models.Index(fields=["left_at", "due_at"]),
+            models.Index(fields=["body", "left_at"]),
+        ]
 
     def __str__(self) -> str:
         return f"{self.item_id} @ {self.step_id}"

@@ -288,7 +288,7 @@ def send_reminders(now: datetime.datetime) -> int:
     horizon = Q(pk__in=[])
     for body_id in PublicBody.objects.values_list("pk", flat=True):
         end = calendars[body_id].add_office_minutes(now, window)
-        horizon |= Q(item__holding_unit__body_id=body_id, due_at__lte=end)
+        horizon |= Q(body_id=body_id, due_at__lte=end)
     timings = (
         _open_timings().filter(horizon, due_at__gt=now).exclude(notifications__kind=Kind.REMINDER)
     )

@@ -218,7 +218,7 @@ def compliance(
     handling time (opened to finished); its wait before the opening is kept apart."""
     now = now or timezone.now()
     calendar = calendar_for(body)
-    timings = StepTiming.objects.filter(item__holding_unit__body=body)
+    timings = StepTiming.objects.filter(body=body)
     finished = _plain_rows(
         timings.filter(outcome__in=FINISHED, left_at__isnull=False, entered_at__gte=since)
         .values_list("step_id", "unit_id", "entered_at", "opened_at", "due_at", "left_at")

@@ -95,8 +95,10 @@ def record_step_change(item, step, at: datetime.datetime, outcome: str, *, actor
         return None
     from .notify import notify_arrival
 
-    timing = StepTiming(item=item, step=step, unit=policy.performer_unit(item, step), entered_at=at)
-    timing.due_at = due_of(timing, calendar_for(item.holding_unit.body_id))
+    body_id = item.holding_unit.body_id
+    unit = policy.performer_unit(item, step)
+    timing = StepTiming(item=item, body_id=body_id, step=step, unit=unit, entered_at=at)
+    timing.due_at = due_of(timing, calendar_for(body_id))
     timing.save()
     notify_arrival(timing, actor=actor)
     return timing.due_at
@@ -273,7 +275,7 @@ def recompute_open_due_times(body: PublicBody | int) -> int:
         )
         timings = (
             StepTiming.objects.select_for_update(of=("self",))
-            .filter(left_at__isnull=True, item__holding_unit__body_id=body_id)
+            .filter(left_at__isnull=True, body_id=body_id)
             .select_related("step")
         )
         for timing in timings:

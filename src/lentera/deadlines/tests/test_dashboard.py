@@ -35,6 +35,7 @@ def at(text: str) -> datetime.datetime:
 def timing(item, number, unit, entered, due=None, left=None, outcome=""):
     return StepTiming.objects.create(
         item=item,
+        body_id=item.holding_unit.body_id,
         step=item.sop.steps.get(number=number),
         unit=unit,
         entered_at=at(entered),
