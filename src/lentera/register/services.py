@@ -23,10 +23,10 @@ from .selectors import public_versions
 _ENGINE_FIELDS = ("sop", "current_step", "created_by", "submitted_by", "status", "lock_version")
 
 
-def create_item(actor, *, first_file=None, **fields) -> InformationItem:
+def create_item(actor, *, first_file=None, note: str = "", **fields) -> InformationItem:
     """An officer of the holding unit records a new item; it enters its body's SOP.
     With `first_file` (an upload) its first soft copy is stored too: the item and its
-    file, or neither."""
+    file, or neither. `note` goes with the record of its creation (where it came from)."""
     unknown = set(fields) - set(EDITABLE_FIELDS)
     if unknown:
         raise TypeError(f"not editable: {sorted(unknown)}")
@@ -40,7 +40,12 @@ def create_item(actor, *, first_file=None, **fields) -> InformationItem:
     with transaction.atomic():
         item.save()
         audit.record(
-            Verb.CREATE, actor=actor, item=item, unit=unit, changes=_snapshot(item, EDITABLE_FIELDS)
+            Verb.CREATE,
+            actor=actor,
+            item=item,
+            unit=unit,
+            note=note,
+            changes=_snapshot(item, EDITABLE_FIELDS),
         )
         engine.start(item, actor)
         if first_file:  # a form may give False for "no file"
@@ -48,7 +53,14 @@ def create_item(actor, *, first_file=None, **fields) -> InformationItem:
     return item
 
 
-def update_item(item: InformationItem, actor, *, expected_version: int | None = None, **fields):
+def update_item(
+    item: InformationItem,
+    actor,
+    *,
+    expected_version: int | None = None,
+    note: str = "",
+    **fields,
+):
     """Change an item's DIP columns while it is in its SOP; the log keeps before and after.
 
     A listed item being updated keeps its public columns: the change is proposed and
@@ -81,7 +93,9 @@ def update_item(item: InformationItem, actor, *, expected_version: int | None = 
             item.pending_changes = {k: v for k, v in proposed.items() if v != published[k]}
         item.lock_version += 1
         item.save()
-        audit.record(Verb.EDIT, actor=actor, item=item, unit=item.holding_unit, changes=changes)
+        audit.record(
+            Verb.EDIT, actor=actor, item=item, unit=item.holding_unit, note=note, changes=changes
+        )
         if "holding_unit" in changes and not item.in_update:
             # The work at the current step now belongs to the new unit's people.
             events.holding_unit_changed.send(InformationItem, item=item)

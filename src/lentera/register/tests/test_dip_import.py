@@ -1,0 +1,403 @@
+"""`lentera import dip`: real DIP sheets of four layouts (written here with openpyxl,
+odfpy and the csv module), each problem named, nothing saved on any error, nothing
+public before its SOP's review and approval, and the same file twice changes
+nothing."""
+
+import csv
+import datetime
+import io
+import zipfile
+
+import openpyxl
+import pytest
+from django.core.management import CommandError, call_command
+
+from lentera.audit.models import ActivityEvent
+from lentera.register import dip_import, selectors
+from lentera.register.constants import Category, Status
+from lentera.register.models import InformationItem
+from lentera.sop.constants import Verb
+from lentera.testing import build_world
+
+KESRA = "Biro Kesejahteraan Rakyat"
+ROWS = [  # (section, ringkasan, unit, responsible, made, soft, hard, retention)
+    (
+        "A",
+        "Laporan Keuangan Tahun 2024",
+        KESRA,
+        "Kepala Biro",
+        "Januari 2025, Pontianak",
+        "Ada",
+        "-",
+        "10 tahun",
+    ),
+    (
+        "A",
+        "Rencana Strategis 2025-2029",
+        "biro kesejahteraan  rakyat",
+        "Kepala Biro",
+        "28 Februari 2025",
+        "√",
+        "Ada",
+        "Permanen",
+    ),
+    (
+        "B",
+        "Peringatan Dini Banjir Kapuas",
+        KESRA,
+        "Sekretaris",
+        "Pontianak, 3 Maret 2025",
+        "Ada",
+        "",
+        "2 tahun",
+    ),
+    (
+        "C",
+        "Daftar Penerima Bantuan Sosial 2024",
+        KESRA,
+        "Kepala Bagian",
+        "12/04/2024",
+        "-",
+        "Ada",
+        "5 tahun",
+    ),
+]
+SECTIONS = {
+    "A": "A. INFORMASI YANG WAJIB DISEDIAKAN DAN DIUMUMKAN SECARA BERKALA",
+    "B": "B. INFORMASI YANG WAJIB DIUMUMKAN SECARA SERTA MERTA",
+    "C": "C. INFORMASI YANG WAJIB TERSEDIA SETIAP SAAT",
+}
+TOP = [
+    "No", "Ringkasan Isi Informasi", "Pejabat/Unit/Satker yang Menguasai Informasi",
+    "Penanggung Jawab Pembuatan atau Penerbitan Informasi",
+    "Waktu dan Tempat Pembuatan Informasi", "Bentuk Informasi yang Tersedia", "",
+    "Jangka Waktu Penyimpanan atau Retensi Arsip",
+]  # fmt: skip
+
+
+def merged_xlsx(rows=ROWS) -> bytes:
+    """Title rows, a two-row header with merged cells, a row of column numbers, section
+    rows merged across the table and numbering that restarts per section."""
+    book = openpyxl.Workbook()
+    sheet = book.active
+    sheet.title = "DIP 2025"
+    sheet.append(["DAFTAR INFORMASI PUBLIK"])
+    sheet.append(["PEMERINTAH PROVINSI KALIMANTAN BARAT TAHUN 2025"])
+    sheet.append([])
+    sheet.append(TOP)
+    sheet.append(["", "", "", "", "", "Softcopy", "Hardcopy", ""])
+    for column in "ABCDEH":
+        sheet.merge_cells(f"{column}4:{column}5")
+    sheet.merge_cells("F4:G4")
+    sheet.append(list(range(1, 9)))
+    section = None
+    for key, *cells in rows:
+        if key != section:
+            section, number = key, 0
+            sheet.append([SECTIONS[key]])
+            sheet.merge_cells(f"A{sheet.max_row}:H{sheet.max_row}")
+        number += 1
+        sheet.append([number, *cells])
+    out = io.BytesIO()
+    book.save(out)
+    return out.getvalue()
+
+
+def flat_csv(delimiter=";", encoding="cp1252") -> bytes:
+    out = io.StringIO()
+    writer = csv.writer(out, delimiter=delimiter)
+    writer.writerow(["No.", "Judul Informasi", "Ringkasan", "Unit Kerja", "Penanggung Jawab",
+                     "Waktu & Tempat", "Bentuk Informasi", "Retensi", "Kategori"])  # fmt: skip
+    writer.writerow([1, "Profil Dinas – Struktur Organisasi", "Struktur dan tugas pokok",
+                     KESRA, "Sekretaris", "5 Mei 2025 di Pontianak", "Softcopy, Hardcopy",
+                     "Selama berlaku", "Berkala"])  # fmt: skip
+    writer.writerow([2, "Standar Pelayanan Publik", "Maklumat dan standar pelayanan",
+                     "Dinas Kesehatan", "Kepala Dinas", "2025", "Softcopy", "5 tahun",
+                     "Setiap Saat"])  # fmt: skip
+    return out.getvalue().encode(encoding)
+
+
+def ods(rows=ROWS) -> bytes:
+    from odf.opendocument import OpenDocumentSpreadsheet
+    from odf.table import CoveredTableCell, Table, TableCell, TableRow
+    from odf.text import P
+
+    document = OpenDocumentSpreadsheet()
+    table = Table(name="DIP")
+
+    def row(*cells):
+        element = TableRow()
+        for cell in cells:
+            if cell is None:
+                element.addElement(CoveredTableCell())
+                continue
+            text, across = cell if isinstance(cell, tuple) else (cell, 1)
+            attributes = {"numbercolumnsspanned": across} if across > 1 else {}
+            element.addElement(TableCell(**attributes))
+            element.lastChild.addElement(P(text=str(text)))
+        table.addElement(element)
+
+    row("DAFTAR INFORMASI PUBLIK TAHUN 2025")
+    row(*TOP[:5], (TOP[5], 2), None, TOP[7])
+    row("", "", "", "", "", "Softcopy", "Hardcopy", "")
+    section = None
+    for key, *cells in rows:
+        if key != section:
+            section = key
+            row((SECTIONS[key], 8), *[None] * 7)
+        row("1", *cells)
+    # What office software leaves: a million empty rows, repeated.
+    empty = TableRow(numberrowsrepeated=1048000)
+    empty.addElement(TableCell(numbercolumnsrepeated=1024))
+    table.addElement(empty)
+    document.spreadsheet.addElement(table)
+    out = io.BytesIO()
+    document.write(out)
+    return out.getvalue()
+
+
+def reordered_xlsx() -> bytes:
+    """Other column order, a link and a remark column, the category as a column."""
+    book = openpyxl.Workbook()
+    sheet = book.active
+    sheet.append(["Kategori", "Tahun", "Judul", "Ringkasan Isi Informasi", "Tautan",
+                  "Bentuk Informasi", "Jangka Waktu Penyimpanan", "Pejabat yang Menguasai",
+                  "Penanggungjawab", "Keterangan"])  # fmt: skip
+    sheet.append(["Serta Merta", 2025, "Status Siaga Karhutla", "Pengumuman status siaga",
+                  "https://contoh.go.id/siaga", "Softcopy", "1 tahun", KESRA, "Kepala Biro",
+                  "diumumkan di situs"])  # fmt: skip
+    sheet.append(["Berkala", 2024, "LKjIP 2024", "Laporan kinerja", "", "Hardcopy",
+                  "5 tahun", KESRA, "Kepala Biro", ""])  # fmt: skip
+    out = io.BytesIO()
+    book.save(out)
+    return out.getvalue()
+
+
+@pytest.fixture
+def world(db):
+    return build_world()
+
+
+def test_a_merged_two_row_header_with_sections_reads_every_row(world):
+    plan = dip_import.plan(merged_xlsx(), "dip.xlsx", world.body)
+    assert not plan.errors, [str(p) for p in plan.errors]
+    got = [(r.number, r.fields["category"], r.fields["title"]) for r in plan.rows]
+    assert got == [
+        (8, Category.PERIODIC, "Laporan Keuangan Tahun 2024"),
+        (9, Category.PERIODIC, "Rencana Strategis 2025-2029"),
+        (11, Category.IMMEDIATE, "Peringatan Dini Banjir Kapuas"),
+        (13, Category.ON_DEMAND, "Daftar Penerima Bantuan Sosial 2024"),
+    ]
+    first, second, third, fourth = (r.fields for r in plan.rows)
+    assert {f["holding_unit"] for f in (first, second, third, fourth)} == {world.unit}
+    # "Januari 2025, Pontianak": the month only, so no date; the year and place kept.
+    assert (first["made_on"], first["made_place"], first["year"]) == (None, "Pontianak", 2025)
+    assert second["made_on"] == datetime.date(2025, 2, 28) and second["made_place"] == ""
+    assert (third["made_on"], third["made_place"]) == (datetime.date(2025, 3, 3), "Pontianak")
+    assert fourth["made_on"] == datetime.date(2024, 4, 12)
+    forms = [(f["form_softcopy"], f["form_hardcopy"]) for f in (first, second, third, fourth)]
+    assert forms == [(True, False), (True, True), (True, False), (False, True)]
+    assert first["retention_period"] == "10 tahun"
+    assert [w.row for w in plan.warnings] == [8]  # the month-only date
+
+
+def test_a_semicolon_csv_in_windows_1252(world):
+    plan = dip_import.plan(flat_csv(), "dip.csv", world.body)
+    assert not plan.errors, [str(p) for p in plan.errors]
+    first, second = (r.fields for r in plan.rows)
+    assert first["title"] == "Profil Dinas – Struktur Organisasi"
+    assert first["summary"] == "Struktur dan tugas pokok"
+    assert (first["made_on"], first["made_place"]) == (datetime.date(2025, 5, 5), "Pontianak")
+    assert (first["form_softcopy"], first["form_hardcopy"]) == (True, True)
+    assert second["holding_unit"] == world.other_unit
+    assert (second["category"], second["year"]) == (Category.ON_DEMAND, 2025)
+
+
+def test_an_ods_with_spanned_cells_and_a_million_empty_rows(world):
+    plan = dip_import.plan(ods(), "dip.ods", world.body)
+    assert not plan.errors, [str(p) for p in plan.errors]
+    assert [r.fields["category"] for r in plan.rows] == [
+        Category.PERIODIC,
+        Category.PERIODIC,
+        Category.IMMEDIATE,
+        Category.ON_DEMAND,
+    ]
+    assert plan.rows[1].fields["form_hardcopy"] and plan.rows[1].fields["form_softcopy"]
+
+
+def test_columns_in_another_order_with_link_and_remarks(world):
+    plan = dip_import.plan(reordered_xlsx(), "dip.xlsx", world.body)
+    assert not plan.errors, [str(p) for p in plan.errors]
+    first, second = (r.fields for r in plan.rows)
+    assert first["title"] == "Status Siaga Karhutla"
+    assert first["summary"] == "Pengumuman status siaga"
+    assert (first["category"], first["year"]) == (Category.IMMEDIATE, 2025)
+    assert (second["form_softcopy"], second["form_hardcopy"]) == (False, True)
+
+
+def test_import_creates_items_in_the_sop_and_nothing_is_public(world, capsys):
+    path = _write(merged_xlsx())
+    call_command("import", "dip", path, "--body", world.body.slug, "--user", "petugas.kesra")
+    items = InformationItem.objects.order_by("pk")
+    assert items.count() == 4
+    assert all(item.status == Status.IN_PROGRESS and item.current_step for item in items)
+    assert not selectors.public_items().exists()
+    created = ActivityEvent.objects.filter(verb=Verb.CREATE, item=items[0]).get()
+    assert "dip.xlsx" in created.note and "SHA-256" in created.note
+    assert created.actor == world.officer
+    # The same file again changes nothing.
+    call_command("import", "dip", path, "--body", world.body.slug, "--user", "petugas.kesra")
+    assert InformationItem.objects.count() == 4
+    assert "4 unchanged" in capsys.readouterr().out
+
+
+def test_an_edited_row_updates_its_item(world):
+    call_command("import", "dip", _write(merged_xlsx()), "--body", world.body.slug,
+                 "--user", "petugas.kesra")  # fmt: skip
+    edited = [list(r) for r in ROWS]
+    edited[0][3] = "Sekretaris Biro"
+    call_command("import", "dip", _write(merged_xlsx(edited)), "--body", world.body.slug,
+                 "--user", "petugas.kesra")  # fmt: skip
+    item = InformationItem.objects.get(title="Laporan Keuangan Tahun 2024")
+    assert item.responsible_official == "Sekretaris Biro"
+    assert InformationItem.objects.count() == 4
+
+
+def test_dry_run_saves_nothing(world, capsys):
+    path = _write(flat_csv(), "dip.csv")
+    call_command("import", "dip", path, "--body", world.body.slug, "--dry-run")
+    assert not InformationItem.objects.exists()
+    assert "2 new" in capsys.readouterr().out
+
+
+@pytest.mark.parametrize(
+    ("change", "expected"),
+    [
+        (lambda r: r.__setitem__(2, "Biro Kesejahteraan Rakjat"), "Did you mean: " + KESRA),
+        (lambda r: r.__setitem__(1, ""), "summary of content is empty"),
+        (lambda r: r.__setitem__(7, ""), "retention period is empty"),
+        (lambda r: r.__setitem__(4, "31 Februari 2025"), "date does not exist"),
+    ],
+)
+def test_one_bad_row_saves_nothing_and_is_named(world, change, expected):
+    rows = [list(r) for r in ROWS]
+    change(rows[3])
+    with pytest.raises(CommandError):
+        call_command("import", "dip", _write(merged_xlsx(rows)), "--body", world.body.slug,
+                     "--user", "petugas.kesra")  # fmt: skip
+    assert not InformationItem.objects.exists()
+    plan = dip_import.plan(merged_xlsx(rows), "dip.xlsx", world.body)
+    (error,) = plan.errors
+    assert error.row == 13 and expected in str(error)
+
+
+def test_a_row_the_officer_may_not_record_undoes_the_whole_import(world):
+    # Dinas Kesehatan's row: the Biro Kesra officer records for their own unit only.
+    with pytest.raises(CommandError):
+        call_command("import", "dip", _write(flat_csv(), "dip.csv"), "--body", world.body.slug,
+                     "--user", "petugas.kesra")  # fmt: skip
+    assert not InformationItem.objects.exists()
+    assert not ActivityEvent.objects.filter(verb=Verb.CREATE).exists()
+
+
+def test_exempt_rows_are_refused_with_a_reason(world):
+    rows = [("D", "Rekam Medis Pasien", KESRA, "Kepala", "2025", "Ada", "", "25 tahun")]
+    sections = {**SECTIONS, "D": "D. INFORMASI YANG DIKECUALIKAN"}
+    SECTIONS.update(sections)
+    try:
+        plan = dip_import.plan(merged_xlsx(rows), "dip.xlsx", world.body)
+    finally:
+        SECTIONS.pop("D")
+    (error,) = plan.errors
+    assert "classification" in error.message
+
+
+@pytest.mark.parametrize(
+    ("content", "name", "expected"),
+    [
+        (b"Nama;Alamat\nBudi;Jl. Merdeka\n", "warga.csv", "No DIP table was found"),
+        (b"x" * (50 * 1024 * 1024), "besar.csv", "larger than"),
+        (None, "bom.xlsx", "unpacks to far more"),
+        (b"\x00\x01\x02 not a sheet", "rusak.xlsx", "not an XLSX or ODS"),
+    ],
+)
+def test_hostile_or_wrong_files_are_refused(world, content, name, expected):
+    if content is None:  # a zip bomb: 150 MB of zeros in an XLSX's clothing
+        out = io.BytesIO()
+        with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as archive:
+            archive.writestr("xl/worksheets/sheet1.xml", b"\0" * (150 * 1024 * 1024))
+        content = out.getvalue()
+        assert len(content) < 1024 * 1024
+    plan = dip_import.plan(content, name, world.body)
+    assert expected in str(plan.errors[0])
+    with pytest.raises(CommandError):
+        call_command("import", "dip", _write(content, name), "--body", world.body.slug,
+                     "--user", "petugas.kesra")  # fmt: skip
+    assert not InformationItem.objects.exists()
+
+
+@pytest.mark.parametrize("extension", ["csv", "xlsx"])
+def test_lenteras_own_export_imports_back_as_the_same_register(db, client, extension):
+    """/dip.csv and /dip.xlsx of one installation, imported into a fresh one with the
+    same body and units and walked through its SOP, list the same rows."""
+    from lentera.documents.services import add_document
+    from lentera.testing import new_item, pdf_upload, publish_item
+
+    def published(world, item):
+        add_document(item, world.officer, pdf_upload(f"{item.title}.pdf", item.title))
+        return publish_item(world, item)
+
+    old = build_world()
+    for fields in (
+        dict(title="Laporan Keuangan 2024", category=Category.PERIODIC, year=2024),
+        dict(title="Peringatan Dini Banjir", category=Category.IMMEDIATE, year=2025,
+             form_hardcopy=False, made_place="Sintang"),
+        dict(title="Standar Pelayanan", category=Category.ON_DEMAND, year=2023,
+             made_on=datetime.date(2023, 12, 1), responsible_official="Sekretaris"),
+    ):  # fmt: skip
+        published(old, new_item(old, **fields))
+    consolidated = _body(client.get(f"/dip.{extension}"))
+    before = _table(_body(client.get(f"/dip.{extension}?badan={old.body.slug}")), extension)
+    assert len(before) >= 4
+
+    # A fresh installation: the same body and units, no items.
+    name = old.body.name
+    old.body.name = "Arsip instalasi lama"
+    old.body.save()
+    new = build_world(prefix="baru-")
+    new.body.name = name
+    new.body.save()
+    path = _write(consolidated, f"dip.{extension}")
+    call_command("import", "dip", path, "--body", new.body.slug, "--user", "baru-petugas.kesra")
+    imported = InformationItem.objects.filter(holding_unit__body=new.body)
+    assert imported.count() == 3 and not selectors.public_items().filter(pk__in=imported)
+    for item in imported:
+        published(new, item)
+    after = _table(_body(client.get(f"/dip.{extension}?badan={new.body.slug}")), extension)
+    assert after == before
+
+
+def _body(response) -> bytes:
+    assert response.status_code == 200
+    if response.streaming:
+        return b"".join(response.streaming_content)
+    return response.content
+
+
+def _table(content: bytes, extension: str) -> list[list]:
+    """An export's cells without the link column (other ids in another installation)."""
+    if extension == "csv":
+        rows = list(csv.reader(io.StringIO(content.decode("utf-8-sig"))))
+    else:
+        sheet = openpyxl.load_workbook(io.BytesIO(content)).active
+        rows = [list(row) for row in sheet.iter_rows(values_only=True)]
+    return [[cell for cell in row if not str(cell or "").startswith("http")] for row in rows]
+
+
+def _write(content: bytes, name: str = "dip.xlsx") -> str:
+    import tempfile
+    from pathlib import Path
+
+    path = Path(tempfile.mkdtemp()) / name
+    path.write_bytes(content)
+    return str(path)
