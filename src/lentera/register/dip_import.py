@@ -1,14 +1,12 @@
 """Moving in: an office's existing DIP spreadsheet read into a plan of items, every
-problem named by sheet, row, column and value, then applied all or nothing.
+problem named by sheet, row, column and value (register.imports saves a plan).
 
 A DIP sheet has title rows, a header (often over two rows, "Bentuk Informasi" split
 into Softcopy and Hardcopy), section rows that set the category of the rows below
 ("A. INFORMASI YANG WAJIB DISEDIAKAN DAN DIUMUMKAN SECARA BERKALA"), and rows with
-the columns of Perki 1/2021 under varying names, in any order. Imported items enter
-their unit's SOP like any new item: nothing reaches the public before its SOP's
-review and approval. A row is known again by its title and year within the body:
-importing the same file twice changes nothing, and an edited row updates its item
-through the usual edit rules."""
+the columns of Perki 1/2021 under varying names, in any order. A row is known again
+by its title and year within the body: importing the same file twice changes nothing,
+and an edited row is an edit of its item."""
 
 import datetime
 import difflib
@@ -16,12 +14,10 @@ import hashlib
 import re
 from dataclasses import dataclass, field
 
-from django.core.exceptions import ValidationError
-from django.db import transaction
 from django.utils.translation import gettext as _
 
 from lentera.errors import ActionRefused
-from lentera.organizations.models import Unit
+from lentera.organizations.models import PublicBody, Unit
 
 from . import sheets
 from .constants import Category
@@ -137,6 +133,7 @@ class Row:
 
 @dataclass
 class Plan:
+    body: PublicBody
     file_name: str
     sha256: str
     rows: list[Row] = field(default_factory=list)
@@ -173,7 +170,7 @@ def column_of(heading: str) -> str | None:
 
 def plan(content: bytes, file_name: str, body, default_unit: Unit | None = None) -> Plan:
     """What importing `content` into `body` would do, with every problem found."""
-    result = Plan(file_name, hashlib.sha256(content).hexdigest())
+    result = Plan(body, file_name, hashlib.sha256(content).hexdigest())
     try:
         found = sheets.read(content, file_name)
     except ActionRefused as exc:
@@ -545,47 +542,3 @@ def _match_existing(body, result: Plan) -> None:
             name: value for name, value in row.fields.items() if getattr(current, name) != value
         }
         row.outcome = "changed" if row.changes else "unchanged"
-
-
-def apply(result: Plan, actor, progress=None) -> Plan:
-    """Create the plan's new items and update its changed ones as `actor`, all or none:
-    any refusal adds its problem to the plan and undoes everything. `progress` is
-    called after each row."""
-    if result.errors:
-        return result
-    from .services import create_item, update_item
-
-    note = _("Imported from %(file)s (SHA-256 %(digest)s).") % {
-        "file": result.file_name,
-        "digest": result.sha256,
-    }
-    try:
-        with transaction.atomic():
-            for row in result.rows:
-                try:
-                    if row.outcome == "new":
-                        row.item = create_item(actor, note=note, **row.fields)
-                    elif row.outcome == "changed":
-                        update_item(row.item, actor, note=note, **row.changes)
-                except ActionRefused as exc:
-                    message = exc.message
-                except ValidationError as exc:
-                    message = " ".join(exc.messages)
-                else:
-                    if progress:
-                        progress()
-                    continue
-                result.problems.append(
-                    Problem(row.sheet, row.number, "", row.fields["title"], message)
-                )
-            if result.errors:
-                raise _Undo
-    except _Undo:
-        for row in result.rows:
-            if row.outcome == "new":
-                row.item = None
-    return result
-
-
-class _Undo(Exception):
-    pass

@@ -127,6 +127,16 @@ class InformationItem(models.Model):
     approved_fingerprint = models.CharField(
         _("fingerprint of the approved content"), max_length=64, blank=True, editable=False
     )
+    # An imported entry waits, out of any step, until an approver confirms its batch.
+    import_batch = models.ForeignKey(
+        "register.ImportBatch",
+        verbose_name=_("import batch"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        editable=False,
+        related_name="items",
+    )
 
     class Meta:
         ordering = ["-updated_at", "-id"]
@@ -216,6 +226,16 @@ class InformationItem(models.Model):
     def in_first_pass(self) -> bool:
         """Never documented nor published: still on its first way through its SOP."""
         return self.status == Status.IN_PROGRESS
+
+    @property
+    def waits_for_import(self) -> bool:
+        """Imported, out of any step, until its batch is confirmed or rejected."""
+        return (
+            self.import_batch_id is not None
+            and self.status == Status.IN_PROGRESS
+            and self.current_step_id is None
+            and self.import_batch.state == ImportBatch.State.WAITING
+        )
 
     @property
     def is_public(self) -> bool:
@@ -477,3 +497,53 @@ class PublicState(models.Model):
 
     def __str__(self) -> str:
         return str(self.number)
+
+
+class ImportBatch(models.Model):
+    """The new entries of one imported DIP sheet (register.dip_import). They wait out
+    of any SOP step, public nowhere, until an approver who issues the body's DIP (not
+    the importer: four eyes) confirms exactly the list they were shown, or rejects it."""
+
+    class State(models.TextChoices):
+        WAITING = "waiting", _("waiting for confirmation")
+        CONFIRMED = "confirmed", _("confirmed")
+        REJECTED = "rejected", _("rejected")
+
+    body = models.ForeignKey(
+        "organizations.PublicBody",
+        verbose_name=_("public body"),
+        on_delete=models.PROTECT,
+        related_name="import_batches",
+    )
+    file_name = models.CharField(_("file name"), max_length=255)
+    sha256 = models.CharField(_("SHA-256 of the file"), max_length=64)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("imported by"),
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    created_at = models.DateTimeField(_("imported at"), auto_now_add=True)
+    # SHA-256 over each entry's content fingerprint: what the confirmation covers.
+    fingerprint = models.CharField(_("fingerprint of the entries"), max_length=64)
+    state = models.CharField(
+        _("state"), max_length=20, choices=State.choices, default=State.WAITING
+    )
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("confirmed or rejected by"),
+        on_delete=models.PROTECT,
+        related_name="+",
+        null=True,
+        blank=True,
+    )
+    decided_at = models.DateTimeField(_("confirmed or rejected at"), null=True, blank=True)
+    note = models.TextField(_("note"), blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        verbose_name = _("import batch")
+        verbose_name_plural = _("import batches")
+
+    def __str__(self) -> str:
+        return f"{self.body} – {self.file_name} ({self.created_at:%Y-%m-%d})"

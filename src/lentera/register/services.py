@@ -45,7 +45,7 @@ def create_item(actor, *, first_file=None, note: str = "", **fields) -> Informat
             item=item,
             unit=unit,
             note=note,
-            changes=_snapshot(item, EDITABLE_FIELDS),
+            changes=snapshot(item, EDITABLE_FIELDS),
         )
         engine.start(item, actor)
         if first_file:  # a form may give False for "no file"
@@ -77,32 +77,50 @@ def update_item(
         if new_unit is not None and new_unit != item.holding_unit:
             if not policy.may_move_to(actor, item, new_unit):
                 raise NotAllowed(_("You can only move an item to another unit of yours."))
-        # During an update the edit applies to the proposed version, not the public one.
-        target = copy_item(item.working_copy()) if item.in_update else item
-        before = _snapshot(target, fields)
-        for name, value in fields.items():
-            setattr(target, name, value)
-        target.full_clean(exclude=_ENGINE_FIELDS)
-        after = _snapshot(target, fields)
-        changes = {k: [before[k], after[k]] for k in fields if before[k] != after[k]}
-        if not changes:
-            return item
-        if item.in_update:
-            published = _snapshot(item, EDITABLE_FIELDS)
-            proposed = {**item.pending_changes, **{k: v[1] for k, v in changes.items()}}
-            item.pending_changes = {k: v for k, v in proposed.items() if v != published[k]}
-        item.lock_version += 1
-        item.save()
-        audit.record(
-            Verb.EDIT, actor=actor, item=item, unit=item.holding_unit, note=note, changes=changes
-        )
-        if "holding_unit" in changes and not item.in_update:
-            # The work at the current step now belongs to the new unit's people.
-            events.holding_unit_changed.send(InformationItem, item=item)
+        return _edit(item, actor, fields, note)
+
+
+def propose_update(item: InformationItem, actor, *, note: str = "", **fields):
+    """Changes to a listed entry from an imported DIP (register.imports decided that
+    `actor` may import the body's DIP): the entry goes through its unit's SOP again, and
+    the public keeps its listed columns until the update passes."""
+    with transaction.atomic():
+        item = policy.lock_item(item, None)
+        if item.current_step_id is not None or not item.is_listed:
+            raise ActionRefused(_("Only a listed entry that is not in its SOP is updated so."))
+        engine.send_through_again(item, actor, Verb.REOPEN, note)
+        return _edit(item, actor, fields, note)
+
+
+def _edit(item: InformationItem, actor, fields: dict, note: str) -> InformationItem:
+    """Set `fields` (the caller holds the lock and decided who may); an item being
+    updated gets them as proposed changes."""
+    # During an update the edit applies to the proposed version, not the public one.
+    target = copy_item(item.working_copy()) if item.in_update else item
+    before = snapshot(target, fields)
+    for name, value in fields.items():
+        setattr(target, name, value)
+    target.full_clean(exclude=_ENGINE_FIELDS)
+    after = snapshot(target, fields)
+    changes = {k: [before[k], after[k]] for k in fields if before[k] != after[k]}
+    if not changes:
+        return item
+    if item.in_update:
+        published = snapshot(item, EDITABLE_FIELDS)
+        proposed = {**item.pending_changes, **{k: v[1] for k, v in changes.items()}}
+        item.pending_changes = {k: v for k, v in proposed.items() if v != published[k]}
+    item.lock_version += 1
+    item.save()
+    audit.record(
+        Verb.EDIT, actor=actor, item=item, unit=item.holding_unit, note=note, changes=changes
+    )
+    if "holding_unit" in changes and not item.in_update:
+        # The work at the current step now belongs to the new unit's people.
+        events.holding_unit_changed.send(InformationItem, item=item)
     return item
 
 
-def _snapshot(item: InformationItem, names) -> dict:
+def snapshot(item: InformationItem, names) -> dict:
     return {name: field_value(item, name) for name in names}
 
 

@@ -201,21 +201,41 @@ def withdraw(item, actor, note: str, *, expected_version: int | None = None):
             raise NotAllowed(_("You cannot withdraw this item."))
         if not note:
             raise ActionRefused(_("Write a note saying why the item is withdrawn."))
-        audit.record(
-            Verb.WITHDRAW,
-            actor=actor,
-            item=item,
-            unit=item.holding_unit,
-            step=item.current_step,
-            note=note,
-            changes={"status": [item.status, Status.WITHDRAWN]},
-        )
-        item.status = Status.WITHDRAWN
-        item.in_update = False
-        _take_offline(item, timezone.now())  # they stay offline; a new approval decides
-        item.pending_changes = {}
-        _move(item, None, outcome="withdrawn")
+        _withdraw(item, actor, note)
         return item
+
+
+def _withdraw(item, actor, note: str) -> None:
+    audit.record(
+        Verb.WITHDRAW,
+        actor=actor,
+        item=item,
+        unit=item.holding_unit,
+        step=item.current_step,
+        note=note,
+        changes={"status": [item.status, Status.WITHDRAWN]},
+    )
+    item.status = Status.WITHDRAWN
+    item.in_update = False
+    _take_offline(item, timezone.now())  # they stay offline; a new approval decides
+    item.pending_changes = {}
+    _move(item, None, outcome="withdrawn")
+
+
+def withdraw_unlisted(item, actor, note: str) -> None:
+    """An imported entry whose batch was rejected (register.imports decided who may,
+    and holds the lock): withdrawn, never listed."""
+    _withdraw(item, actor, note)
+
+
+def list_confirmed(item, actor) -> None:
+    """An imported entry whose batch the head of the PPID confirmed (register.imports
+    decided who may, and set the approval it lists under): published when its SOP has a
+    publish step and it is not exempt, else documented, as its SOP's last step would."""
+    publishes = item.sop.steps.filter(kind=StepKind.PUBLISH).exists()
+    if publishes and item.category != Category.EXEMPT:
+        _publish(item, actor)
+    _finish(item, actor)
 
 
 def reopen(item, actor, note: str = "", *, expected_version: int | None = None):

@@ -65,6 +65,7 @@ class Verb(models.TextChoices):
     HARDCOPY_MOVE = "hardcopy_move", _("moved a hard copy to another place")
     RETENTION_CHANGED = "retention_changed", _("retention schedule changed; back through the SOP")
     SUBMIT = "submit", _("received and submitted for the step")
+    CONFIRM_IMPORT = "confirm_import", _("confirmed an imported entry")
 
 
 class Check(models.TextChoices):

@@ -335,6 +335,25 @@ def can_read_original(user, edition) -> bool:
     )
 
 
+def may_import(user, body) -> bool:
+    """Officers of a body's PPID Utama and its administrators import an existing DIP."""
+    return any(
+        m.unit.body_id == body.pk
+        and (m.role == Role.ADMIN or (m.role == Role.OFFICER and m.unit.ppid_role == PpidRole.MAIN))
+        for m in memberships_of(user)
+    )
+
+
+def import_refusal(user, batch) -> str | None:
+    """Why `user` may not confirm or reject an import batch (None: they may). It is
+    decided by whoever issues the body's DIP, and never by its importer (four eyes)."""
+    if not can_issue_edition(user, batch.body):
+        return _("Only the head of the body's PPID confirms an imported DIP.")
+    if batch.created_by_id == user.pk:
+        return _("You imported this file, so someone else must confirm it (four eyes).")
+    return None
+
+
 def may_move_to(user, item, unit) -> bool:
     """An item moves only to another unit of its body in which `user` is an officer."""
     return has_role(user, unit, Role.OFFICER) and unit.body_id == item.holding_unit.body_id

@@ -13,11 +13,16 @@ import pytest
 from django.core.management import CommandError, call_command
 
 from lentera.audit.models import ActivityEvent
-from lentera.register import dip_import, selectors
+from lentera.documents.services import add_document
+from lentera.errors import ActionRefused, Conflict, NotAllowed
+from lentera.organizations.constants import Role
+from lentera.organizations.models import Membership
+from lentera.register import dip_import, fingerprint, imports, selectors
 from lentera.register.constants import Category, Status
-from lentera.register.models import InformationItem
+from lentera.register.models import ImportBatch, InformationItem
+from lentera.register.services import update_item
 from lentera.sop.constants import Verb
-from lentera.testing import build_world
+from lentera.testing import build_world, make_user, pdf_upload
 
 KESRA = "Biro Kesejahteraan Rakyat"
 ROWS = [  # (section, ringkasan, unit, responsible, made, soft, hard, retention)
@@ -178,6 +183,16 @@ def world(db):
     return build_world()
 
 
+@pytest.fixture
+def head(world):
+    """The head of the PPID (approver of the PPID Utama), who issues the body's DIP."""
+    return make_user("kepala.ppid", world.main, Role.APPROVER)
+
+
+def _import(world, path: str, user: str = "petugas.utama") -> None:
+    call_command("import", "dip", path, "--body", world.body.slug, "--user", user)
+
+
 def test_a_merged_two_row_header_with_sections_reads_every_row(world):
     plan = dip_import.plan(merged_xlsx(), "dip.xlsx", world.body)
     assert not plan.errors, [str(p) for p in plan.errors]
@@ -235,32 +250,107 @@ def test_columns_in_another_order_with_link_and_remarks(world):
     assert (second["form_softcopy"], second["form_hardcopy"]) == (False, True)
 
 
-def test_import_creates_items_in_the_sop_and_nothing_is_public(world, capsys):
+def test_new_entries_wait_in_one_batch_until_the_head_of_the_ppid_confirms(world, head, capsys):
     path = _write(merged_xlsx())
-    call_command("import", "dip", path, "--body", world.body.slug, "--user", "petugas.kesra")
+    _import(world, path)
+    batch = ImportBatch.objects.get()
     items = InformationItem.objects.order_by("pk")
-    assert items.count() == 4
-    assert all(item.status == Status.IN_PROGRESS and item.current_step for item in items)
+    assert items.count() == 4 and set(items.values_list("import_batch", flat=True)) == {batch.pk}
+    assert all(i.status == Status.IN_PROGRESS and i.current_step is None for i in items)
     assert not selectors.public_items().exists()
     created = ActivityEvent.objects.filter(verb=Verb.CREATE, item=items[0]).get()
-    assert "dip.xlsx" in created.note and "SHA-256" in created.note
-    assert created.actor == world.officer
+    assert "dip.xlsx" in created.note and batch.sha256 in created.note
+    assert created.actor == world.main_officer
+    # Nobody but the head of the PPID decides; the importer never (four eyes).
+    for who in ("petugas.utama", "kepala.kesra", "petugas.kesra"):
+        with pytest.raises(CommandError):
+            call_command("import", "confirm", str(batch.pk), "--user", who)
+    assert not selectors.public_items().exists()
+
+    call_command("import", "confirm", str(batch.pk), "--user", "kepala.ppid")
+    batch.refresh_from_db()
+    assert (batch.state, batch.decided_by) == (ImportBatch.State.CONFIRMED, head)
+    assert selectors.public_items().count() == 4  # seed 003 ends by publishing
+    for item in InformationItem.objects.all():
+        event = item.events.get(verb=Verb.CONFIRM_IMPORT)
+        assert event.actor == head and event.changes["batch"] == batch.pk
+        assert event.changes["fingerprint"] == fingerprint.of(item)  # exactly as confirmed
+    with pytest.raises(CommandError):  # decided once
+        call_command("import", "reject", str(batch.pk), "--user", "kepala.ppid", "--note", "x")
+
     # The same file again changes nothing.
-    call_command("import", "dip", path, "--body", world.body.slug, "--user", "petugas.kesra")
-    assert InformationItem.objects.count() == 4
+    _import(world, path)
+    assert InformationItem.objects.count() == 4 and ImportBatch.objects.count() == 1
     assert "4 unchanged" in capsys.readouterr().out
 
 
-def test_an_edited_row_updates_its_item(world):
-    call_command("import", "dip", _write(merged_xlsx()), "--body", world.body.slug,
-                 "--user", "petugas.kesra")  # fmt: skip
+def test_a_head_who_imported_may_not_confirm_their_own_file(world, head):
+    Membership.objects.create(user=head, unit=world.main, role=Role.OFFICER)
+    _import(world, _write(merged_xlsx()), "kepala.ppid")
+    batch = ImportBatch.objects.get()
+    with pytest.raises(CommandError, match="four eyes"):
+        call_command("import", "confirm", str(batch.pk), "--user", "kepala.ppid")
+
+
+def test_an_entry_changed_while_waiting_is_never_confirmed(world, head):
+    _import(world, _write(merged_xlsx()))
+    batch = ImportBatch.objects.get()
+    item = batch.items.order_by("pk").first()
+    with pytest.raises(NotAllowed):  # out of any step: nobody edits a waiting entry
+        update_item(item, world.officer, title="Laporan yang diubah")
+    try:  # nor, if a file could be added, does the confirmation cover it
+        add_document(item, world.officer, pdf_upload())
+    except ActionRefused:
+        # Whatever the face, a change that bypasses the services is caught too.
+        InformationItem.objects.filter(pk=item.pk).update(summary="Diubah diam-diam")
+    with pytest.raises(Conflict):
+        imports.confirm(batch, head)
+    assert not selectors.public_items().exists()
+    assert ImportBatch.objects.get().state == ImportBatch.State.WAITING
+
+
+def test_a_rejected_batch_is_withdrawn_unlisted(world, head):
+    _import(world, _write(merged_xlsx()))
+    batch = ImportBatch.objects.get()
+    with pytest.raises(CommandError):
+        call_command("import", "reject", str(batch.pk), "--user", "kepala.ppid")  # no note
+    call_command("import", "reject", str(batch.pk), "--user", "kepala.ppid", "--note", "Salah")
+    assert set(InformationItem.objects.values_list("status", flat=True)) == {Status.WITHDRAWN}
+    assert not selectors.public_items().exists()
+    # Imported again, the rows are new entries in a new batch.
+    _import(world, _write(merged_xlsx()))
+    assert ImportBatch.objects.filter(state=ImportBatch.State.WAITING).count() == 1
+
+
+def test_an_edited_row_of_a_listed_entry_goes_through_its_sop_again(world, head):
+    _import(world, _write(merged_xlsx()))
+    imports.confirm(ImportBatch.objects.get(), head)
     edited = [list(r) for r in ROWS]
     edited[0][3] = "Sekretaris Biro"
-    call_command("import", "dip", _write(merged_xlsx(edited)), "--body", world.body.slug,
-                 "--user", "petugas.kesra")  # fmt: skip
+    _import(world, _write(merged_xlsx(edited)))
     item = InformationItem.objects.get(title="Laporan Keuangan Tahun 2024")
-    assert item.responsible_official == "Sekretaris Biro"
+    assert item.in_update and item.current_step is not None
+    assert item.pending_changes == {"responsible_official": "Sekretaris Biro"}
+    assert item.responsible_official == "Kepala Biro"  # what the public still sees
     assert InformationItem.objects.count() == 4
+
+
+def test_an_edit_refused_for_one_row_saves_nothing_at_all(world, head):
+    _import(world, _write(merged_xlsx(ROWS[:2])))  # waits in its batch
+    edited = [list(r) for r in ROWS]
+    edited[0][3] = "Sekretaris Biro"
+    with pytest.raises(CommandError):
+        _import(world, _write(merged_xlsx(edited)))
+    assert InformationItem.objects.count() == 2 and ImportBatch.objects.count() == 1
+
+
+def test_only_the_ppid_utama_and_administrators_import(world):
+    with pytest.raises(CommandError, match="PPID Utama"):
+        _import(world, _write(merged_xlsx()), "petugas.kesra")
+    assert not InformationItem.objects.exists() and not ImportBatch.objects.exists()
+    admin = make_user("admin.kalbar", world.other_unit, Role.ADMIN)
+    _import(world, _write(merged_xlsx()), admin.username)
+    assert ImportBatch.objects.get().created_by == admin
 
 
 def test_dry_run_saves_nothing(world, capsys):
@@ -284,20 +374,11 @@ def test_one_bad_row_saves_nothing_and_is_named(world, change, expected):
     change(rows[3])
     with pytest.raises(CommandError):
         call_command("import", "dip", _write(merged_xlsx(rows)), "--body", world.body.slug,
-                     "--user", "petugas.kesra")  # fmt: skip
+                     "--user", "petugas.utama")  # fmt: skip
     assert not InformationItem.objects.exists()
     plan = dip_import.plan(merged_xlsx(rows), "dip.xlsx", world.body)
     (error,) = plan.errors
     assert error.row == 13 and expected in str(error)
-
-
-def test_a_row_the_officer_may_not_record_undoes_the_whole_import(world):
-    # Dinas Kesehatan's row: the Biro Kesra officer records for their own unit only.
-    with pytest.raises(CommandError):
-        call_command("import", "dip", _write(flat_csv(), "dip.csv"), "--body", world.body.slug,
-                     "--user", "petugas.kesra")  # fmt: skip
-    assert not InformationItem.objects.exists()
-    assert not ActivityEvent.objects.filter(verb=Verb.CREATE).exists()
 
 
 def test_exempt_rows_are_refused_with_a_reason(world):
@@ -340,8 +421,7 @@ def test_hostile_or_wrong_files_are_refused(world, content, name, expected):
 def test_lenteras_own_export_imports_back_as_the_same_register(db, client, extension):
     """/dip.csv and /dip.xlsx of one installation, imported into a fresh one with the
     same body and units and walked through its SOP, list the same rows."""
-    from lentera.documents.services import add_document
-    from lentera.testing import new_item, pdf_upload, publish_item
+    from lentera.testing import new_item, publish_item
 
     def published(world, item):
         add_document(item, world.officer, pdf_upload(f"{item.title}.pdf", item.title))
@@ -368,13 +448,25 @@ def test_lenteras_own_export_imports_back_as_the_same_register(db, client, exten
     new.body.name = name
     new.body.save()
     path = _write(consolidated, f"dip.{extension}")
-    call_command("import", "dip", path, "--body", new.body.slug, "--user", "baru-petugas.kesra")
+    call_command("import", "dip", path, "--body", new.body.slug, "--user", "baru-petugas.utama")
     imported = InformationItem.objects.filter(holding_unit__body=new.body)
     assert imported.count() == 3 and not selectors.public_items().filter(pk__in=imported)
-    for item in imported:
-        published(new, item)
+    imports.confirm(ImportBatch.objects.get(), make_user("baru-kepala.ppid", new.main, "approver"))
     after = _table(_body(client.get(f"/dip.{extension}?badan={new.body.slug}")), extension)
-    assert after == before
+    # The files did not come with the sheet: their soft copies are "on request" now.
+    on_request = [c.replace("unduh daring", "tersedia atas permintaan") for c in _texts(before)]
+    assert _texts(after) == on_request
+    assert after == [[_forms(c) for c in row] for row in before]
+
+
+def _texts(rows: list[list]) -> list[str]:
+    return [str(cell) for row in rows for cell in row if "Softcopy" in str(cell or "")]
+
+
+def _forms(cell):
+    if isinstance(cell, str) and "Softcopy" in cell:
+        return cell.replace("unduh daring", "tersedia atas permintaan")
+    return cell
 
 
 def _body(response) -> bytes:
@@ -401,3 +493,14 @@ def _write(content: bytes, name: str = "dip.xlsx") -> str:
     path = Path(tempfile.mkdtemp()) / name
     path.write_bytes(content)
     return str(path)
+
+
+def test_a_waiting_entry_shows_in_the_office_as_waiting(world, head, client):
+    _import(world, _write(merged_xlsx()))
+    item = InformationItem.objects.order_by("pk").first()
+    client.force_login(world.officer)
+    page = client.get(f"/kantor/informasi/{item.pk}/")
+    assert page.status_code == 200
+    assert 'id="import-waiting"' in page.content.decode()
+    assert 'class="done"' not in page.content.decode()
+    assert client.get(f"/informasi/{item.pk}/").status_code == 404

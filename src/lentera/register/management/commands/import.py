@@ -7,8 +7,10 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from tqdm import tqdm
 
+from lentera.errors import ActionRefused
 from lentera.organizations.models import PublicBody, Unit
-from lentera.register import dip_import
+from lentera.register import dip_import, imports
+from lentera.register.models import ImportBatch
 
 OUTCOMES = {
     "new": gettext_lazy("new"),
@@ -21,9 +23,10 @@ class Command(BaseCommand):
     help = (
         "Import an existing DIP: `lentera import dip FILE --body SLUG --user USERNAME "
         "[--unit SLUG] [--dry-run]` reads an XLSX, ODS or CSV sheet, shows what every row "
-        "becomes and every problem, and creates or updates the items all or nothing. "
-        "Imported items enter their unit's SOP: they are public only once reviewed and "
-        "approved. See docs/import.md."
+        "becomes and every problem, and saves it all or nothing: new entries wait in one "
+        "batch until the head of the PPID confirms it (`lentera import confirm BATCH "
+        "--user USERNAME`, or `reject BATCH --user USERNAME --note TEXT`), or in the "
+        "office. See docs/import.md."
     )
 
     def add_arguments(self, parser):
@@ -36,8 +39,45 @@ class Command(BaseCommand):
             "--user", help="the officer recorded as importing (needed unless --dry-run)"
         )
         dip.add_argument("--dry-run", action="store_true", help="show the outcome, save nothing")
+        for name, text in (("confirm", "confirm"), ("reject", "reject")):
+            decide = sub.add_parser(name, help=f"{text} a waiting import batch")
+            decide.add_argument("batch", type=int, help="the batch's number")
+            decide.add_argument("--user", required=True, help="the head of the PPID deciding")
+            decide.add_argument("--note", default="", help="why (required to reject)")
 
-    def handle(self, *args, what: str, file: str, body: str, **options):
+    def handle(self, *args, what: str, **options):
+        if what == "dip":
+            self.import_dip(**options)
+        else:
+            self.decide(what, **options)
+
+    def decide(self, what: str, *, batch: int, user: str, note: str, **options):
+        found = ImportBatch.objects.filter(pk=batch).first()
+        if found is None:
+            raise CommandError(_("There is no import batch %(number)s.") % {"number": batch})
+        actor = self.user(user)
+        try:
+            if what == "confirm":
+                imports.confirm(found, actor, note)
+            else:
+                imports.reject(found, actor, note)
+        except ActionRefused as exc:
+            raise CommandError(exc.message) from exc
+        count = found.items.count()
+        message = (
+            _("Confirmed: %(count)s entries are listed.")
+            if what == "confirm"
+            else _("Rejected: %(count)s entries are withdrawn unlisted.")
+        )
+        self.stdout.write(message % {"count": count})
+
+    def user(self, username: str):
+        actor = get_user_model().objects.filter(username=username).first()
+        if actor is None or not actor.is_active:
+            raise CommandError(_("There is no active user %(name)s.") % {"name": username})
+        return actor
+
+    def import_dip(self, *, file: str, body: str, **options):
         found = PublicBody.objects.filter(slug=body).first()
         if found is None:
             raise CommandError(_("There is no public body %(slug)s.") % {"slug": body})
@@ -52,10 +92,7 @@ class Command(BaseCommand):
         if not options["dry_run"]:
             if not options["user"]:
                 raise CommandError(_("Name the importing officer with --user (or use --dry-run)."))
-            actor = get_user_model().objects.filter(username=options["user"]).first()
-            if actor is None or not actor.is_active:
-                message = _("There is no active user %(name)s.") % {"name": options["user"]}
-                raise CommandError(message)
+            actor = self.user(options["user"])
         try:
             content = Path(file).read_bytes()
         except OSError as exc:
@@ -72,20 +109,31 @@ class Command(BaseCommand):
             return
         todo = plan.count("new") + plan.count("changed")
         with tqdm(total=todo, unit=_("rows"), file=sys.stderr, disable=None) as bar:
-            dip_import.apply(plan, actor, progress=bar.update)
+            try:
+                batch = imports.apply(plan, actor, progress=bar.update)
+            except ActionRefused as exc:
+                raise CommandError(exc.message) from exc
         if plan.errors:
             self.show_problems(_("Errors"), plan.errors)
             raise CommandError(
                 _("Nothing was imported: %(count)s problems must be corrected first.")
                 % {"count": len(plan.errors)}
             )
-        self.stdout.write(
-            _(
-                "Imported: %(new)s new items and %(changed)s updated; they wait for their "
-                "SOP's review and approval before they are public."
+        if plan.count("changed"):
+            self.stdout.write(
+                _("%(count)s entries edited; each goes through its SOP again.")
+                % {"count": plan.count("changed")}
             )
-            % {"new": plan.count("new"), "changed": plan.count("changed")}
-        )
+        if batch is not None:
+            self.stdout.write(
+                _(
+                    "%(count)s new entries wait in import batch %(number)s until the head "
+                    "of the PPID confirms it; none is public before."
+                )
+                % {"count": plan.count("new"), "number": batch.pk}
+            )
+        elif not plan.count("changed"):
+            self.stdout.write(_("Nothing to change: the register already holds this file."))
 
     def show(self, plan: dip_import.Plan) -> None:
         self.stdout.write(

@@ -1,0 +1,167 @@
+"""Writing an imported DIP (register.dip_import reads it): new entries wait together in
+one batch, out of any SOP step and public nowhere, until the head of the body's PPID
+(never the importer) confirms exactly the list they were shown; entries imported
+before and changed in the file are edited through the usual rules."""
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from lentera.audit import services as audit
+from lentera.errors import ActionRefused, Conflict, NotAllowed
+from lentera.sop import policy
+from lentera.sop.constants import Verb
+from lentera.sop.selectors import sop_to_follow
+
+from . import fingerprint
+from . import workflow as engine
+from .constants import EDITABLE_FIELDS
+from .dip_import import Plan, Problem
+from .models import ImportBatch, InformationItem
+from .services import propose_update, snapshot
+
+_ENGINE_FIELDS = ("sop", "current_step", "created_by", "submitted_by", "status", "lock_version")
+
+
+def apply(plan: Plan, actor, progress=None) -> ImportBatch | None:
+    """Save `plan` as `actor`, all or nothing: its new entries in one waiting batch
+    (returned; None when there are none), its changed ones edited. Any refusal adds its
+    problem to the plan and undoes everything. `progress` is called after each row."""
+    if plan.errors:
+        return None
+    if not policy.may_import(actor, plan.body):
+        raise NotAllowed(
+            _("Only officers of the PPID Utama and administrators of %(body)s import its DIP.")
+            % {"body": plan.body}
+        )
+    note = _("Imported from %(file)s (SHA-256 %(digest)s).") % {
+        "file": plan.file_name,
+        "digest": plan.sha256,
+    }
+    try:
+        with transaction.atomic():
+            batch = None
+            if plan.count("new"):
+                batch = ImportBatch.objects.create(
+                    body=plan.body,
+                    file_name=plan.file_name[:255],
+                    sha256=plan.sha256,
+                    created_by=actor,
+                )
+            for row in plan.rows:
+                try:
+                    if row.outcome == "new":
+                        row.item = _new_entry(row.fields, actor, batch, note)
+                    elif row.outcome == "changed":
+                        _change(row.item, actor, row.changes, note)
+                except ActionRefused as exc:
+                    message = exc.message
+                except ValidationError as exc:
+                    message = " ".join(exc.messages)
+                else:
+                    if progress:
+                        progress()
+                    continue
+                problem = Problem(row.sheet, row.number, "", row.fields["title"], message)
+                plan.problems.append(problem)
+            if plan.errors:
+                raise _Undo
+            if batch is not None:
+                batch.fingerprint = entries_digest(batch)
+                batch.save(update_fields=["fingerprint"])
+    except _Undo:
+        return None
+    return batch
+
+
+class _Undo(Exception):
+    pass
+
+
+def _new_entry(fields: dict, actor, batch: ImportBatch, note: str) -> InformationItem:
+    unit = fields["holding_unit"]
+    item = InformationItem(**fields, sop=sop_to_follow(unit), created_by=actor, import_batch=batch)
+    item.full_clean(exclude=_ENGINE_FIELDS)
+    item.save()
+    changes = snapshot(item, EDITABLE_FIELDS)
+    audit.record(Verb.CREATE, actor=actor, item=item, unit=unit, note=note, changes=changes)
+    return item
+
+
+def _change(item: InformationItem, actor, changes: dict, note: str) -> None:
+    if item.waits_for_import:
+        raise ActionRefused(
+            _("This entry waits for the confirmation of an earlier import of %(file)s.")
+            % {"file": item.import_batch.file_name}
+        )
+    if item.current_step_id is None and item.is_listed:
+        propose_update(item, actor, note=note, **changes)
+    elif item.current_step_id is not None:
+        raise ActionRefused(
+            _("This entry is at step %(number)s of its SOP: edit it there.")
+            % {"number": item.current_step.number}
+        )
+    else:
+        raise ActionRefused(_("This entry was withdrawn: reopen it in the office."))
+
+
+def entries_digest(batch: ImportBatch) -> str:
+    """What a confirmation covers: each entry's id, status and content fingerprint."""
+    items = batch.items.order_by("pk")
+    return fingerprint.digest(
+        {"entries": [[item.pk, item.status, fingerprint.of(item)] for item in items]}
+    )
+
+
+def confirm(batch: ImportBatch, actor, note: str = "") -> ImportBatch:
+    """The head of the PPID confirms a waiting batch: each entry is listed as its SOP's
+    last step would list it, under an approval of exactly its imported content."""
+    with transaction.atomic():
+        batch = _decidable(batch, actor)
+        if entries_digest(batch) != batch.fingerprint:
+            raise Conflict(
+                _("Entries of this import changed after it was made; reject it and import again.")
+            )
+        confirmed = _("Import of %(file)s confirmed.") % {"file": batch.file_name}
+        for item in batch.items.select_for_update().order_by("pk"):
+            item.approved_fingerprint = fingerprint.of(item)
+            audit.record(
+                Verb.CONFIRM_IMPORT,
+                actor=actor,
+                item=item,
+                unit=item.holding_unit,
+                note=" ".join(filter(None, [confirmed, note.strip()])),
+                changes={"batch": batch.pk, "fingerprint": item.approved_fingerprint},
+            )
+            engine.list_confirmed(item, actor)
+        return _decide(batch, actor, ImportBatch.State.CONFIRMED, note)
+
+
+def reject(batch: ImportBatch, actor, note: str) -> ImportBatch:
+    """The head of the PPID rejects a waiting batch: its entries are withdrawn unlisted
+    (an officer may still reopen one into its SOP)."""
+    note = (note or "").strip()
+    if not note:
+        raise ActionRefused(_("Write a note saying why the import is rejected."))
+    with transaction.atomic():
+        batch = _decidable(batch, actor)
+        for item in batch.items.select_for_update().order_by("pk"):
+            engine.withdraw_unlisted(item, actor, note)
+        return _decide(batch, actor, ImportBatch.State.REJECTED, note)
+
+
+def _decidable(batch: ImportBatch, actor) -> ImportBatch:
+    batch = ImportBatch.objects.select_for_update().select_related("body").get(pk=batch.pk)
+    if batch.state != ImportBatch.State.WAITING:
+        raise ActionRefused(_("This import was already confirmed or rejected."))
+    if refusal := policy.import_refusal(actor, batch):
+        raise NotAllowed(refusal)
+    return batch
+
+
+def _decide(batch: ImportBatch, actor, state: str, note: str) -> ImportBatch:
+    batch.state, batch.decided_by, batch.decided_at = state, actor, timezone.now()
+    batch.note = (note or "").strip()
+    batch.save(update_fields=["state", "decided_by", "decided_at", "note"])
+    return batch
