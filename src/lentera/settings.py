@@ -121,6 +121,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "lentera.deadlines.context_processors.notifications",
+                "lentera.office.context_processors.office_menu",
             ],
         },
     },

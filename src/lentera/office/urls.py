@@ -9,6 +9,7 @@ from . import (
     views_dashboard,
     views_editions,
     views_hardcopy,
+    views_import,
     views_notifications,
     views_retention,
 )
@@ -93,6 +94,8 @@ urlpatterns = [
         name="hardcopy-edit",
     ),
     path("penetapan-dip/baru/", views_editions.edition_new, name="edition-new"),
+    path("impor/", views_import.import_dip, name="import"),
+    path("impor/<id:pk>/", views_import.import_batch, name="import-batch"),
     path("pemberitahuan/", views_notifications.notification_list, name="notifications"),
     path(
         "pemberitahuan/<id:pk>/",

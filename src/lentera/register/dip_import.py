@@ -15,6 +15,7 @@ import re
 from dataclasses import dataclass, field
 
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from lentera.errors import ActionRefused
 from lentera.organizations.models import PublicBody, Unit
@@ -54,6 +55,11 @@ COLUMN_LABELS = {
     "year": "Tahun",
     "softcopy": "Softcopy",
     "hardcopy": "Hardcopy",
+}
+OUTCOMES = {
+    "new": gettext_lazy("new"),
+    "changed": gettext_lazy("changed"),
+    "unchanged": gettext_lazy("unchanged"),
 }
 NUMBER_HEADINGS = {"no", "nomor", "no urut", "nomor urut"}
 SECTIONS = (
@@ -130,6 +136,14 @@ class Row:
     changes: dict = field(default_factory=dict)  # of that item, name -> new value
     outcome: str = "new"  # or "changed", "unchanged"
 
+    @property
+    def category_label(self) -> str:
+        return str(Category(self.fields["category"]).label)
+
+    @property
+    def outcome_label(self) -> str:
+        return str(OUTCOMES[self.outcome])
+
 
 @dataclass
 class Plan:
@@ -149,6 +163,11 @@ class Plan:
 
     def count(self, outcome: str) -> int:
         return sum(row.outcome == outcome for row in self.rows)
+
+    # For templates, which call no method with an argument.
+    count_new = property(lambda self: self.count("new"))
+    count_changed = property(lambda self: self.count("changed"))
+    count_unchanged = property(lambda self: self.count("unchanged"))
 
 
 def normalised(text: str) -> str:

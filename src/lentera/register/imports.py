@@ -41,7 +41,7 @@ def apply(plan: Plan, actor, progress=None) -> ImportBatch | None:
     }
     try:
         with transaction.atomic():
-            batch = None
+            batch, sops = None, {}
             if plan.count("new"):
                 batch = ImportBatch.objects.create(
                     body=plan.body,
@@ -52,7 +52,7 @@ def apply(plan: Plan, actor, progress=None) -> ImportBatch | None:
             for row in plan.rows:
                 try:
                     if row.outcome == "new":
-                        row.item = _new_entry(row.fields, actor, batch, note)
+                        row.item = _new_entry(row.fields, actor, batch, note, sops)
                     elif row.outcome == "changed":
                         _change(row.item, actor, row.changes, note)
                 except ActionRefused as exc:
@@ -68,7 +68,7 @@ def apply(plan: Plan, actor, progress=None) -> ImportBatch | None:
             if plan.errors:
                 raise _Undo
             if batch is not None:
-                batch.fingerprint = entries_digest(batch)
+                batch.fingerprint = entries_digest(*_entries(batch))
                 batch.save(update_fields=["fingerprint"])
     except _Undo:
         return None
@@ -79,10 +79,13 @@ class _Undo(Exception):
     pass
 
 
-def _new_entry(fields: dict, actor, batch: ImportBatch, note: str) -> InformationItem:
+def _new_entry(fields: dict, actor, batch: ImportBatch, note: str, sops: dict) -> InformationItem:
     unit = fields["holding_unit"]
-    item = InformationItem(**fields, sop=sop_to_follow(unit), created_by=actor, import_batch=batch)
-    item.full_clean(exclude=_ENGINE_FIELDS)
+    if unit.pk not in sops:
+        sops[unit.pk] = sop_to_follow(unit)
+    item = InformationItem(**fields, sop=sops[unit.pk], created_by=actor, import_batch=batch)
+    # The unit and SOP were just read; the identifier is a fresh random one.
+    item.full_clean(exclude=(*_ENGINE_FIELDS, "holding_unit"), validate_unique=False)
     item.save()
     changes = snapshot(item, EDITABLE_FIELDS)
     audit.record(Verb.CREATE, actor=actor, item=item, unit=unit, note=note, changes=changes)
@@ -106,12 +109,17 @@ def _change(item: InformationItem, actor, changes: dict, note: str) -> None:
         raise ActionRefused(_("This entry was withdrawn: reopen it in the office."))
 
 
-def entries_digest(batch: ImportBatch) -> str:
+def entries_digest(items, digests: dict[int, str]) -> str:
     """What a confirmation covers: each entry's id, status and content fingerprint."""
-    items = batch.items.order_by("pk")
     return fingerprint.digest(
-        {"entries": [[item.pk, item.status, fingerprint.of(item)] for item in items]}
+        {"entries": [[item.pk, item.status, digests[item.pk]] for item in items]}
     )
+
+
+def _entries(batch: ImportBatch, *, lock: bool = False) -> tuple[list, dict[int, str]]:
+    items = batch.items.select_related("holding_unit", "sop").order_by("pk")
+    items = list(items.select_for_update(of=("self",)) if lock else items)
+    return items, fingerprint.of_many(items)
 
 
 def confirm(batch: ImportBatch, actor, note: str = "") -> ImportBatch:
@@ -119,13 +127,14 @@ def confirm(batch: ImportBatch, actor, note: str = "") -> ImportBatch:
     last step would list it, under an approval of exactly its imported content."""
     with transaction.atomic():
         batch = _decidable(batch, actor)
-        if entries_digest(batch) != batch.fingerprint:
+        items, digests = _entries(batch, lock=True)
+        if entries_digest(items, digests) != batch.fingerprint:
             raise Conflict(
                 _("Entries of this import changed after it was made; reject it and import again.")
             )
         confirmed = _("Import of %(file)s confirmed.") % {"file": batch.file_name}
-        for item in batch.items.select_for_update().order_by("pk"):
-            item.approved_fingerprint = fingerprint.of(item)
+        for item in items:
+            item.approved_fingerprint = digests[item.pk]
             audit.record(
                 Verb.CONFIRM_IMPORT,
                 actor=actor,

@@ -344,6 +344,16 @@ def may_import(user, body) -> bool:
     )
 
 
+def import_body_ids(user) -> set[int]:
+    """The bodies whose imports `user` makes or decides (their office page shows them)."""
+    return {
+        m.unit.body_id
+        for m in memberships_of(user)
+        if m.role == Role.ADMIN
+        or (m.unit.ppid_role == PpidRole.MAIN and m.role in (Role.OFFICER, Role.APPROVER))
+    }
+
+
 def import_refusal(user, batch) -> str | None:
     """Why `user` may not confirm or reject an import batch (None: they may). It is
     decided by whoever issues the body's DIP, and never by its importer (four eyes)."""

@@ -20,6 +20,7 @@ from dataclasses import dataclass
 import pytest
 from django.apps import apps
 from django.contrib.auth import get_user_model
+from django.core.cache import caches
 from django.db import transaction
 from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
@@ -32,6 +33,7 @@ from lentera.deadlines.models import Notification
 from lentera.documents import hardcopies
 from lentera.documents.services import add_document, delete_document
 from lentera.organizations.constants import Role
+from lentera.register import dip_import, imports
 from lentera.register.constants import DisposalChoice, Disposition
 from lentera.register.models import RetentionRule
 from lentera.register.retention import propose_disposal, set_retention
@@ -115,6 +117,10 @@ API_GRANTS = {
 OFFICE_GRANTS = {
     "item-create": {"none": {"officer"}},
     "edition-new": {"none": {"main_approver"}},
+    # Importing an existing DIP: the PPID Utama's officers and the body's administrators;
+    # its waiting batch is confirmed by the head of the PPID (the importer never).
+    "import": {"none": {"main_officer", "body_admin"}},
+    "import-batch": {"none": {"main_approver"}},
     "item-edit": API_GRANTS["PATCH /items/{item_id}"],
     "item-upload": API_GRANTS["POST /items/{item_id}/documents"],
     "document-delete": API_GRANTS["POST /items/{item_id}/documents/{document_id}/delete"],
@@ -468,6 +474,14 @@ def _enrolled(client: Client, user) -> None:
     assert accounts.has_two_factor(user)
 
 
+def _dip_sheet(unit: str) -> str:
+    return (
+        "No;Ringkasan Isi Informasi;Unit Kerja;Penanggung Jawab;Waktu dan Tempat;"
+        "Bentuk Informasi;Retensi;Kategori\n"
+        f"1;Laporan Matriks 2025;{unit};Kepala;3 Maret 2025, Pontianak;Softcopy;5 tahun;Berkala\n"
+    )
+
+
 def _notification_of(user) -> Notification:
     return Notification.objects.create(
         user=user, kind=Kind.ARRIVED, key=f"uji:{user.pk}", subject="Uji", body="Uji"
@@ -493,6 +507,16 @@ def office_request(scene: Scene, route: str, state: str, actor: str) -> Request:
                 "decided_on": "2025-01-02",
                 "signer": "Kepala Dinas",
             }
+        case "import":
+            token = "matriks"
+            if user is not None:
+                sheet = _dip_sheet(world.unit.name).encode()
+                kept = (sheet, "dip.csv", world.body.pk, None)
+                caches["exports"].set(f"lentera-import:{user.pk}:{token}", kept, 60)
+            data = {"token": token}
+        case "import-batch":
+            plan = dip_import.plan(_dip_sheet(world.unit.name).encode(), "dip.csv", world.body)
+            args, data = [imports.apply(plan, world.main_officer).pk], {"confirm": "1"}
         case "item-edit":
             data = {**item_fields(world.unit, made_on="2025-02-14", holding_unit=world.unit.pk)}
             data.update(title=item.title, summary="Ringkasan baru.", **lock)

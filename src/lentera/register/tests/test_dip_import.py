@@ -11,6 +11,7 @@ import zipfile
 import openpyxl
 import pytest
 from django.core.management import CommandError, call_command
+from django.utils import translation
 
 from lentera.audit.models import ActivityEvent
 from lentera.documents.services import add_document
@@ -176,6 +177,13 @@ def reordered_xlsx() -> bytes:
     out = io.BytesIO()
     book.save(out)
     return out.getvalue()
+
+
+@pytest.fixture(autouse=True)
+def in_english():
+    """The messages are matched in English here (the office test reads Indonesian)."""
+    with translation.override("en"):
+        yield
 
 
 @pytest.fixture
@@ -504,3 +512,18 @@ def test_a_waiting_entry_shows_in_the_office_as_waiting(world, head, client):
     assert 'id="import-waiting"' in page.content.decode()
     assert 'class="done"' not in page.content.decode()
     assert client.get(f"/informasi/{item.pk}/").status_code == 404
+
+
+def test_fingerprints_read_together_equal_those_read_one_by_one(world):
+    from lentera.testing import new_item, sample_hardcopy
+
+    plain = new_item(world, title="Tanpa berkas")
+    with_files = new_item(world, title="Dengan berkas")
+    add_document(with_files, world.officer, pdf_upload("a.pdf", "Satu"))
+    add_document(with_files, world.officer, pdf_upload("b.pdf", "Dua"))
+    sample_hardcopy(world, with_files)
+    exempt = new_item(world, title="Dikecualikan", category=Category.EXEMPT)
+    items = InformationItem.objects.filter(pk__in=[plain.pk, with_files.pk, exempt.pk])
+    together = fingerprint.of_many(items)
+    assert together == {item.pk: fingerprint.of(item) for item in items}
+    assert len(set(together.values())) == 3

@@ -4,19 +4,12 @@ from pathlib import Path
 from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 from tqdm import tqdm
 
 from lentera.errors import ActionRefused
 from lentera.organizations.models import PublicBody, Unit
 from lentera.register import dip_import, imports
 from lentera.register.models import ImportBatch
-
-OUTCOMES = {
-    "new": gettext_lazy("new"),
-    "changed": gettext_lazy("changed"),
-    "unchanged": gettext_lazy("unchanged"),
-}
 
 
 class Command(BaseCommand):
@@ -164,7 +157,7 @@ class Command(BaseCommand):
             self.stdout.write(
                 f"  {row.sheet}:{row.number:<5} {fields['category']:<12} "
                 f"{fields['title'][:48]:<48} {fields['holding_unit'].name[:28]:<28} "
-                f"{made:<10} {forms:<9} {OUTCOMES[row.outcome]!s}"
+                f"{made:<10} {forms:<9} {row.outcome_label}"
             )
         if plan.warnings:
             self.show_problems(_("Warnings"), plan.warnings)

@@ -1,0 +1,125 @@
+"""Importing a DIP in the office: the PPID Utama's officer uploads, sees every row and
+problem, saves; the head of the PPID confirms; everyone else is turned away."""
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+
+from lentera.organizations.constants import Role
+from lentera.register import selectors
+from lentera.register.models import ImportBatch, InformationItem
+from lentera.register.tests.test_dip_import import ROWS, flat_csv, merged_xlsx
+from lentera.testing import build_world, make_user
+
+
+@pytest.fixture
+def world(db):
+    return build_world()
+
+
+@pytest.fixture
+def head(world):
+    return make_user("kepala.ppid", world.main, Role.APPROVER)
+
+
+def _upload(client, world, content: bytes, name: str = "dip.xlsx", **extra):
+    sheet = SimpleUploadedFile(name, content)
+    return client.post("/kantor/impor/", {"body": world.body.pk, "file": sheet, **extra})
+
+
+def test_upload_preview_save_then_the_head_confirms(world, head, client):
+    client.force_login(world.main_officer)
+    assert 'href="/kantor/impor/"' in client.get("/kantor/").content.decode()  # in the menu
+    preview = _upload(client, world, merged_xlsx())
+    text = preview.content.decode()
+    assert preview.status_code == 200 and 'id="import-save"' in text
+    assert "Laporan Keuangan Tahun 2024" in text and 'id="import-errors"' not in text
+    assert not InformationItem.objects.exists()  # a preview saves nothing
+
+    token = preview.context["token"]
+    saved = client.post("/kantor/impor/", {"token": token})
+    batch = ImportBatch.objects.get()
+    assert saved.status_code == 302 and saved["Location"] == f"/kantor/impor/{batch.pk}/"
+    assert batch.items.count() == len(ROWS) and not selectors.public_items().exists()
+    # The importer sees the batch but cannot decide it.
+    page = client.get(f"/kantor/impor/{batch.pk}/").content.decode()
+    assert 'id="batch-refusal"' in page and 'name="confirm"' not in page
+    client.post(f"/kantor/impor/{batch.pk}/", {"confirm": "1"})
+    assert ImportBatch.objects.get().state == ImportBatch.State.WAITING
+    # Saving the same upload twice does not import it twice.
+    client.post("/kantor/impor/", {"token": token})
+    assert ImportBatch.objects.count() == 1
+
+    client.force_login(head)
+    page = client.get(f"/kantor/impor/{batch.pk}/").content.decode()
+    assert 'name="confirm"' in page and "Rencana Strategis 2025-2029" in page
+    client.post(f"/kantor/impor/{batch.pk}/", {"confirm": "1", "note": "Sesuai SK DIP 2025"})
+    batch.refresh_from_db()
+    assert batch.state == ImportBatch.State.CONFIRMED and batch.note == "Sesuai SK DIP 2025"
+    assert selectors.public_items().count() == len(ROWS)
+
+
+def test_a_sheet_with_problems_lists_them_and_offers_no_save(world, client):
+    client.force_login(world.main_officer)
+    rows = [list(r) for r in ROWS]
+    rows[1][2] = "Biro Kesra Rakyat"
+    response = _upload(client, world, merged_xlsx(rows))
+    text = response.content.decode()
+    assert 'id="import-errors"' in text and 'id="import-save"' not in text
+    assert "DIP 2025, baris 9" in text  # sheet and row, in Indonesian
+    assert not InformationItem.objects.exists()
+
+
+def test_rejecting_needs_a_note(world, head, client):
+    client.force_login(world.main_officer)
+    client.post("/kantor/impor/", {"token": _upload(client, world, merged_xlsx()).context["token"]})
+    batch = ImportBatch.objects.get()
+    client.force_login(head)
+    client.post(f"/kantor/impor/{batch.pk}/", {"reject": "1", "note": ""})
+    assert ImportBatch.objects.get().state == ImportBatch.State.WAITING
+    client.post(f"/kantor/impor/{batch.pk}/", {"reject": "1", "note": "Salah berkas"})
+    assert ImportBatch.objects.get().state == ImportBatch.State.REJECTED
+    assert not selectors.public_items().exists()
+
+
+def test_only_the_ppid_utama_and_the_head_reach_imports(world, head, client):
+    client.force_login(world.main_officer)
+    client.post("/kantor/impor/", {"token": _upload(client, world, merged_xlsx()).context["token"]})
+    batch = ImportBatch.objects.get()
+    for user in (world.officer, world.approver, world.outsider):
+        client.force_login(user)
+        assert client.get("/kantor/impor/").status_code == 403
+        assert client.get(f"/kantor/impor/{batch.pk}/").status_code == 404
+        client.post(f"/kantor/impor/{batch.pk}/", {"confirm": "1"})
+        assert 'href="/kantor/impor/"' not in client.get("/kantor/").content.decode()
+    other = build_world(prefix="lain-")
+    client.force_login(make_user("kepala.lain", other.main, Role.APPROVER))
+    assert client.get(f"/kantor/impor/{batch.pk}/").status_code == 404
+    # The head of the PPID may see imports but not make one.
+    client.force_login(head)
+    page = client.get("/kantor/impor/")
+    assert page.status_code == 200 and 'id="import-form"' not in page.content.decode()
+    assert _upload(client, world, merged_xlsx()).context["plan"] is None
+    assert ImportBatch.objects.get().state == ImportBatch.State.WAITING
+
+
+def test_a_token_of_someone_else_or_expired_saves_nothing(world, client):
+    client.force_login(world.main_officer)
+    token = _upload(client, world, flat_csv(), "dip.csv").context["token"]
+    other = make_user("petugas.utama2", world.main, Role.OFFICER)
+    client.force_login(other)
+    response = client.post("/kantor/impor/", {"token": token}, follow=True)
+    assert "unggah lagi" in response.content.decode().lower()
+    assert not InformationItem.objects.exists()
+
+
+def test_a_unit_of_another_body_and_a_huge_file_are_refused(world, client, monkeypatch):
+    from lentera.register import sheets
+
+    client.force_login(world.main_officer)
+    other = build_world(prefix="lain-")
+    response = _upload(client, world, merged_xlsx(), unit=other.unit.pk)
+    assert response.context["form"].errors["unit"]
+    monkeypatch.setattr(sheets, "MAX_BYTES", 1000)
+    response = _upload(client, world, merged_xlsx())
+    assert response.context["form"].errors["file"]
+    assert not InformationItem.objects.exists()
