@@ -113,7 +113,7 @@ def main() -> None:
     verdict = "held" if total <= CEILING_S else "MISSED"
     print(f"  import in all      {total:6.1f} s   ({verdict}: ceiling {CEILING_S} s)", flush=True)
     started = time.perf_counter()
-    imports.confirm(batch, head)
+    imports.confirm(batch, head, batch.fingerprint)
     confirmed = time.perf_counter() - started
     print(f"  confirmed          {confirmed:6.1f} s   peak RSS {peak_mib():5.0f} MiB")
     assert InformationItem.objects.filter(import_batch=batch).count() == args.rows

@@ -151,8 +151,22 @@ def import_batch(request: HttpRequest, pk: int) -> HttpResponse:
         note = request.POST.get("note", "")
         try:
             if "confirm" in request.POST:
-                imports.confirm(batch, user, note)
-                messages.success(request, _("The import is confirmed: its entries are listed."))
+                shown = request.POST.get("fingerprint", "")
+                listed, started = imports.confirm(batch, user, shown, note)
+                messages.success(
+                    request,
+                    _("The import is confirmed: %(listed)s entries are listed.")
+                    % {"listed": listed},
+                )
+                if started:
+                    messages.warning(
+                        request,
+                        _(
+                            "%(count)s entries lack a DIP column and entered their SOP to be "
+                            "completed."
+                        )
+                        % {"count": started},
+                    )
             elif "reject" in request.POST:
                 imports.reject(batch, user, note)
                 messages.success(request, _("The import is rejected: its entries are withdrawn."))

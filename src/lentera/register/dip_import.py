@@ -5,12 +5,13 @@ A DIP sheet has title rows, a header (often over two rows, "Bentuk Informasi" sp
 into Softcopy and Hardcopy), section rows that set the category of the rows below
 ("A. INFORMASI YANG WAJIB DISEDIAKAN DAN DIUMUMKAN SECARA BERKALA"), and rows with
 the columns of Perki 1/2021 under varying names, in any order. A row is known again
-by its title and year within the body: importing the same file twice changes nothing,
+by its unit, title and year: importing the same file twice changes nothing,
 and an edited row is an edit of its item."""
 
 import datetime
 import difflib
 import hashlib
+import logging
 import re
 from dataclasses import dataclass, field
 
@@ -25,6 +26,8 @@ from .constants import Category
 from .dip_table import HEADINGS
 from .models import InformationItem
 
+logger = logging.getLogger(__name__)
+
 # A heading names its column by the first of these it matches (a normalised heading
 # holding any of the words): the order settles headings that hold several.
 COLUMNS = (
@@ -32,10 +35,21 @@ COLUMNS = (
     ("hardcopy", ("hardcopy", "hard copy")),
     ("summary", ("ringkasan",)),
     ("title", ("judul", "nama informasi")),
-    ("responsible", ("penanggung jawab", "penanggungjawab")),
+    ("responsible", ("penanggung jawab", "penanggungjawab", "bertanggung jawab")),
     ("retention", ("retensi", "jangka waktu penyimpanan", "masa simpan")),
     ("unit", ("menguasai", "pejabat", "satker", "unit kerja", "unit")),
-    ("made", ("waktu dan tempat", "tempat pembuatan", "waktu pembuatan", "tanggal")),
+    (
+        "made",
+        (
+            "waktu dan tempat",
+            "tempat dan waktu",
+            "tempat dan tahun",
+            "tempat pembuatan",
+            "waktu pembuatan",
+            "tahun pembuatan",
+            "tanggal",
+        ),
+    ),
     ("forms", ("bentuk",)),
     ("category", ("kategori",)),
     ("year", ("tahun",)),
@@ -98,12 +112,14 @@ MONTHS = {
     for name in names
 }
 _MONTH = "|".join(sorted(MONTHS, key=len, reverse=True))
-_DAY_MONTH_YEAR = re.compile(rf"\b(\d{{1,2}})\s+({_MONTH})\.?\s+(\d{{4}})\b", re.I)
-_MONTH_YEAR = re.compile(rf"\b({_MONTH})\.?\s+(\d{{4}})\b", re.I)
+# ASCII only: "ſ" (long s) must not pass for an "s" of a month's name.
+_DAY_MONTH_YEAR = re.compile(rf"\b(\d{{1,2}})\s+({_MONTH})\.?\s+(\d{{4}})\b", re.I | re.A)
+_MONTH_YEAR = re.compile(rf"\b({_MONTH})\.?\s+(\d{{4}})\b", re.I | re.A)
 _NUMERIC = re.compile(r"\b(\d{1,2})[/.-](\d{1,2})[/.-](\d{4})\b")
 _ISO = re.compile(r"\b(\d{4})-(\d{2})-(\d{2})\b")
 _YEAR = re.compile(r"\b(19[5-9]\d|20\d\d)\b")
 _MARKER = re.compile(r"[A-Za-z0-9]{1,4}[.)]?")  # a row's number or a section's letter
+_SECTION_MARKER = re.compile(r"\s*([A-Z]|[IVX]{1,4}|\d{1,2}|[a-z])[.)]\s")
 HEADER_SEARCH_ROWS = 40
 TITLE_LENGTH = 300
 
@@ -181,6 +197,10 @@ def column_of(heading: str) -> str | None:
         return None
     if text in NUMBER_HEADINGS:
         return "number"
+    if any(w in text for w in ("softcopy", "soft copy")) and any(
+        w in text for w in ("hardcopy", "hard copy")
+    ):
+        return "forms"  # "Bentuk Informasi (Softcopy/Hardcopy)": one column for both
     for name, words in COLUMNS:
         if any(word in text for word in words):
             return name
@@ -194,6 +214,11 @@ def plan(content: bytes, file_name: str, body, default_unit: Unit | None = None)
         found = sheets.read(content, file_name)
     except ActionRefused as exc:
         result.problems.append(Problem(file_name, 0, "", "", exc.message))
+        return result
+    except Exception:  # a reader's own failure on a file it should have refused
+        logger.exception("Reading %s failed", file_name)
+        message = _("%(file)s could not be read.") % {"file": file_name}
+        result.problems.append(Problem(file_name, 0, "", "", message))
         return result
     units = _Units(body)
     read_any = False
@@ -285,11 +310,16 @@ def _section(cells: list[str], header: _Header) -> tuple[bool, str | None]:
     }
     if len(texts) != 1:
         return False, None
-    text = normalised(texts.pop())
+    written = texts.pop()
+    text = normalised(written)
+    marked = _SECTION_MARKER.match(written) is not None
     for category, words in SECTIONS:
-        if any(word in text for word in words):
+        if any(word in text for word in words) and (marked or text.startswith("informasi")):
             return True, category
-    return True, None
+    # A numbered sub-heading ("1. Profil Badan Publik") is a heading; any other row is
+    # information, read and checked as such (a row with one cell filled is not silently
+    # skipped, nor taken for a section because its title says "berkala").
+    return marked, None
 
 
 class _Units:
@@ -375,12 +405,7 @@ class _RowReader:
             self.problem("retention", "", _("The retention period is empty."))
         responsible = values.get("responsible", "")
         if not responsible:
-            self.problem(
-                "responsible",
-                "",
-                _("No responsible official: it must be filled before the item is listed."),
-                error=False,
-            )
+            self.problem("responsible", "", _("The responsible official is empty."))
         if category == Category.EXEMPT:
             self.problem(
                 "category",
@@ -462,14 +487,15 @@ class _RowReader:
                 self.problem(
                     "made",
                     text,
-                    _("Only the month or year is given: the date is filled in at the review."),
+                    _(
+                        "Only the month or year is given: once the import is confirmed, the "
+                        "entry waits in its SOP for the date."
+                    ),
                     error=False,
                 )
         else:
             year = day.year
-        rest = text[: found.start()] + " " + text[found.end() :] if found else text
-        place = re.sub(r"^[\s,;:-]*(di\s+)?|[\s,;:-]*$", "", rest.strip(), flags=re.I)
-        return day, " ".join(place.split()), year
+        return day, _place(text, found), year
 
     def category(self, text: str, section) -> str | None:
         if text:
@@ -531,11 +557,29 @@ class _RowReader:
         return True
 
 
+def _place(text: str, found) -> str:
+    """The place in a "Waktu dan Tempat" cell: the part beside the date's, between
+    commas ("Pontianak, 28 Februari 2025"), or after "di" ("5 Mei 2025 di Pontianak");
+    nothing else ("Tahun 2024", "Triwulan I 2024" name no place)."""
+    if found is None:
+        return ""
+    marked = text[: found.start()] + "\x00" + text[found.end() :]
+    place = ""
+    for part in (p.strip(" ;:-") for p in marked.split(",")):
+        if "\x00" in part:
+            after = re.search(r"\bdi\s+(.+)$", part.replace("\x00", " "), re.I)
+            if after:
+                return " ".join(after.group(1).split())
+        elif part and not place:
+            place = " ".join(part.split())
+    return place
+
+
 def _match_existing(body, result: Plan) -> None:
-    """Each row's item from an earlier import (or typed in), by title and year."""
+    """Each row's item from an earlier import (or typed in), by unit, title and year."""
     seen: dict[tuple, Row] = {}
     for row in result.rows:
-        key = (normalised(row.fields["title"]), row.fields["year"])
+        key = (row.fields["holding_unit"].pk, normalised(row.fields["title"]), row.fields["year"])
         if key in seen:
             result.problems.append(
                 Problem(
@@ -543,7 +587,7 @@ def _match_existing(body, result: Plan) -> None:
                     row.number,
                     "",
                     row.fields["title"],
-                    _("Row %(row)s has the same title and year.") % {"row": seen[key].number},
+                    _("Row %(row)s has the same unit, title and year.") % {"row": seen[key].number},
                 )
             )
         seen[key] = row
@@ -552,7 +596,7 @@ def _match_existing(body, result: Plan) -> None:
     existing = InformationItem.objects.filter(holding_unit__body=body).exclude(status="withdrawn")
     titles = {row.fields["title"] for row in result.rows}
     for item in existing.filter(title__in=titles).select_related("holding_unit"):
-        row = seen.get((normalised(item.title), item.year))
+        row = seen.get((item.holding_unit_id, normalised(item.title), item.year))
         if row is None:
             continue
         row.item = item

@@ -110,9 +110,13 @@ def _change(item: InformationItem, actor, changes: dict, note: str) -> None:
 
 
 def entries_digest(items, digests: dict[int, str]) -> str:
-    """What a confirmation covers: each entry's id, status and content fingerprint."""
+    """What a confirmation covers: each entry's id, status, step and content fingerprint."""
     return fingerprint.digest(
-        {"entries": [[item.pk, item.status, digests[item.pk]] for item in items]}
+        {
+            "entries": [
+                [item.pk, item.status, item.current_step_id, digests[item.pk]] for item in items
+            ]
+        }
     )
 
 
@@ -122,17 +126,23 @@ def _entries(batch: ImportBatch, *, lock: bool = False) -> tuple[list, dict[int,
     return items, fingerprint.of_many(items)
 
 
-def confirm(batch: ImportBatch, actor, note: str = "") -> ImportBatch:
-    """The head of the PPID confirms a waiting batch: each entry is listed as its SOP's
-    last step would list it, under an approval of exactly its imported content."""
+def confirm(batch: ImportBatch, actor, shown: str, note: str = "") -> tuple[int, int]:
+    """The head of the PPID confirms a waiting batch whose fingerprint they were shown
+    (`shown`): each complete entry is listed as its SOP's last step would list it,
+    under an approval of exactly its imported content; an entry lacking a DIP column
+    enters its SOP to be completed there. Returns (listed, sent into their SOP)."""
     with transaction.atomic():
         batch = _decidable(batch, actor)
         items, digests = _entries(batch, lock=True)
-        if entries_digest(items, digests) != batch.fingerprint:
+        if shown != batch.fingerprint or entries_digest(items, digests) != batch.fingerprint:
             raise Conflict(
-                _("Entries of this import changed after it was made; reject it and import again.")
+                _(
+                    "Entries of this import changed after they were shown; open the import "
+                    "again, or reject it and import again."
+                )
             )
         confirmed = _("Import of %(file)s confirmed.") % {"file": batch.file_name}
+        listed = 0
         for item in items:
             item.approved_fingerprint = digests[item.pk]
             audit.record(
@@ -143,8 +153,9 @@ def confirm(batch: ImportBatch, actor, note: str = "") -> ImportBatch:
                 note=" ".join(filter(None, [confirmed, note.strip()])),
                 changes={"batch": batch.pk, "fingerprint": item.approved_fingerprint},
             )
-            engine.list_confirmed(item, actor)
-        return _decide(batch, actor, ImportBatch.State.CONFIRMED, note)
+            listed += engine.list_confirmed(item, actor)
+        _decide(batch, actor, ImportBatch.State.CONFIRMED, note)
+        return listed, len(items) - listed
 
 
 def reject(batch: ImportBatch, actor, note: str) -> ImportBatch:
@@ -156,7 +167,8 @@ def reject(batch: ImportBatch, actor, note: str) -> ImportBatch:
     with transaction.atomic():
         batch = _decidable(batch, actor)
         for item in batch.items.select_for_update().order_by("pk"):
-            engine.withdraw_unlisted(item, actor, note)
+            if item.waits_for_import:  # the batch decides only what still waits in it
+                engine.withdraw_unlisted(item, actor, note)
         return _decide(batch, actor, ImportBatch.State.REJECTED, note)
 
 

@@ -7,6 +7,7 @@ they are read."""
 
 import csv
 import io
+import re
 import zipfile
 from dataclasses import dataclass
 
@@ -15,10 +16,12 @@ from django.utils.translation import gettext as _
 from lentera.errors import ActionRefused
 
 MAX_BYTES = 20 * 1024 * 1024  # a DIP of 10,000 rows is a few megabytes
-MAX_UNPACKED = 200 * 1024 * 1024  # what the parts of an XLSX or ODS may unpack to
+MAX_UNPACKED = 40 * 1024 * 1024  # what the parts of an XLSX or ODS may unpack to
 MAX_RATIO = 100  # unpacked to packed, for a part larger than a megabyte
 MAX_ROWS = 60_000
 MAX_COLUMNS = 60
+MAX_MERGED = 1_000_000  # cells covered by merged (spanned) cells, all sheets together
+MAX_ODS_CONTENT = 16 * 1024 * 1024  # odfpy holds the whole document as a tree
 
 
 @dataclass
@@ -61,8 +64,43 @@ def _check_archive(content: bytes, file_name: str) -> None:
                     raise refused
             if total > MAX_UNPACKED:
                 raise refused
+            merged = 0
+            for part in archive.infolist():
+                if part.filename.startswith("xl/worksheets/") and part.filename.endswith(".xml"):
+                    merged += _merged_cells(archive.read(part), file_name)
+            if merged > MAX_MERGED:
+                raise _too_merged(file_name)
     except zipfile.BadZipFile as exc:
         raise ActionRefused(_("%(file)s is a damaged file.") % {"file": file_name}) from exc
+
+
+_ROW = re.compile(rb"<(?:\w+:)?row[\s>]")
+_MERGE = re.compile(rb'<(?:\w+:)?mergeCell\s+ref="([A-Z]{1,3}\d{1,7}):([A-Z]{1,3}\d{1,7})"')
+
+
+def _merged_cells(xml: bytes, file_name: str) -> int:
+    """How many cells the merged ranges of one XLSX sheet cover (read before openpyxl,
+    which makes an object for each of them)."""
+    from openpyxl.utils.cell import range_boundaries
+
+    if len(_ROW.findall(xml)) > MAX_ROWS:
+        raise ActionRefused(
+            _("%(file)s has more than %(limit)s rows.") % {"file": file_name, "limit": MAX_ROWS}
+        )
+    covered = 0
+    for first, last in _MERGE.findall(xml):
+        min_col, min_row, max_col, max_row = range_boundaries(f"{first.decode()}:{last.decode()}")
+        if max_row > MAX_ROWS or max_col > MAX_COLUMNS * 10:
+            raise _too_merged(file_name)
+        covered += (max_row - min_row + 1) * (max_col - min_col + 1)
+    return covered
+
+
+def _too_merged(file_name: str) -> ActionRefused:
+    return ActionRefused(
+        _("%(file)s merges far more cells than a DIP sheet does and was not read.")
+        % {"file": file_name}
+    )
 
 
 def _text(value) -> str:
@@ -124,6 +162,13 @@ def _read_ods(content: bytes, file_name: str) -> list[Sheet]:
     from odf.opendocument import load
     from odf.table import Table, TableRow
 
+    with zipfile.ZipFile(io.BytesIO(content)) as archive:
+        sizes = [p.file_size for p in archive.infolist() if p.filename == "content.xml"]
+    if not sizes or sizes[0] > MAX_ODS_CONTENT:
+        raise ActionRefused(
+            _("%(file)s is larger than %(limit)s MB; a DIP sheet is far smaller.")
+            % {"file": file_name, "limit": MAX_ODS_CONTENT // (1024 * 1024)}
+        )
     try:
         document = load(io.BytesIO(content))
     except Exception as exc:  # odfpy raises many kinds for a damaged file
@@ -132,7 +177,12 @@ def _read_ods(content: bytes, file_name: str) -> list[Sheet]:
         ) from exc
 
     def number(element, name: str) -> int:
-        return int(element.attributes.get((TABLENS, name)) or 1)
+        text = element.attributes.get((TABLENS, name)) or "1"
+        if not text.isdigit():
+            raise ActionRefused(_("%(file)s is a damaged file.") % {"file": file_name})
+        return max(int(text), 1)
+
+    budget = MAX_MERGED  # cells spanned cells may still cover
 
     sheets = []
     for table in document.spreadsheet.getElementsByType(Table):
@@ -147,8 +197,12 @@ def _read_ods(content: bytes, file_name: str) -> list[Sheet]:
                 across = number(cell, "number-columns-spanned")
                 down = number(cell, "number-rows-spanned")
                 if across > 1 or down > 1:
-                    for r in range(len(rows), len(rows) + min(down, MAX_ROWS)):
-                        for c in range(len(cells), min(len(cells) + across, MAX_COLUMNS)):
+                    across = min(across, MAX_COLUMNS - len(cells))
+                    budget -= max(across, 0) * down
+                    if down > MAX_ROWS or budget < 0:
+                        raise _too_merged(file_name)
+                    for r in range(len(rows), len(rows) + down):
+                        for c in range(len(cells), len(cells) + across):
                             covered[(r, c)] = text
                 for _n in range(min(number(cell, "number-columns-repeated"), MAX_COLUMNS)):
                     if len(cells) >= MAX_COLUMNS:
@@ -168,7 +222,12 @@ def _read_ods(content: bytes, file_name: str) -> list[Sheet]:
 
 def _read_csv(content: bytes, file_name: str) -> list[list[str]]:
     if content.startswith(b"\xef\xbb\xbf"):
-        text = content[3:].decode("utf-8", errors="strict")
+        try:
+            text = content[3:].decode("utf-8")
+        except UnicodeDecodeError as exc:
+            raise ActionRefused(
+                _("%(file)s says it is UTF-8 but is not.") % {"file": file_name}
+            ) from exc
     else:
         try:
             text = content.decode("utf-8")
@@ -188,11 +247,15 @@ def _read_csv(content: bytes, file_name: str) -> list[list[str]]:
     except csv.Error:
         lines = sample.splitlines()[:20]
         delimiter = max(",;\t", key=lambda d: sum(line.count(d) for line in lines))
+    rows = []
     try:
-        rows = [
-            [cell.strip() for cell in row]
-            for row in csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
-        ]
+        for row in csv.reader(io.StringIO(text, newline=""), delimiter=delimiter):
+            rows.append([cell.strip() for cell in row[:MAX_COLUMNS]])
+            if len(rows) > MAX_ROWS:
+                raise ActionRefused(
+                    _("%(file)s has more than %(limit)s rows.")
+                    % {"file": file_name, "limit": MAX_ROWS}
+                )
     except csv.Error as exc:
         raise ActionRefused(
             _("%(file)s could not be read as CSV: %(problem)s")

@@ -228,14 +228,21 @@ def withdraw_unlisted(item, actor, note: str) -> None:
     _withdraw(item, actor, note)
 
 
-def list_confirmed(item, actor) -> None:
+def list_confirmed(item, actor) -> bool:
     """An imported entry whose batch the head of the PPID confirmed (register.imports
     decided who may, and set the approval it lists under): published when its SOP has a
-    publish step and it is not exempt, else documented, as its SOP's last step would."""
+    publish step and it is not exempt, else documented, as its SOP's last step would.
+    An entry lacking a DIP column is not listed: it enters its SOP's first step, to be
+    completed, reviewed and approved there. True when it was listed."""
+    if _dip_gaps(item):
+        item.approved_fingerprint = ""
+        start(item, actor)
+        return False
     publishes = item.sop.steps.filter(kind=StepKind.PUBLISH).exists()
     if publishes and item.category != Category.EXEMPT:
         _publish(item, actor)
     _finish(item, actor)
+    return True
 
 
 def reopen(item, actor, note: str = "", *, expected_version: int | None = None):

@@ -235,8 +235,8 @@ def lock_item(item, expected_version: int | None):
 def can_withdraw(user, item) -> bool:
     """Approvers of the holding unit and the PPID Utama may take an item out of the DIP;
     officers of the holding unit may also drop an item that was never listed."""
-    if item.is_withdrawn:
-        return False
+    if item.is_withdrawn or item.waits_for_import:
+        return False  # a waiting import is decided as a whole, by its batch
     main = main_unit(item)
     if has_role(user, item.holding_unit, Role.APPROVER):
         return True

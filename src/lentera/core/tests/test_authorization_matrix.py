@@ -516,7 +516,8 @@ def office_request(scene: Scene, route: str, state: str, actor: str) -> Request:
             data = {"token": token}
         case "import-batch":
             plan = dip_import.plan(_dip_sheet(world.unit.name).encode(), "dip.csv", world.body)
-            args, data = [imports.apply(plan, world.main_officer).pk], {"confirm": "1"}
+            batch = imports.apply(plan, world.main_officer)
+            args, data = [batch.pk], {"confirm": "1", "fingerprint": batch.fingerprint}
         case "item-edit":
             data = {**item_fields(world.unit, made_on="2025-02-14", holding_unit=world.unit.pk)}
             data.update(title=item.title, summary="Ringkasan baru.", **lock)

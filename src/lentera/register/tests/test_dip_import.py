@@ -42,7 +42,7 @@ ROWS = [  # (section, ringkasan, unit, responsible, made, soft, hard, retention)
         "Rencana Strategis 2025-2029",
         "biro kesejahteraan  rakyat",
         "Kepala Biro",
-        "28 Februari 2025",
+        "28 Februari 2025 di Sintang",
         "√",
         "Ada",
         "Permanen",
@@ -62,7 +62,7 @@ ROWS = [  # (section, ringkasan, unit, responsible, made, soft, hard, retention)
         "Daftar Penerima Bantuan Sosial 2024",
         KESRA,
         "Kepala Bagian",
-        "12/04/2024",
+        "12/04/2024, Ketapang",
         "-",
         "Ada",
         "5 tahun",
@@ -201,6 +201,11 @@ def _import(world, path: str, user: str = "petugas.utama") -> None:
     call_command("import", "dip", path, "--body", world.body.slug, "--user", user)
 
 
+def _confirm(batch, user: str) -> None:
+    fingerprint = ImportBatch.objects.get(pk=batch.pk).fingerprint
+    call_command("import", "confirm", str(batch.pk), "--user", user, "--fingerprint", fingerprint)
+
+
 def test_a_merged_two_row_header_with_sections_reads_every_row(world):
     plan = dip_import.plan(merged_xlsx(), "dip.xlsx", world.body)
     assert not plan.errors, [str(p) for p in plan.errors]
@@ -215,7 +220,7 @@ def test_a_merged_two_row_header_with_sections_reads_every_row(world):
     assert {f["holding_unit"] for f in (first, second, third, fourth)} == {world.unit}
     # "Januari 2025, Pontianak": the month only, so no date; the year and place kept.
     assert (first["made_on"], first["made_place"], first["year"]) == (None, "Pontianak", 2025)
-    assert second["made_on"] == datetime.date(2025, 2, 28) and second["made_place"] == ""
+    assert (second["made_on"], second["made_place"]) == (datetime.date(2025, 2, 28), "Sintang")
     assert (third["made_on"], third["made_place"]) == (datetime.date(2025, 3, 3), "Pontianak")
     assert fourth["made_on"] == datetime.date(2024, 4, 12)
     forms = [(f["form_softcopy"], f["form_hardcopy"]) for f in (first, second, third, fourth)]
@@ -272,13 +277,22 @@ def test_new_entries_wait_in_one_batch_until_the_head_of_the_ppid_confirms(world
     # Nobody but the head of the PPID decides; the importer never (four eyes).
     for who in ("petugas.utama", "kepala.kesra", "petugas.kesra"):
         with pytest.raises(CommandError):
-            call_command("import", "confirm", str(batch.pk), "--user", who)
+            _confirm(batch, who)
+    with pytest.raises(CommandError, match="changed after they were shown"):
+        call_command("import", "confirm", str(batch.pk), "--user", "kepala.ppid",
+                     "--fingerprint", "0" * 64)  # fmt: skip
     assert not selectors.public_items().exists()
 
-    call_command("import", "confirm", str(batch.pk), "--user", "kepala.ppid")
+    call_command("import", "show", str(batch.pk))
+    assert batch.fingerprint in capsys.readouterr().out  # what the head reads first
+    _confirm(batch, "kepala.ppid")
     batch.refresh_from_db()
     assert (batch.state, batch.decided_by) == (ImportBatch.State.CONFIRMED, head)
-    assert selectors.public_items().count() == 4  # seed 003 ends by publishing
+    # Seed 003 ends by publishing; the entry with no date made ("Januari 2025") is not
+    # listed: it entered its SOP, where the date is filled in, reviewed and approved.
+    assert selectors.public_items().count() == 3
+    undated = InformationItem.objects.get(title="Laporan Keuangan Tahun 2024")
+    assert undated.status == Status.IN_PROGRESS and undated.current_step.number == 1
     for item in InformationItem.objects.all():
         event = item.events.get(verb=Verb.CONFIRM_IMPORT)
         assert event.actor == head and event.changes["batch"] == batch.pk
@@ -297,7 +311,7 @@ def test_a_head_who_imported_may_not_confirm_their_own_file(world, head):
     _import(world, _write(merged_xlsx()), "kepala.ppid")
     batch = ImportBatch.objects.get()
     with pytest.raises(CommandError, match="four eyes"):
-        call_command("import", "confirm", str(batch.pk), "--user", "kepala.ppid")
+        _confirm(batch, "kepala.ppid")
 
 
 def test_an_entry_changed_while_waiting_is_never_confirmed(world, head):
@@ -312,7 +326,7 @@ def test_an_entry_changed_while_waiting_is_never_confirmed(world, head):
         # Whatever the face, a change that bypasses the services is caught too.
         InformationItem.objects.filter(pk=item.pk).update(summary="Diubah diam-diam")
     with pytest.raises(Conflict):
-        imports.confirm(batch, head)
+        imports.confirm(batch, head, batch.fingerprint)
     assert not selectors.public_items().exists()
     assert ImportBatch.objects.get().state == ImportBatch.State.WAITING
 
@@ -332,11 +346,12 @@ def test_a_rejected_batch_is_withdrawn_unlisted(world, head):
 
 def test_an_edited_row_of_a_listed_entry_goes_through_its_sop_again(world, head):
     _import(world, _write(merged_xlsx()))
-    imports.confirm(ImportBatch.objects.get(), head)
+    batch = ImportBatch.objects.get()
+    imports.confirm(batch, head, batch.fingerprint)
     edited = [list(r) for r in ROWS]
-    edited[0][3] = "Sekretaris Biro"
+    edited[1][3] = "Sekretaris Biro"
     _import(world, _write(merged_xlsx(edited)))
-    item = InformationItem.objects.get(title="Laporan Keuangan Tahun 2024")
+    item = InformationItem.objects.get(title="Rencana Strategis 2025-2029")
     assert item.in_update and item.current_step is not None
     assert item.pending_changes == {"responsible_official": "Sekretaris Biro"}
     assert item.responsible_official == "Kepala Biro"  # what the public still sees
@@ -459,7 +474,8 @@ def test_lenteras_own_export_imports_back_as_the_same_register(db, client, exten
     call_command("import", "dip", path, "--body", new.body.slug, "--user", "baru-petugas.utama")
     imported = InformationItem.objects.filter(holding_unit__body=new.body)
     assert imported.count() == 3 and not selectors.public_items().filter(pk__in=imported)
-    imports.confirm(ImportBatch.objects.get(), make_user("baru-kepala.ppid", new.main, "approver"))
+    batch = ImportBatch.objects.get()
+    imports.confirm(batch, make_user("baru-kepala.ppid", new.main, "approver"), batch.fingerprint)
     after = _table(_body(client.get(f"/dip.{extension}?badan={new.body.slug}")), extension)
     # The files did not come with the sheet: their soft copies are "on request" now.
     on_request = [c.replace("unduh daring", "tersedia atas permintaan") for c in _texts(before)]
@@ -527,3 +543,113 @@ def test_fingerprints_read_together_equal_those_read_one_by_one(world):
     together = fingerprint.of_many(items)
     assert together == {item.pk: fingerprint.of(item) for item in items}
     assert len(set(together.values())) == 3
+
+
+def _xlsx_with_merge(ref: str) -> bytes:
+    """A small XLSX whose sheet declares one merged range `ref` (4 KB on disk)."""
+    source = zipfile.ZipFile(io.BytesIO(merged_xlsx()))
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as target:
+        for part in source.infolist():
+            data = source.read(part)
+            if part.filename == "xl/worksheets/sheet1.xml":
+                data = data.replace(
+                    b"<mergeCells",
+                    f'<mergeCells><mergeCell ref="{ref}"/></mergeCells><x'.encode(),
+                    1,
+                )  # noqa: E501
+                data = data.replace(b"<x count", b"<mergeCells count", 1)
+            target.writestr(part, data)
+    return out.getvalue()
+
+
+def _ods_xml(body: str) -> bytes:
+    content = (
+        '<?xml version="1.0" encoding="UTF-8"?><office:document-content '
+        'xmlns:office="urn:oasis:names:tc:opendocument:xmlns:office:1.0" '
+        'xmlns:table="urn:oasis:names:tc:opendocument:xmlns:table:1.0" '
+        'xmlns:text="urn:oasis:names:tc:opendocument:xmlns:text:1.0" office:version="1.2">'
+        f'<office:body><office:spreadsheet><table:table table:name="DIP">{body}'
+        "</table:table></office:spreadsheet></office:body></office:document-content>"
+    )
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w") as archive:
+        archive.writestr("mimetype", "application/vnd.oasis.opendocument.spreadsheet")
+        archive.writestr("content.xml", content)
+        archive.writestr(
+            "META-INF/manifest.xml",
+            '<?xml version="1.0" encoding="UTF-8"?><manifest:manifest '
+            'xmlns:manifest="urn:oasis:names:tc:opendocument:xmlns:manifest:1.0" '
+            'manifest:version="1.2"><manifest:file-entry manifest:full-path="/" '
+            'manifest:media-type="application/vnd.oasis.opendocument.spreadsheet"/>'
+            '<manifest:file-entry manifest:full-path="content.xml" '
+            'manifest:media-type="text/xml"/></manifest:manifest>',
+        )
+    return out.getvalue()
+
+
+@pytest.mark.parametrize(
+    ("content", "name", "expected"),
+    [
+        (lambda: _xlsx_with_merge("A1:BH100000"), "gabung.xlsx", "merges far more cells"),
+        (lambda: _xlsx_with_merge("A1:BH1048576"), "gabung.xlsx", "merges far more cells"),
+        (
+            lambda: _ods_xml(
+                "<table:table-row>" + '<table:table-cell table:number-columns-spanned="60" '
+                'table:number-rows-spanned="60000"><text:p>x</text:p></table:table-cell>'
+                * 3
+                + "</table:table-row>"
+            ),
+            "bentang.ods",
+            "merges far more cells",
+        ),
+        (
+            lambda: _ods_xml(
+                '<table:table-row><table:table-cell table:number-columns-repeated="x"'
+                "/></table:table-row>"
+            ),  # fmt: skip
+            "rusak.ods",
+            "damaged",
+        ),
+        (lambda: b"\xef\xbb\xbfNo;Ringkasan\n\xff\xfe\n", "bom.csv", "says it is UTF-8"),
+        (lambda: b"\n" * 60_001, "kosong.csv", "more than 60000 rows"),
+    ],
+)
+def test_small_hostile_files_are_refused_quickly(world, content, name, expected):
+    import time
+
+    started = time.perf_counter()
+    plan = dip_import.plan(content(), name, world.body)
+    assert time.perf_counter() - started < 20  # not minutes, nor gigabytes
+    assert expected in str(plan.errors[0])
+
+
+def test_realistic_variants_read_right(world):
+    rows = [
+        ["No", "Ringkasan Isi Informasi", "Unit Kerja", "Pejabat yang Bertanggung Jawab",
+         "Tempat dan Tahun Pembuatan", "Bentuk Informasi (Softcopy/Hardcopy)", "Retensi"],
+        ["A. INFORMASI YANG WAJIB TERSEDIA SETIAP SAAT", "", "", "", "", "", ""],
+        ["1", "Laporan berkala yang telah diumumkan", "", "", "", "", ""],
+        ["2", "Daftar Aset 2024", KESRA, "Kepala Biro", "Triwulan I 2024, Pontianak",
+         "Hardcopy", "5 tahun"],
+        ["3", "Daftar Aset 2024", "Dinas Kesehatan", "Kepala Dinas", "Tahun 2024",
+         "Softcopy", "5 tahun"],
+        ["4", "Surat Edaran 1 ſep 2024", KESRA, "Kepala Biro", "1 ſep 2024", "Softcopy",
+         "5 tahun"],
+    ]  # fmt: skip
+    out = io.StringIO()
+    csv.writer(out, delimiter=";").writerows(rows)
+    plan = dip_import.plan(out.getvalue().encode(), "varian.csv", world.body)
+    # The one-cell row is information missing its columns, loudly, not a new section.
+    assert {p.row for p in plan.errors} == {3}
+    plan.problems = [p for p in plan.problems if p.row != 3]
+    by_unit = {(r.fields["holding_unit"].name, r.fields["title"]): r.fields for r in plan.rows}
+    kesra = by_unit[(KESRA, "Daftar Aset 2024")]
+    assert (kesra["form_softcopy"], kesra["form_hardcopy"]) == (False, True)
+    assert (kesra["made_place"], kesra["year"], kesra["category"]) == (
+        "Pontianak", 2024, Category.ON_DEMAND)  # fmt: skip
+    assert kesra["responsible_official"] == "Kepala Biro"
+    dinkes = by_unit[("Dinas Kesehatan", "Daftar Aset 2024")]  # same title, another unit
+    assert (dinkes["made_place"], dinkes["year"]) == ("", 2024)
+    odd = by_unit[(KESRA, "Surat Edaran 1 ſep 2024")]
+    assert odd["made_on"] is None and odd["year"] == 2024

@@ -640,6 +640,14 @@ def check_performer(world: World, e: dict, state: dict) -> None:
         return
     unit = state["holding"] if step.performer_scope == PerformerScope.ITEM_UNIT else world.main.pk
     assert e["unit_id"] == unit, f"{name}: recorded in another unit than {unit}"
+    if e["verb"] == Verb.RETURN and step.intake_position:
+        # The step's intake (seed 004's Petugas Layanan) receives the item and may send it
+        # back for correction instead of submitting it (workflow.return_to_step).
+        holder = next((n for n, u in world.users.items() if u.pk == e["actor_id"]), None)
+        if world.holds(e["actor_id"], unit, Role.OFFICER) and (
+            world.positions.get((unit, holder)) == step.intake_position
+        ):
+            return
     assert world.holds(e["actor_id"], unit, step.performer_role), f"{name}: not its performer"
     if step.performer_position:
         holder = next(n for n, u in world.users.items() if u.pk == e["actor_id"])

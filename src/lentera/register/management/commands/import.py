@@ -17,9 +17,10 @@ class Command(BaseCommand):
         "Import an existing DIP: `lentera import dip FILE --body SLUG --user USERNAME "
         "[--unit SLUG] [--dry-run]` reads an XLSX, ODS or CSV sheet, shows what every row "
         "becomes and every problem, and saves it all or nothing: new entries wait in one "
-        "batch until the head of the PPID confirms it (`lentera import confirm BATCH "
-        "--user USERNAME`, or `reject BATCH --user USERNAME --note TEXT`), or in the "
-        "office. See docs/import.md."
+        "batch until the head of the PPID, having read it (`lentera import show BATCH`), "
+        "confirms it (`lentera import confirm BATCH --user USERNAME --fingerprint HEX`) or "
+        "rejects it (`reject BATCH --user USERNAME --note TEXT`), or in the office. See "
+        "docs/import.md."
     )
 
     def add_arguments(self, parser):
@@ -32,37 +33,70 @@ class Command(BaseCommand):
             "--user", help="the officer recorded as importing (needed unless --dry-run)"
         )
         dip.add_argument("--dry-run", action="store_true", help="show the outcome, save nothing")
-        for name, text in (("confirm", "confirm"), ("reject", "reject")):
-            decide = sub.add_parser(name, help=f"{text} a waiting import batch")
+        show = sub.add_parser("show", help="list an import batch's entries and fingerprint")
+        show.add_argument("batch", type=int, help="the batch's number")
+        for name in ("confirm", "reject"):
+            decide = sub.add_parser(name, help=f"{name} a waiting import batch")
             decide.add_argument("batch", type=int, help="the batch's number")
             decide.add_argument("--user", required=True, help="the head of the PPID deciding")
             decide.add_argument("--note", default="", help="why (required to reject)")
+            if name == "confirm":
+                decide.add_argument(
+                    "--fingerprint",
+                    required=True,
+                    help="the fingerprint `lentera import show` printed with the entries",
+                )
 
     def handle(self, *args, what: str, **options):
         if what == "dip":
             self.import_dip(**options)
+        elif what == "show":
+            self.show_batch(self.batch(options["batch"]))
         else:
             self.decide(what, **options)
 
-    def decide(self, what: str, *, batch: int, user: str, note: str, **options):
-        found = ImportBatch.objects.filter(pk=batch).first()
+    def batch(self, number: int) -> ImportBatch:
+        found = ImportBatch.objects.filter(pk=number).first()
         if found is None:
-            raise CommandError(_("There is no import batch %(number)s.") % {"number": batch})
+            raise CommandError(_("There is no import batch %(number)s.") % {"number": number})
+        return found
+
+    def show_batch(self, batch: ImportBatch) -> None:
+        self.stdout.write(
+            f"{batch.file_name} · {batch.body} · {batch.get_state_display()} · "
+            f"{batch.created_by.username} {batch.created_at:%Y-%m-%d %H:%M}"
+        )
+        for item in batch.items.select_related("holding_unit").order_by("pk"):
+            made = item.made_on.isoformat() if item.made_on else str(item.year)
+            self.stdout.write(
+                f"  {item.pk:>7} {item.category:<12} {item.title[:60]:<60} "
+                f"{item.holding_unit.name[:28]:<28} {made:<10} {item.made_place[:20]:<20} "
+                f"{item.responsible_official[:30]:<30} {item.retention_period[:20]}"
+            )
+        self.stdout.write(_("Fingerprint: %(digest)s") % {"digest": batch.fingerprint})
+
+    def decide(self, what: str, *, batch: int, user: str, note: str, **options):
+        found = self.batch(batch)
         actor = self.user(user)
         try:
             if what == "confirm":
-                imports.confirm(found, actor, note)
+                listed, started = imports.confirm(found, actor, options["fingerprint"], note)
             else:
                 imports.reject(found, actor, note)
         except ActionRefused as exc:
             raise CommandError(exc.message) from exc
-        count = found.items.count()
-        message = (
-            _("Confirmed: %(count)s entries are listed.")
-            if what == "confirm"
-            else _("Rejected: %(count)s entries are withdrawn unlisted.")
-        )
-        self.stdout.write(message % {"count": count})
+        if what == "reject":
+            self.stdout.write(
+                _("Rejected: %(count)s entries are withdrawn unlisted.")
+                % {"count": found.items.count()}
+            )
+            return
+        self.stdout.write(_("Confirmed: %(count)s entries are listed.") % {"count": listed})
+        if started:
+            self.stdout.write(
+                _("%(count)s entries lack a DIP column and entered their SOP to be completed.")
+                % {"count": started}
+            )
 
     def user(self, username: str):
         actor = get_user_model().objects.filter(username=username).first()
