@@ -62,7 +62,13 @@ def clean_file_name(name: str) -> str:
     return name or "file"
 
 
-def _check_may_add(item, actor, document: Document | None) -> None:
+def _check_may_add(item, actor, document: Document | None, imported: bool = False) -> None:
+    if imported:
+        # An imported entry's files come with it, before its batch's fingerprint is
+        # taken (register.imports decided that `actor` may import).
+        if not item.waits_for_import or document is not None:
+            raise ActionRefused(_("Files come with an import only for its new entries."))
+        return
     if item.current_step_id is None:
         raise ActionRefused(_("Files can only be added while the item is in its SOP."))
     if not can_edit(actor, item):
@@ -100,10 +106,19 @@ def store(name: str, content) -> str:
         ) from exc
 
 
-def add_document(item, actor, upload, *, title: str = "", document: Document | None = None):
-    """Attach `upload` to `item`, as a new document or a new version of `document`."""
+def add_document(
+    item,
+    actor,
+    upload,
+    *,
+    title: str = "",
+    document: Document | None = None,
+    imported: bool = False,
+):
+    """Attach `upload` to `item`, as a new document or a new version of `document`
+    (`imported`: a file that came with a new entry of a DIP import)."""
     item = type(item).objects.select_related("current_step").get(pk=item.pk)  # not stale
-    _check_may_add(item, actor, document)
+    _check_may_add(item, actor, document, imported)
     name = clean_file_name(getattr(upload, "name", ""))
     limit = settings.LENTERA_MAX_UPLOAD_BYTES
     if upload.size is not None and upload.size > limit:
@@ -134,7 +149,7 @@ def add_document(item, actor, upload, *, title: str = "", document: Document | N
             item = lock_item(item, None)
             if document is not None:  # it may have been deleted while the bytes were stored
                 document = Document.objects.select_for_update().get(pk=document.pk)
-            _check_may_add(item, actor, document)
+            _check_may_add(item, actor, document, imported)
             _refuse_twin(item, sha256)
             if document is None:
                 document = Document.objects.create(item=item, title=title.strip() or name)
@@ -162,12 +177,12 @@ def add_document(item, actor, upload, *, title: str = "", document: Document | N
             # other way round.
             extract_text.enqueue(version.pk)
     except BaseException:
-        _discard(stored_name)  # no file without its record
+        discard(stored_name)  # no file without its record
         raise
     return version
 
 
-def _discard(name: str) -> None:
+def discard(name: str) -> None:
     """Delete what a failed action stored; a storage that fails again is only logged
     (`lentera fixity --sweep` finds what is left)."""
     try:

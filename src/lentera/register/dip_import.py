@@ -53,6 +53,7 @@ COLUMNS = (
     ("forms", ("bentuk",)),
     ("category", ("kategori",)),
     ("year", ("tahun",)),
+    ("file", ("nama berkas", "nama file", "berkas", "lampiran")),
     ("link", ("tautan", "link", "url")),
     ("ground", ("dasar pengecualian", "alasan pengecualian", "pasal 17")),
     ("note", ("keterangan", "catatan")),
@@ -69,6 +70,7 @@ COLUMN_LABELS = {
     "year": "Tahun",
     "softcopy": "Softcopy",
     "hardcopy": "Hardcopy",
+    "file": "Berkas",
 }
 OUTCOMES = {
     "new": gettext_lazy("new"),
@@ -151,6 +153,8 @@ class Row:
     item: InformationItem | None = None  # the item it was imported as before
     changes: dict = field(default_factory=dict)  # of that item, name -> new value
     outcome: str = "new"  # or "changed", "unchanged"
+    file_names: list[str] = field(default_factory=list)  # as the sheet names them
+    files: list = field(default_factory=list)  # import_files.Entry, to attach
 
     @property
     def category_label(self) -> str:
@@ -168,6 +172,7 @@ class Plan:
     sha256: str
     rows: list[Row] = field(default_factory=list)
     problems: list[Problem] = field(default_factory=list)
+    files: object = None  # import_files.Source, when files come with the sheet
 
     @property
     def errors(self) -> list[Problem]:
@@ -207,9 +212,12 @@ def column_of(heading: str) -> str | None:
     return None
 
 
-def plan(content: bytes, file_name: str, body, default_unit: Unit | None = None) -> Plan:
-    """What importing `content` into `body` would do, with every problem found."""
-    result = Plan(body, file_name, hashlib.sha256(content).hexdigest())
+def plan(
+    content: bytes, file_name: str, body, default_unit: Unit | None = None, files=None
+) -> Plan:
+    """What importing `content` into `body` would do, with every problem found;
+    `files` (an import_files.Source) holds the files that come with it."""
+    result = Plan(body, file_name, hashlib.sha256(content).hexdigest(), files=files)
     try:
         found = sheets.read(content, file_name)
     except ActionRefused as exc:
@@ -244,6 +252,8 @@ def plan(content: bytes, file_name: str, body, default_unit: Unit | None = None)
             )
         )
     _match_existing(body, result)
+    if files is not None:
+        _attach_files(result, files)
     return result
 
 
@@ -379,7 +389,8 @@ def _read_rows(sheet, header: _Header, units: _Units, default_unit, result: Plan
         reader = _RowReader(sheet.name, number, header, result)
         fields = reader.fields(values, category, units, default_unit)
         if fields is not None:
-            result.rows.append(Row(sheet.name, number, fields))
+            names = [n.strip() for n in re.split(r"[;\n]", values.get("file", "")) if n.strip()]
+            result.rows.append(Row(sheet.name, number, fields, file_names=names))
 
 
 class _RowReader:
@@ -573,6 +584,48 @@ def _place(text: str, found) -> str:
         elif part and not place:
             place = " ".join(part.split())
     return place
+
+
+def _attach_files(result: Plan, source) -> None:
+    """Each row's files: those its file-name column names, else those named by its row
+    number; every file named and missing is an error, every file left over a warning."""
+    numbered, used = source.numbered(), set()
+    label = COLUMN_LABELS["file"]
+    for row in result.rows:
+        if row.file_names:
+            for name in row.file_names:
+                found = source.entries.get(name.rsplit("/", 1)[-1].lower(), [])
+                if len(found) != 1:
+                    message = (
+                        _("No file of this name is among the files.")
+                        if not found
+                        else _("Several files have this name.")
+                    )
+                    result.problems.append(Problem(row.sheet, row.number, label, name, message))
+                    continue
+                row.files.append(found[0])
+        else:
+            row.files = list(numbered.get(row.number, []))
+        used.update(row.files)
+        if row.files and row.outcome != "new":
+            result.problems.append(
+                Problem(
+                    row.sheet,
+                    row.number,
+                    label,
+                    ", ".join(entry.name for entry in row.files),
+                    _("Files come only with new entries: add them to this one in the office."),
+                    error=False,
+                )
+            )
+            row.files = []
+    left = sorted(e.name for entries in source.entries.values() for e in entries if e not in used)
+    if left:
+        message = _("%(count)s files belong to no row: %(names)s.") % {
+            "count": len(left),
+            "names": ", ".join(left[:10]) + (" …" if len(left) > 10 else ""),
+        }
+        result.problems.append(Problem(result.file_name, 0, "", "", message, error=False))
 
 
 def _match_existing(body, result: Plan) -> None:

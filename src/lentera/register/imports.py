@@ -9,6 +9,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from lentera.audit import services as audit
+from lentera.documents.services import add_document, discard
 from lentera.errors import ActionRefused, Conflict, NotAllowed
 from lentera.sop import policy
 from lentera.sop.constants import Verb
@@ -39,6 +40,7 @@ def apply(plan: Plan, actor, progress=None) -> ImportBatch | None:
         "file": plan.file_name,
         "digest": plan.sha256,
     }
+    stored: list[str] = []  # files saved, removed again if the import is undone
     try:
         with transaction.atomic():
             batch, sops = None, {}
@@ -53,6 +55,8 @@ def apply(plan: Plan, actor, progress=None) -> ImportBatch | None:
                 try:
                     if row.outcome == "new":
                         row.item = _new_entry(row.fields, actor, batch, note, sops)
+                        for entry in row.files:
+                            stored.append(_attach(plan.files, entry, row.item, actor))
                     elif row.outcome == "changed":
                         _change(row.item, actor, row.changes, note)
                 except ActionRefused as exc:
@@ -70,9 +74,20 @@ def apply(plan: Plan, actor, progress=None) -> ImportBatch | None:
             if batch is not None:
                 batch.fingerprint = entries_digest(*_entries(batch))
                 batch.save(update_fields=["fingerprint"])
-    except _Undo:
-        return None
+    except BaseException as exc:
+        for name in stored:
+            discard(name)  # no file without its record
+        if isinstance(exc, _Undo):
+            return None
+        raise
     return batch
+
+
+def _attach(files, entry, item: InformationItem, actor) -> str:
+    """Store one file of an imported entry like an upload; the name it is stored as."""
+    with files.open(entry) as upload:
+        version = add_document(item, actor, upload, imported=True)
+    return version.file.name
 
 
 class _Undo(Exception):

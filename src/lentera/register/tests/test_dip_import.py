@@ -653,3 +653,95 @@ def test_realistic_variants_read_right(world):
     assert (dinkes["made_place"], dinkes["year"]) == ("", 2024)
     odd = by_unit[(KESRA, "Surat Edaran 1 ſep 2024")]
     assert odd["made_on"] is None and odd["year"] == 2024
+
+
+def _pdf(text: str) -> bytes:
+    return pdf_upload("x.pdf", text).read()
+
+
+def test_files_come_with_new_entries_by_row_number_and_by_name(world, head, tmp_path):
+    folder = tmp_path / "berkas"
+    folder.mkdir()
+    (folder / "8-laporan-keuangan.pdf").write_bytes(_pdf("Laporan Keuangan"))
+    (folder / "9.pdf").write_bytes(_pdf("Rencana Strategis"))
+    (folder / "lain.pdf").write_bytes(_pdf("Tidak dipakai"))
+    call_command("import", "dip", _write(merged_xlsx()), "--body", world.body.slug,
+                 "--user", "petugas.utama", "--files", str(folder))  # fmt: skip
+    batch = ImportBatch.objects.get()
+    first = InformationItem.objects.get(title="Laporan Keuangan Tahun 2024")
+    second = InformationItem.objects.get(title="Rencana Strategis 2025-2029")
+    assert [v.original_name for v in first.documents.get().versions.all()] == [
+        "8-laporan-keuangan.pdf"
+    ]
+    assert second.documents.count() == 1
+    assert InformationItem.objects.filter(documents__isnull=True).count() == 2
+    # The batch's fingerprint covers the files: the head confirms them too.
+    imports.confirm(batch, head, batch.fingerprint)
+    second.refresh_from_db()
+    assert selectors.public_versions().filter(document__item=second).count() == 1
+
+
+def _zip(members: dict) -> bytes:
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as archive:
+        for name, data in members.items():
+            if isinstance(data, zipfile.ZipInfo):
+                archive.writestr(data, b"/etc/passwd")
+            else:
+                archive.writestr(name, data)
+    return out.getvalue()
+
+
+def _link(name: str) -> zipfile.ZipInfo:
+    info = zipfile.ZipInfo(name)
+    info.external_attr = 0o120777 << 16  # a symbolic link
+    return info
+
+
+@pytest.mark.parametrize(
+    ("members", "expected"),
+    [
+        ({"../8.pdf": b"%PDF"}, "outside itself"),
+        ({"/etc/8.pdf": b"%PDF"}, "outside itself"),
+        ({"8.pdf": _link("8.pdf")}, "is a link"),
+        ({"8.pdf": b"\0" * (30 * 1024 * 1024)}, "far more than it weighs"),
+    ],
+)
+def test_hostile_archives_are_refused_and_save_nothing(world, tmp_path, members, expected):
+    archive = tmp_path / "berkas.zip"
+    archive.write_bytes(_zip(members))
+    with pytest.raises(CommandError, match=expected):
+        call_command("import", "dip", _write(merged_xlsx()), "--body", world.body.slug,
+                     "--user", "petugas.utama", "--files", str(archive))  # fmt: skip
+    assert not InformationItem.objects.exists()
+
+
+def test_a_named_file_missing_and_a_bad_file_undo_everything(world, tmp_path):
+    from pathlib import Path
+
+    from django.core.files.storage import default_storage
+
+    rows = [["No", "Ringkasan Isi Informasi", "Unit Kerja", "Penanggung Jawab",
+             "Waktu dan Tempat", "Bentuk Informasi", "Retensi", "Kategori", "Nama Berkas"],
+            ["1", "Profil 2025", KESRA, "Kepala", "5 Mei 2025, Pontianak", "Softcopy",
+             "5 tahun", "Berkala", "profil.pdf"],
+            ["2", "Program 2025", KESRA, "Kepala", "5 Mei 2025, Pontianak", "Softcopy",
+             "5 tahun", "Berkala", "program.exe"]]  # fmt: skip
+    out = io.StringIO()
+    csv.writer(out, delimiter=";").writerows(rows)
+    sheet = _write(out.getvalue().encode(), "dip.csv")
+    archive = tmp_path / "berkas.zip"
+    archive.write_bytes(_zip({"Profil.PDF": _pdf("Profil")}))
+    with pytest.raises(CommandError):  # program.exe is not among the files
+        call_command("import", "dip", sheet, "--body", world.body.slug,
+                     "--user", "petugas.utama", "--files", str(archive))  # fmt: skip
+    stored_before = sorted(p.name for p in Path(default_storage.location).rglob("*") if p.is_file())
+    archive.write_bytes(
+        _zip({"Profil.PDF": _pdf("Profil"), "program.exe": b"MZ\x90\x00 not a document"})
+    )
+    with pytest.raises(CommandError):  # a file type no upload may have: all undone
+        call_command("import", "dip", sheet, "--body", world.body.slug,
+                     "--user", "petugas.utama", "--files", str(archive))  # fmt: skip
+    assert not InformationItem.objects.exists() and not ImportBatch.objects.exists()
+    stored = sorted(p.name for p in Path(default_storage.location).rglob("*") if p.is_file())
+    assert stored == stored_before  # the profile's PDF, stored first, was removed again

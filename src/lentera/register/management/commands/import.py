@@ -8,7 +8,7 @@ from tqdm import tqdm
 
 from lentera.errors import ActionRefused
 from lentera.organizations.models import PublicBody, Unit
-from lentera.register import dip_import, imports
+from lentera.register import dip_import, import_files, imports
 from lentera.register.models import ImportBatch
 
 
@@ -29,6 +29,11 @@ class Command(BaseCommand):
         dip.add_argument("file", help="the spreadsheet")
         dip.add_argument("--body", required=True, help="slug of the public body")
         dip.add_argument("--unit", help="slug of the unit for rows that name none")
+        dip.add_argument(
+            "--files",
+            metavar="DIR_OR_ZIP",
+            help="the entries' files: by a file-name column, or named by row number (8.pdf)",
+        )
         dip.add_argument(
             "--user", help="the officer recorded as importing (needed unless --dry-run)"
         )
@@ -124,7 +129,20 @@ class Command(BaseCommand):
             content = Path(file).read_bytes()
         except OSError as exc:
             raise CommandError(str(exc)) from exc
-        plan = dip_import.plan(content, Path(file).name, found, unit)
+        files = None
+        if options["files"]:
+            try:
+                files = import_files.Source(options["files"])
+            except ActionRefused as exc:
+                raise CommandError(exc.message) from exc
+        try:
+            self.import_plan(content, Path(file).name, found, unit, files, actor, options)
+        finally:
+            if files is not None:
+                files.close()
+
+    def import_plan(self, content, name, found, unit, files, actor, options) -> None:
+        plan = dip_import.plan(content, name, found, unit, files)
         self.show(plan)
         if plan.errors:
             raise CommandError(
@@ -192,6 +210,7 @@ class Command(BaseCommand):
                 f"  {row.sheet}:{row.number:<5} {fields['category']:<12} "
                 f"{fields['title'][:48]:<48} {fields['holding_unit'].name[:28]:<28} "
                 f"{made:<10} {forms:<9} {row.outcome_label}"
+                + (f"  + {', '.join(entry.name for entry in row.files)}" if row.files else "")
             )
         if plan.warnings:
             self.show_problems(_("Warnings"), plan.warnings)

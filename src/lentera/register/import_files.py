@@ -1,0 +1,121 @@
+"""The files that come with an imported DIP: a folder or a ZIP archive, each file
+matched to its row by a file-name column or by the row's number ("8.pdf",
+"8-laporan.pdf" for row 8). An archive is read only if every name is a plain relative
+path, nothing is a link, and nothing unpacks to far more than it weighs or to more
+than an upload may be; a folder's links are refused too."""
+
+import os
+import re
+import shutil
+import stat
+import tempfile
+import zipfile
+from dataclasses import dataclass
+from pathlib import Path, PurePosixPath
+
+from django.conf import settings
+from django.core.files import File
+from django.utils.translation import gettext as _
+
+from lentera.errors import ActionRefused
+
+MAX_RATIO = 100  # unpacked to packed, for a member larger than a megabyte
+_NUMBERED = re.compile(r"^(\d{1,6})(?:[-_ .].*)?$")
+
+
+@dataclass(frozen=True)
+class Entry:
+    name: str  # base name, as written
+    where: str  # path in the folder, or member name in the archive
+    size: int
+
+
+class Source:
+    """Files by lower-case base name; `open()` gives one as a Django File."""
+
+    def __init__(self, path: str):
+        self.path = Path(path)
+        self.archive: zipfile.ZipFile | None = None
+        self.entries: dict[str, list[Entry]] = {}
+        if self.path.is_dir():
+            self._read_folder()
+        elif zipfile.is_zipfile(self.path):
+            self._read_archive()
+        else:
+            raise ActionRefused(
+                _("%(path)s is neither a folder nor a ZIP archive.") % {"path": path}
+            )
+
+    def _add(self, entry: Entry) -> None:
+        self.entries.setdefault(entry.name.lower(), []).append(entry)
+
+    def _read_folder(self) -> None:
+        root = self.path.resolve()
+        for folder, dirs, names in os.walk(root, followlinks=False):
+            for name in dirs + names:
+                if os.path.islink(os.path.join(folder, name)):
+                    raise ActionRefused(
+                        _("%(name)s in the files is a link; links are not followed.")
+                        % {"name": name}
+                    )
+            for name in names:
+                where = os.path.join(folder, name)
+                self._add(Entry(name, where, os.path.getsize(where)))
+
+    def _read_archive(self) -> None:
+        self.archive = zipfile.ZipFile(self.path)
+        limit = settings.LENTERA_MAX_UPLOAD_BYTES
+        for member in self.archive.infolist():
+            name = member.filename
+            parts = PurePosixPath(name.replace("\\", "/")).parts
+            if name.startswith(("/", "\\")) or re.match(r"^[A-Za-z]:", name) or ".." in parts:
+                raise ActionRefused(
+                    _("The archive names a file outside itself (%(name)s) and was not read.")
+                    % {"name": name}
+                )
+            if stat.S_ISLNK(member.external_attr >> 16):
+                raise ActionRefused(
+                    _("%(name)s in the archive is a link; the archive was not read.")
+                    % {"name": name}
+                )
+            if member.is_dir():
+                continue
+            large = member.file_size > 1024 * 1024
+            if member.file_size > limit or (
+                large and member.file_size > MAX_RATIO * max(member.compress_size, 1)
+            ):
+                raise ActionRefused(
+                    _(
+                        "%(name)s in the archive unpacks to far more than it weighs or than an "
+                        "upload may be; the archive was not read."
+                    )  # fmt: skip
+                    % {"name": name}
+                )
+            self._add(Entry(parts[-1], name, member.file_size))
+
+    def numbered(self) -> dict[int, list[Entry]]:
+        """Files whose name starts with a row number, by that number."""
+        found: dict[int, list[Entry]] = {}
+        for entries in self.entries.values():
+            for entry in entries:
+                if match := _NUMBERED.match(entry.name):
+                    found.setdefault(int(match.group(1)), []).append(entry)
+        return found
+
+    def open(self, entry: Entry) -> File:
+        """The file's bytes as a Django File (an archive member copied to a temporary
+        file first, no more than it said it holds)."""
+        if self.archive is None:
+            return File(open(entry.where, "rb"), name=entry.name)  # noqa: SIM115
+        copy = tempfile.TemporaryFile()  # noqa: SIM115 - closed with the File
+        with self.archive.open(entry.where) as member:
+            shutil.copyfileobj(member, copy, 1024 * 1024)
+        if copy.tell() > entry.size:
+            copy.close()
+            raise ActionRefused(_("%(name)s is damaged.") % {"name": entry.name})
+        copy.seek(0)
+        return File(copy, name=entry.name)
+
+    def close(self) -> None:
+        if self.archive is not None:
+            self.archive.close()
