@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from .models import Membership, PublicBody, Unit
+from .models import Membership, PublicBody, Unit, UnitAlias
 
 
 class UnitInline(admin.TabularInline):
@@ -17,6 +17,11 @@ class PublicBodyAdmin(admin.ModelAdmin):
     inlines = [UnitInline]
 
 
+class UnitAliasInline(admin.TabularInline):
+    model = UnitAlias
+    extra = 0
+
+
 class MembershipInline(admin.TabularInline):
     model = Membership
     extra = 0
@@ -29,7 +34,7 @@ class UnitAdmin(admin.ModelAdmin):
     list_filter = ["body", "ppid_role"]
     search_fields = ["name", "short_name"]
     prepopulated_fields = {"slug": ["name"]}
-    inlines = [MembershipInline]
+    inlines = [UnitAliasInline, MembershipInline]
 
 
 @admin.register(Membership)

@@ -114,6 +114,27 @@ class Unit(models.Model):
         return self.body.sop
 
 
+class UnitAlias(models.Model):
+    """Another name a unit goes by in the body's own papers (a former name, an
+    abbreviation): an imported DIP may name the unit so."""
+
+    unit = models.ForeignKey(
+        Unit, verbose_name=_("unit"), on_delete=models.CASCADE, related_name="aliases"
+    )
+    name = models.CharField(_("name"), max_length=200)
+
+    class Meta:
+        ordering = ["unit", "name"]
+        verbose_name = _("other name of a unit")
+        verbose_name_plural = _("other names of units")
+        constraints = [
+            models.UniqueConstraint(fields=["unit", "name"], name="unit_alias_unique"),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
 class Membership(models.Model):
     """A person's role in a unit; a person may hold several."""
 

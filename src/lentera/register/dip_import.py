@@ -19,7 +19,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from lentera.errors import ActionRefused
-from lentera.organizations.models import PublicBody, Unit
+from lentera.organizations.models import PublicBody, Unit, UnitAlias
 
 from . import sheets
 from .constants import Category
@@ -153,6 +153,7 @@ class Row:
     item: InformationItem | None = None  # the item it was imported as before
     changes: dict = field(default_factory=dict)  # of that item, name -> new value
     outcome: str = "new"  # or "changed", "unchanged"
+    retention_rule: object = None  # the JRA line the retention text names, if any
     file_names: list[str] = field(default_factory=list)  # as the sheet names them
     files: list = field(default_factory=list)  # import_files.Entry, to attach
 
@@ -252,6 +253,7 @@ def plan(
             )
         )
     _match_existing(body, result)
+    _match_schedule(body, result)
     if files is not None:
         _attach_files(result, files)
     return result
@@ -342,6 +344,17 @@ class _Units:
             for text in (unit.name, unit.short_name, unit.slug):
                 if text:
                     self.by_key.setdefault(normalised(text), unit)
+        # Other names the administrators gave (a former name, an abbreviation); one
+        # that two units share names neither.
+        aliases: dict[str, set] = {}
+        for name, unit_id in UnitAlias.objects.filter(unit__body=body).values_list(
+            "name", "unit_id"
+        ):
+            aliases.setdefault(normalised(name), set()).add(unit_id)
+        units = {u.pk: u for u in self.units}
+        for key, unit_ids in aliases.items():
+            if len(unit_ids) == 1 and key not in self.by_key:
+                self.by_key[key] = units[unit_ids.pop()]
 
     def find(self, value: str) -> Unit | None:
         if value in self.by_name:
@@ -584,6 +597,24 @@ def _place(text: str, found) -> str:
         elif part and not place:
             place = " ".join(part.split())
     return place
+
+
+def _match_schedule(body, result: Plan) -> None:
+    """The body's retention schedule (JRA) line each row's retention text names: by its
+    classification code ("000.1.2") or, written out, its record type."""
+    from .models import RetentionRule
+
+    rules = list(RetentionRule.objects.filter(body=body))
+    if not rules:
+        return
+    by_type = {normalised(rule.record_type): rule for rule in rules}
+    codes = sorted(rules, key=lambda rule: -len(rule.code))  # "000.1.2" before "000.1"
+    for row in result.rows:
+        text = row.fields["retention_period"]
+        row.retention_rule = by_type.get(normalised(text)) or next(
+            (r for r in codes if re.search(rf"(?<![\w.]){re.escape(r.code)}(?![\w.])", text)),
+            None,
+        )
 
 
 def _attach_files(result: Plan, source) -> None:

@@ -54,7 +54,7 @@ def apply(plan: Plan, actor, progress=None) -> ImportBatch | None:
             for row in plan.rows:
                 try:
                     if row.outcome == "new":
-                        row.item = _new_entry(row.fields, actor, batch, note, sops)
+                        row.item = _new_entry(row, actor, batch, note, sops)
                         for entry in row.files:
                             stored.append(_attach(plan.files, entry, row.item, actor))
                     elif row.outcome == "changed":
@@ -94,13 +94,21 @@ class _Undo(Exception):
     pass
 
 
-def _new_entry(fields: dict, actor, batch: ImportBatch, note: str, sops: dict) -> InformationItem:
-    unit = fields["holding_unit"]
+def _new_entry(row, actor, batch: ImportBatch, note: str, sops: dict) -> InformationItem:
+    unit = row.fields["holding_unit"]
     if unit.pk not in sops:
         sops[unit.pk] = sop_to_follow(unit)
-    item = InformationItem(**fields, sop=sops[unit.pk], created_by=actor, import_batch=batch)
+    item = InformationItem(
+        **row.fields,
+        retention_rule=row.retention_rule,
+        sop=sops[unit.pk],
+        created_by=actor,
+        import_batch=batch,
+    )
     # The unit and SOP were just read; the identifier is a fresh random one.
-    item.full_clean(exclude=(*_ENGINE_FIELDS, "holding_unit"), validate_unique=False)
+    item.full_clean(
+        exclude=(*_ENGINE_FIELDS, "holding_unit", "retention_rule"), validate_unique=False
+    )
     item.save()
     changes = snapshot(item, EDITABLE_FIELDS)
     audit.record(Verb.CREATE, actor=actor, item=item, unit=unit, note=note, changes=changes)

@@ -46,3 +46,8 @@ def test_items_cannot_be_changed_past_the_activity_log(admin_client):
     assert item.title != "Diubah lewat admin"
     delete = reverse("admin:register_informationitem_delete", args=[item.pk])
     assert admin_client.post(delete, {"post": "yes"}).status_code == 403
+
+
+def test_a_unit_takes_other_names_for_imports_in_the_admin(admin_client, world):
+    page = admin_client.get(reverse("admin:organizations_unit_change", args=[world.unit.pk]))
+    assert page.status_code == 200 and "aliases-TOTAL_FORMS" in page.content.decode()

@@ -745,3 +745,40 @@ def test_a_named_file_missing_and_a_bad_file_undo_everything(world, tmp_path):
     assert not InformationItem.objects.exists() and not ImportBatch.objects.exists()
     stored = sorted(p.name for p in Path(default_storage.location).rglob("*") if p.is_file())
     assert stored == stored_before  # the profile's PDF, stored first, was removed again
+
+
+def test_units_by_their_other_names_and_retention_by_the_jra(world, head):
+    from lentera.organizations.models import UnitAlias
+    from lentera.register.constants import Disposition
+    from lentera.register.models import RetentionRule
+
+    UnitAlias.objects.create(unit=world.unit, name="Biro Kesra")
+    UnitAlias.objects.create(unit=world.other_unit, name="Dinkes")
+    # An alias two units share names neither of them.
+    UnitAlias.objects.create(unit=world.unit, name="Biro")
+    UnitAlias.objects.create(unit=world.other_unit, name="Biro")
+    rule = RetentionRule.objects.create(
+        body=world.body, code="000.1.2", record_type="Laporan keuangan tahunan",
+        active_years=2, inactive_years=8, disposition=Disposition.PERMANENT,
+    )  # fmt: skip
+    rule_short = RetentionRule.objects.create(
+        body=world.body, code="000.1", record_type="Laporan",
+        active_years=1, inactive_years=1, disposition=Disposition.DESTROY,
+    )  # fmt: skip
+    rows = [list(r) for r in ROWS]
+    rows[0][2], rows[0][7] = "BIRO KESRA", "10 tahun (JRA 000.1.2)"
+    rows[1][2], rows[1][7] = "Dinkes", "laporan keuangan  tahunan"
+    rows[2][2] = "Biro"
+    plan = dip_import.plan(merged_xlsx(rows), "dip.xlsx", world.body)
+    (error,) = plan.errors
+    assert error.row == 11 and error.value == "Biro"
+    rows[2][2] = KESRA
+    plan = dip_import.plan(merged_xlsx(rows), "dip.xlsx", world.body)
+    assert not plan.errors
+    first, second, third, _ = plan.rows
+    assert (first.fields["holding_unit"], first.retention_rule) == (world.unit, rule)
+    assert (second.fields["holding_unit"], second.retention_rule) == (world.other_unit, rule)
+    assert third.retention_rule is None and rule_short.code not in "2 tahun"
+    imports.apply(plan, world.main_officer)
+    item = InformationItem.objects.get(title="Laporan Keuangan Tahun 2024")
+    assert item.retention_rule == rule and item.retention_period == "10 tahun (JRA 000.1.2)"
