@@ -19,3 +19,4 @@ class DeadlinesConfig(AppConfig):
         events.holding_unit_changed.connect(
             services.on_holding_unit_changed, dispatch_uid="deadlines.unit"
         )
+        events.import_waiting.connect(notify.on_import_waiting, dispatch_uid="deadlines.import")

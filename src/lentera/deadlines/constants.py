@@ -38,3 +38,4 @@ class Kind(models.TextChoices):
     OVERDUE = "overdue", _("overdue")
     BERKALA = "berkala", _("periodic information due for an update")
     EXEMPTION = "exemption", _("exemption period ended")
+    IMPORT = "import", _("imported DIP waiting for confirmation")

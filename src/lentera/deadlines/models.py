@@ -197,6 +197,14 @@ class Notification(models.Model):
     timing = models.ForeignKey(
         StepTiming, on_delete=models.CASCADE, related_name="notifications", null=True, blank=True
     )
+    import_batch = models.ForeignKey(
+        "register.ImportBatch",
+        verbose_name=_("import batch"),
+        on_delete=models.CASCADE,
+        related_name="+",
+        null=True,
+        blank=True,
+    )
     subject = models.CharField(_("subject"), max_length=200)
     body = models.TextField(_("message"))
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)

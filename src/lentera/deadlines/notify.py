@@ -20,7 +20,7 @@ from django.utils import dateformat, timezone, translation
 from django.utils.translation import gettext as _
 
 from lentera.errors import ActionRefused
-from lentera.organizations.constants import Role
+from lentera.organizations.constants import PpidRole, Role
 from lentera.organizations.models import PublicBody
 from lentera.organizations.selectors import office_items_q
 from lentera.register.constants import LISTED_STATUSES, MAX_UPDATE_INTERVAL_MONTHS, Category
@@ -254,6 +254,47 @@ def notify_submitted(item, *, actor=None) -> int:
     if created:
         transaction.on_commit(_enqueue_sending)
     return created
+
+
+def on_import_waiting(sender, *, batch, **kwargs) -> None:
+    """register.events.import_waiting: tell the heads of the body's PPID (who confirm
+    imports), the importer aside, that an imported DIP waits for them."""
+    main = batch.body.units.filter(ppid_role=PpidRole.MAIN).values_list("pk", flat=True)
+    heads = [user for user in _users(list(main), [Role.APPROVER]) if user.pk != batch.created_by_id]
+    if not heads:
+        return
+    with translation.override(settings.LANGUAGE_CODE):
+        count = batch.items.count()
+        subject = _("Imported DIP waiting for your confirmation: %(file)s") % {
+            "file": batch.file_name
+        }
+        body = "\n".join(
+            [
+                _(
+                    "%(who)s imported %(file)s: %(count)s new entries of %(body)s wait, "
+                    "public nowhere, until you confirm or reject the import."
+                )
+                % {
+                    "who": batch.created_by.get_full_name() or batch.created_by.username,
+                    "file": batch.file_name,
+                    "count": count,
+                    "body": batch.body.name,
+                },
+                "",
+                _("Open it in Lentera: %(url)s")
+                % {
+                    "url": settings.LENTERA_SITE_URL
+                    + reverse("office:import-batch", args=[batch.pk])
+                },
+            ]
+        )
+    for user in heads:
+        Notification.objects.get_or_create(
+            user=user,
+            key=f"import:{batch.pk}",
+            defaults=dict(kind=Kind.IMPORT, import_batch=batch, subject=subject[:200], body=body),
+        )
+    transaction.on_commit(_enqueue_sending)
 
 
 def _enqueue_sending() -> None:

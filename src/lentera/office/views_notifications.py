@@ -30,6 +30,8 @@ def notification_open(request, pk):
     """Mark one notification read and go to its item."""
     notification = get_object_or_404(Notification, pk=pk, user=request.user)
     mark_read(request.user, notification)
+    if notification.import_batch_id is not None:
+        return redirect("office:import-batch", pk=notification.import_batch_id)
     if notification.item_id is None:
         return redirect("office:notifications")
     return redirect("office:item", pk=notification.item_id)

@@ -17,3 +17,7 @@ item_submitted = Signal()  # item, actor
 
 # The item now belongs to another unit (while it stands at a step).
 holding_unit_changed = Signal()  # item
+
+# An import's new entries wait in `batch` (register.ImportBatch) for the head of the
+# PPID's confirmation.
+import_waiting = Signal()  # batch

@@ -15,7 +15,7 @@ from lentera.sop import policy
 from lentera.sop.constants import Verb
 from lentera.sop.selectors import sop_to_follow
 
-from . import fingerprint
+from . import events, fingerprint
 from . import workflow as engine
 from .constants import EDITABLE_FIELDS
 from .dip_import import Plan, Problem
@@ -74,6 +74,7 @@ def apply(plan: Plan, actor, progress=None) -> ImportBatch | None:
             if batch is not None:
                 batch.fingerprint = entries_digest(*_entries(batch))
                 batch.save(update_fields=["fingerprint"])
+                events.import_waiting.send(ImportBatch, batch=batch)
     except BaseException as exc:
         for name in stored:
             discard(name)  # no file without its record

@@ -782,3 +782,24 @@ def test_units_by_their_other_names_and_retention_by_the_jra(world, head):
     imports.apply(plan, world.main_officer)
     item = InformationItem.objects.get(title="Laporan Keuangan Tahun 2024")
     assert item.retention_rule == rule and item.retention_period == "10 tahun (JRA 000.1.2)"
+
+
+def test_the_heads_of_the_ppid_hear_of_a_waiting_import(world, head, client, smtp):
+    from lentera.deadlines.constants import Kind
+    from lentera.deadlines.models import Notification
+    from lentera.deadlines.notify import send_pending_notifications
+
+    head.email = "kepala.ppid@kalbarprov.go.id"
+    head.save()
+    second_head = make_user("wakil.ppid", world.main, Role.APPROVER)
+    Membership.objects.create(user=second_head, unit=world.main, role=Role.OFFICER)
+    _import(world, _write(merged_xlsx()), "wakil.ppid")  # imports; never told to confirm
+    batch = ImportBatch.objects.get()
+    (told,) = Notification.objects.filter(kind=Kind.IMPORT)
+    assert told.user == head and told.import_batch == batch and "dip.xlsx" in told.subject
+    send_pending_notifications()
+    assert [m["to"] for m in smtp.messages] == [[head.email]]
+    assert f"/kantor/impor/{batch.pk}/" in smtp.messages[0]["body"]
+    client.force_login(head)
+    opened = client.get(f"/kantor/pemberitahuan/{told.pk}/")
+    assert opened.status_code == 302 and opened["Location"] == f"/kantor/impor/{batch.pk}/"
