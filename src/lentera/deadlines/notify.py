@@ -266,7 +266,7 @@ def on_import_waiting(sender, *, batch, **kwargs) -> None:
     with translation.override(settings.LANGUAGE_CODE):
         count = batch.items.count()
         subject = _("Imported DIP waiting for your confirmation: %(file)s") % {
-            "file": batch.file_name
+            "file": " ".join(batch.file_name.split())  # no line break in a mail header
         }
         body = "\n".join(
             [

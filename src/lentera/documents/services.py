@@ -64,9 +64,10 @@ def clean_file_name(name: str) -> str:
 
 def _check_may_add(item, actor, document: Document | None, imported: bool = False) -> None:
     if imported:
-        # An imported entry's files come with it, before its batch's fingerprint is
-        # taken (register.imports decided that `actor` may import).
-        if not item.waits_for_import or document is not None:
+        # An imported entry's files come with it, from its importer, before its batch's
+        # fingerprint is taken (register.imports decided that `actor` may import).
+        batch = item.import_batch if item.waits_for_import else None
+        if batch is None or batch.fingerprint or batch.created_by_id != actor.pk or document:
             raise ActionRefused(_("Files come with an import only for its new entries."))
         return
     if item.current_step_id is None:

@@ -173,7 +173,11 @@ def import_batch(request: HttpRequest, pk: int) -> HttpResponse:
         except ActionRefused as exc:
             _refused(request, exc)
         return redirect("office:import-batch", pk=batch.pk)
-    items = batch.items.select_related("holding_unit").order_by("pk")
+    items = (
+        batch.items.select_related("holding_unit", "retention_rule")
+        .prefetch_related("documents__versions")
+        .order_by("pk")
+    )
     page = Paginator(items, BATCH_PAGE_SIZE).get_page(request.GET.get("halaman"))
     context = {
         "batch": batch,

@@ -65,6 +65,7 @@ class Row:
     outcome: str = "new"  # or "changed", "unchanged"
     retention_rule: object = None  # the JRA line the retention text names, if any
     file_names: list[str] = field(default_factory=list)  # as the sheet names them
+    by_number: bool = False  # its sheet has no file-name column: files go by row number
     files: list = field(default_factory=list)  # import_files.Entry, to attach
 
     @property
@@ -217,7 +218,9 @@ def _read_rows(sheet, header: layout.Header, units: _Units, default_unit, result
         fields = reader.fields(values, category, units, default_unit)
         if fields is not None:
             names = [n.strip() for n in re.split(r"[;\n]", values.get("file", "")) if n.strip()]
-            result.rows.append(Row(sheet.name, number, fields, file_names=names))
+            by_number = "file" not in header.headings
+            row = Row(sheet.name, number, fields, file_names=names, by_number=by_number)
+            result.rows.append(row)
 
 
 class _RowReader:
@@ -379,7 +382,10 @@ def _match_schedule(body, result: Plan) -> None:
     if not rules:
         return
     by_type = {layout.normalised(rule.record_type): rule for rule in rules}
-    codes = sorted(rules, key=lambda rule: -len(rule.code))  # "000.1.2" before "000.1"
+    # "000.1.2" before "000.1"; only codes that cannot be a plain number ("5 tahun")
+    codes = sorted(
+        (r for r in rules if re.search(r"\d[./]\d|[A-Za-z]", r.code)), key=lambda r: -len(r.code)
+    )
     for row in result.rows:
         text = row.fields["retention_period"]
         row.retention_rule = by_type.get(layout.normalised(text)) or next(
@@ -389,26 +395,40 @@ def _match_schedule(body, result: Plan) -> None:
 
 
 def _attach_files(result: Plan, source) -> None:
-    """Each row's files: those its file-name column names, else those named by its row
-    number; every file named and missing is an error, every file left over a warning."""
-    numbered, used = source.numbered(), set()
+    """Each row's files: those its file-name column names or, in a sheet without that
+    column, those its row number names ("8.pdf"). A named file missing, a file for two
+    rows, or numbered files with rows on several sheets are errors; files for no row a
+    warning."""
+    from .import_files import key
+
     label = layout.COLUMN_LABELS["file"]
+    numbered = source.numbered()
+    if numbered and len({row.sheet for row in result.rows if row.by_number}) > 1:
+        message = _(
+            "Files named by row number need a single sheet: add a file-name column instead."
+        )
+        result.problems.append(Problem(result.file_name, 0, "", "", message))
+        numbered = {}
+    owner: dict = {}  # file -> the row it went to
     for row in result.rows:
-        if row.file_names:
-            for name in row.file_names:
-                found = source.entries.get(name.rsplit("/", 1)[-1].lower(), [])
-                if len(found) != 1:
-                    message = (
-                        _("No file of this name is among the files.")
-                        if not found
-                        else _("Several files have this name.")
-                    )
-                    result.problems.append(Problem(row.sheet, row.number, label, name, message))
-                    continue
-                row.files.append(found[0])
-        else:
+        if row.by_number:
             row.files = list(numbered.get(row.number, []))
-        used.update(row.files)
+        for name in row.file_names:
+            found = source.entries.get(key(name.replace("\\", "/").rsplit("/", 1)[-1]), [])
+            if len(found) != 1:
+                message = (
+                    _("No file of this name is among the files.")
+                    if not found
+                    else _("Several files have this name.")
+                )
+                result.problems.append(Problem(row.sheet, row.number, label, name, message))
+                continue
+            row.files.append(found[0])
+        for entry in row.files:
+            if entry in owner and owner[entry] is not row:
+                message = _("This file is also row %(row)s's.") % {"row": owner[entry].number}
+                result.problems.append(Problem(row.sheet, row.number, label, entry.name, message))
+            owner[entry] = row
         if row.files and row.outcome != "new":
             result.problems.append(
                 Problem(
@@ -421,7 +441,7 @@ def _attach_files(result: Plan, source) -> None:
                 )
             )
             row.files = []
-    left = sorted(e.name for entries in source.entries.values() for e in entries if e not in used)
+    left = sorted(e.name for entries in source.entries.values() for e in entries if e not in owner)
     if left:
         message = _("%(count)s files belong to no row: %(names)s.") % {
             "count": len(left),

@@ -9,7 +9,9 @@ import re
 import shutil
 import stat
 import tempfile
+import unicodedata
 import zipfile
+import zlib
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 
@@ -28,6 +30,17 @@ class Entry:
     name: str  # base name, as written
     where: str  # path in the folder, or member name in the archive
     size: int
+    identity: tuple = ()  # a folder's file: (device, inode) when it was read
+
+
+def key(name: str) -> str:
+    """How names are compared: one Unicode form, any case ("Laporan.PDF" is
+    "laporan.pdf", an "é" written as e + accent is "é")."""
+    return unicodedata.normalize("NFC", name).casefold()
+
+
+_DAMAGED = (zipfile.BadZipFile, zipfile.LargeZipFile, RuntimeError, OSError, EOFError, zlib.error)
+_METHODS = (zipfile.ZIP_STORED, zipfile.ZIP_DEFLATED, zipfile.ZIP_BZIP2, zipfile.ZIP_LZMA)
 
 
 class Source:
@@ -47,7 +60,7 @@ class Source:
             )
 
     def _add(self, entry: Entry) -> None:
-        self.entries.setdefault(entry.name.lower(), []).append(entry)
+        self.entries.setdefault(key(entry.name), []).append(entry)
 
     def _read_folder(self) -> None:
         root = self.path.resolve()
@@ -60,14 +73,30 @@ class Source:
                     )
             for name in names:
                 where = os.path.join(folder, name)
-                self._add(Entry(name, where, os.path.getsize(where)))
+                found = os.lstat(where)
+                if not stat.S_ISREG(found.st_mode):
+                    raise ActionRefused(
+                        _("%(name)s in the files is not an ordinary file.") % {"name": name}
+                    )
+                self._add(Entry(name, where, found.st_size, (found.st_dev, found.st_ino)))
 
     def _read_archive(self) -> None:
-        self.archive = zipfile.ZipFile(self.path)
+        damaged = ActionRefused(_("%(path)s is a damaged archive.") % {"path": self.path.name})
+        try:
+            self.archive = zipfile.ZipFile(self.path)
+            members = self.archive.infolist()
+        except _DAMAGED as exc:
+            raise damaged from exc
         limit = settings.LENTERA_MAX_UPLOAD_BYTES
-        for member in self.archive.infolist():
+        seen = set()
+        for member in members:
             name = member.filename
             parts = PurePosixPath(name.replace("\\", "/")).parts
+            if member.flag_bits & 0x1 or member.compress_type not in _METHODS:
+                raise ActionRefused(
+                    _("%(name)s in the archive is encrypted or packed in a way not read.")
+                    % {"name": name}
+                )
             if name.startswith(("/", "\\")) or re.match(r"^[A-Za-z]:", name) or ".." in parts:
                 raise ActionRefused(
                     _("The archive names a file outside itself (%(name)s) and was not read.")
@@ -80,6 +109,12 @@ class Source:
                 )
             if member.is_dir():
                 continue
+            if not parts or parts[-1] in ("", ".") or key(parts[-1]) in seen:
+                raise ActionRefused(
+                    _("The archive holds two files named %(name)s, or one without a name.")
+                    % {"name": name}
+                )
+            seen.add(key(parts[-1]))
             large = member.file_size > 1024 * 1024
             if member.file_size > limit or (
                 large and member.file_size > MAX_RATIO * max(member.compress_size, 1)
@@ -91,7 +126,7 @@ class Source:
                     )  # fmt: skip
                     % {"name": name}
                 )
-            self._add(Entry(parts[-1], name, member.file_size))
+            self._add(Entry(parts[-1], name, member.file_size, (member,)))
 
     def numbered(self) -> dict[int, list[Entry]]:
         """Files whose name starts with a row number, by that number."""
@@ -103,16 +138,26 @@ class Source:
         return found
 
     def open(self, entry: Entry) -> File:
-        """The file's bytes as a Django File (an archive member copied to a temporary
-        file first, no more than it said it holds)."""
+        """The file's bytes as a Django File: a folder's file as it was read (no link or
+        other file swapped in since), an archive member copied to a temporary file."""
+        damaged = ActionRefused(_("%(name)s is damaged or changed.") % {"name": entry.name})
         if self.archive is None:
-            return File(open(entry.where, "rb"), name=entry.name)  # noqa: SIM115
+            try:
+                handle = os.open(entry.where, os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK)
+            except OSError as exc:
+                raise damaged from exc
+            found = os.fstat(handle)
+            if not stat.S_ISREG(found.st_mode) or (found.st_dev, found.st_ino) != entry.identity:
+                os.close(handle)
+                raise damaged
+            return File(os.fdopen(handle, "rb"), name=entry.name)
         copy = tempfile.TemporaryFile()  # noqa: SIM115 - closed with the File
-        with self.archive.open(entry.where) as member:
-            shutil.copyfileobj(member, copy, 1024 * 1024)
-        if copy.tell() > entry.size:
+        try:
+            with self.archive.open(entry.identity[0]) as member:
+                shutil.copyfileobj(member, copy, 1024 * 1024)
+        except _DAMAGED as exc:
             copy.close()
-            raise ActionRefused(_("%(name)s is damaged.") % {"name": entry.name})
+            raise damaged from exc
         copy.seek(0)
         return File(copy, name=entry.name)
 

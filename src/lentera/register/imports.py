@@ -47,7 +47,7 @@ def apply(plan: Plan, actor, progress=None) -> ImportBatch | None:
             if plan.count("new"):
                 batch = ImportBatch.objects.create(
                     body=plan.body,
-                    file_name=plan.file_name[:255],
+                    file_name=" ".join(plan.file_name.split())[:255],
                     sha256=plan.sha256,
                     created_by=actor,
                 )

@@ -101,6 +101,25 @@ def missing_requirements(
     (the note and the checklist ticks): what must be done before opening it."""
     proposed = item.working_copy()
     checks = required_checks(item, step)
+    missing = _content_gaps(item, proposed, checks)
+    if gap := policy.approval_gap(item, step, lambda: fingerprint.of(item)):
+        missing.append(gap)
+    if item.current_step_id == step.pk and policy.intake_pending(item):
+        missing.append(_("the %(position)s has submitted it") % {"position": step.intake_position})
+    if not with_form:
+        return missing
+    if Check.REVIEW_NOTE in checks and not note.strip():
+        missing.append(str(Check.REVIEW_NOTE.label))
+    ticked = set(ticked)
+    missing += [
+        _("ticked: %(item)s") % {"item": t} for t in step.checklist_items if t not in ticked
+    ]
+    return missing
+
+
+def _content_gaps(item, proposed, checks) -> list[str]:
+    """What the item's content lacks for `checks`: files, hard copy locations, DIP
+    columns, a classification decision."""
     missing = []
     has_softcopy = item.documents.filter(deleted_at__isnull=True).exists()
     if Check.SOFTCOPY in checks and proposed.form_softcopy and not has_softcopy:
@@ -121,18 +140,6 @@ def missing_requirements(
         and not item.classifications.filter(exempt_until__gt=timezone.localdate()).exists()
     ):
         missing.append(str(Check.CLASSIFICATION.label))
-    if gap := policy.approval_gap(item, step, lambda: fingerprint.of(item)):
-        missing.append(gap)
-    if item.current_step_id == step.pk and policy.intake_pending(item):
-        missing.append(_("the %(position)s has submitted it") % {"position": step.intake_position})
-    if not with_form:
-        return missing
-    if Check.REVIEW_NOTE in checks and not note.strip():
-        missing.append(str(Check.REVIEW_NOTE.label))
-    ticked = set(ticked)
-    missing += [
-        _("ticked: %(item)s") % {"item": t} for t in step.checklist_items if t not in ticked
-    ]
     return missing
 
 
@@ -232,9 +239,12 @@ def list_confirmed(item, actor) -> bool:
     """An imported entry whose batch the head of the PPID confirmed (register.imports
     decided who may, and set the approval it lists under): published when its SOP has a
     publish step and it is not exempt, else documented, as its SOP's last step would.
-    An entry lacking a DIP column is not listed: it enters its SOP's first step, to be
-    completed, reviewed and approved there. True when it was listed."""
-    if _dip_gaps(item):
+    An entry that any step of its SOP would refuse for its content (an empty DIP
+    column, a soft copy marked but no file, a hard copy without its location) is not
+    listed: it enters its SOP's first step, to be completed, reviewed and approved
+    there. True when it was listed."""
+    checks = set().union(*(required_checks(item, step) for step in item.sop.steps.all()))
+    if _content_gaps(item, item, checks):
         item.approved_fingerprint = ""
         start(item, actor)
         return False

@@ -66,4 +66,5 @@ def test_import_preview_save_confirm_in_a_browser(
     phone.wait_for_selector(".msg.success")
     assert "Dikonfirmasi" in phone.inner_text("#batch-state")
     phone.goto(f"{base}/dip/")
-    assert "Rencana Strategis 2025-2029" in phone.content()
+    assert "Daftar Penerima Bantuan Sosial 2024" in phone.content()  # hard copy only
+    assert "Rencana Strategis 2025-2029" not in phone.content()  # waits for its file

@@ -56,7 +56,9 @@ def test_upload_preview_save_then_the_head_confirms(world, head, client):
     client.post(f"/kantor/impor/{batch.pk}/", confirm)
     batch.refresh_from_db()
     assert batch.state == ImportBatch.State.CONFIRMED and batch.note == "Sesuai SK DIP 2025"
-    assert selectors.public_items().count() == len(ROWS) - 1  # one has no date made
+    # Listed: the hard-copy-only entry; the others wait in their SOP (no date made, or
+    # a soft copy marked and no file).
+    assert selectors.public_items().count() == 1
 
 
 def test_a_sheet_with_problems_lists_them_and_offers_no_save(world, client):

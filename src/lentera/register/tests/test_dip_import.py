@@ -6,6 +6,7 @@ nothing."""
 import csv
 import datetime
 import io
+import os
 import zipfile
 
 import openpyxl
@@ -288,11 +289,13 @@ def test_new_entries_wait_in_one_batch_until_the_head_of_the_ppid_confirms(world
     _confirm(batch, "kepala.ppid")
     batch.refresh_from_db()
     assert (batch.state, batch.decided_by) == (ImportBatch.State.CONFIRMED, head)
-    # Seed 003 ends by publishing; the entry with no date made ("Januari 2025") is not
-    # listed: it entered its SOP, where the date is filled in, reviewed and approved.
-    assert selectors.public_items().count() == 3
-    undated = InformationItem.objects.get(title="Laporan Keuangan Tahun 2024")
-    assert undated.status == Status.IN_PROGRESS and undated.current_step.number == 1
+    # Seed 003 ends by publishing. Only the entry its steps would pass is listed: the one
+    # with no date made ("Januari 2025") and those marked as soft copies with no file
+    # entered their SOP, to be completed, reviewed and approved there.
+    listed = selectors.public_items().values_list("title", flat=True)
+    assert list(listed) == ["Daftar Penerima Bantuan Sosial 2024"]
+    waiting = InformationItem.objects.exclude(title__in=listed)
+    assert {(i.status, i.current_step.number) for i in waiting} == {(Status.IN_PROGRESS, 1)}
     for item in InformationItem.objects.all():
         event = item.events.get(verb=Verb.CONFIRM_IMPORT)
         assert event.actor == head and event.changes["batch"] == batch.pk
@@ -349,12 +352,12 @@ def test_an_edited_row_of_a_listed_entry_goes_through_its_sop_again(world, head)
     batch = ImportBatch.objects.get()
     imports.confirm(batch, head, batch.fingerprint)
     edited = [list(r) for r in ROWS]
-    edited[1][3] = "Sekretaris Biro"
+    edited[3][3] = "Sekretaris Biro"
     _import(world, _write(merged_xlsx(edited)))
-    item = InformationItem.objects.get(title="Rencana Strategis 2025-2029")
+    item = InformationItem.objects.get(title="Daftar Penerima Bantuan Sosial 2024")
     assert item.in_update and item.current_step is not None
     assert item.pending_changes == {"responsible_official": "Sekretaris Biro"}
-    assert item.responsible_official == "Kepala Biro"  # what the public still sees
+    assert item.responsible_official == "Kepala Bagian"  # what the public still sees
     assert InformationItem.objects.count() == 4
 
 
@@ -476,21 +479,14 @@ def test_lenteras_own_export_imports_back_as_the_same_register(db, client, exten
     assert imported.count() == 3 and not selectors.public_items().filter(pk__in=imported)
     batch = ImportBatch.objects.get()
     imports.confirm(batch, make_user("baru-kepala.ppid", new.main, "approver"), batch.fingerprint)
+    # Marked as soft copies, the entries wait in their SOP for their files (the sheet
+    # does not carry them), then pass it as any new item does.
+    for item in imported:
+        item.refresh_from_db()
+        assert item.current_step.number == 1
+        published(new, item)
     after = _table(_body(client.get(f"/dip.{extension}?badan={new.body.slug}")), extension)
-    # The files did not come with the sheet: their soft copies are "on request" now.
-    on_request = [c.replace("unduh daring", "tersedia atas permintaan") for c in _texts(before)]
-    assert _texts(after) == on_request
-    assert after == [[_forms(c) for c in row] for row in before]
-
-
-def _texts(rows: list[list]) -> list[str]:
-    return [str(cell) for row in rows for cell in row if "Softcopy" in str(cell or "")]
-
-
-def _forms(cell):
-    if isinstance(cell, str) and "Softcopy" in cell:
-        return cell.replace("unduh daring", "tersedia atas permintaan")
-    return cell
+    assert after == before
 
 
 def _body(response) -> bytes:
@@ -803,3 +799,93 @@ def test_the_heads_of_the_ppid_hear_of_a_waiting_import(world, head, client, smt
     client.force_login(head)
     opened = client.get(f"/kantor/pemberitahuan/{told.pk}/")
     assert opened.status_code == 302 and opened["Location"] == f"/kantor/impor/{batch.pk}/"
+
+
+def _source_refusal(path) -> str:
+    from lentera.register.import_files import Source
+
+    with pytest.raises(ActionRefused) as refused:
+        Source(str(path))
+    return refused.value.message
+
+
+def test_folders_with_links_or_odd_files_are_refused(tmp_path):
+    import os
+
+    (tmp_path / "a").mkdir()
+    (tmp_path / "a" / "8.pdf").write_bytes(b"%PDF")
+    os.symlink("/etc/passwd", tmp_path / "a" / "9.pdf")
+    assert "is a link" in _source_refusal(tmp_path / "a")
+    (tmp_path / "b").mkdir()
+    os.mkfifo(tmp_path / "b" / "8.pdf")
+    assert "not an ordinary file" in _source_refusal(tmp_path / "b")
+
+
+def test_a_file_swapped_for_a_link_after_reading_is_refused(tmp_path):
+    import os
+
+    from lentera.register.import_files import Source
+
+    (tmp_path / "8.pdf").write_bytes(b"%PDF-1.4 asli")
+    source = Source(str(tmp_path))
+    (entry,) = source.entries["8.pdf"]
+    os.remove(tmp_path / "8.pdf")
+    os.symlink("/etc/passwd", tmp_path / "8.pdf")
+    with pytest.raises(ActionRefused, match="damaged or changed"):
+        source.open(entry)
+
+
+def _encrypted_looking_zip() -> bytes:
+    """An archive whose member says it is encrypted (bit 0 of its flags, in the local and
+    the central header)."""
+    data = bytearray(_zip({"8.pdf": b"%PDF"}))
+    for signature, offset in ((b"PK\x03\x04", 6), (b"PK\x01\x02", 8)):
+        at = data.index(signature) + offset
+        data[at] |= 0x1
+    return bytes(data)
+
+
+@pytest.mark.parametrize(
+    ("content", "expected"),
+    [
+        (lambda: _encrypted_looking_zip(), "encrypted"),
+        (lambda: _zip({"8.pdf": b"%PDF", "sub/8.PDF": b"%PDF"}), "two files named"),
+        (lambda: _zip({".": b"%PDF"}), "without a name"),
+        (lambda: _zip({"8.pdf": os.urandom(5000)})[:3000], "neither a folder nor a ZIP"),
+    ],
+)
+def test_odd_archives_are_refused_with_a_message(tmp_path, content, expected):
+    path = tmp_path / "berkas.zip"
+    path.write_bytes(content())
+    assert expected in _source_refusal(path)
+
+
+def test_files_go_by_row_number_only_without_a_file_column_and_to_one_row(world, tmp_path):
+    from lentera.register.import_files import Source
+
+    rows = [["No", "Ringkasan Isi Informasi", "Unit Kerja", "Penanggung Jawab",
+             "Waktu dan Tempat", "Bentuk Informasi", "Retensi", "Kategori", "Nama Berkas"],
+            ["1", "Profil 2025", KESRA, "Kepala", "5 Mei 2025, Pontianak", "Softcopy",
+             "5 tahun", "Berkala", "3.pdf"],
+            ["2", "Program 2025", KESRA, "Kepala", "5 Mei 2025, Pontianak", "Softcopy",
+             "5 tahun", "Berkala", ""],
+            ["3", "Anggaran 2025", KESRA, "Kepala", "5 Mei 2025, Pontianak", "Softcopy",
+             "5 tahun", "Berkala", "3.pdf"]]  # fmt: skip
+    out = io.StringIO()
+    csv.writer(out, delimiter=";").writerows(rows)
+    (tmp_path / "3.pdf").write_bytes(_pdf("Tiga"))
+    plan = dip_import.plan(out.getvalue().encode(), "dip.csv", world.body, None, Source(tmp_path))
+    # Row 3 (the empty cell) gets no file by its number; row 4 names row 2's file.
+    assert [(r.number, [e.name for e in r.files]) for r in plan.rows] == [
+        (2, ["3.pdf"]), (3, []), (4, ["3.pdf"])]  # fmt: skip
+    (error,) = plan.errors
+    assert error.row == 4 and "also row 2's" in error.message
+
+
+def test_files_join_a_waiting_entry_only_through_its_import(world):
+    _import(world, _write(merged_xlsx()))
+    item = ImportBatch.objects.get().items.first()
+    for who in (world.main_officer, world.officer):  # the batch is sealed: nobody adds
+        with pytest.raises(ActionRefused):
+            add_document(item, who, pdf_upload(), imported=True)
+    assert not item.documents.exists()

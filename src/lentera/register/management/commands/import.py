@@ -71,13 +71,22 @@ class Command(BaseCommand):
             f"{batch.file_name} · {batch.body} · {batch.get_state_display()} · "
             f"{batch.created_by.username} {batch.created_at:%Y-%m-%d %H:%M}"
         )
-        for item in batch.items.select_related("holding_unit").order_by("pk"):
+        items = batch.items.select_related("holding_unit", "retention_rule")
+        for item in items.prefetch_related("documents__versions").order_by("pk"):
             made = item.made_on.isoformat() if item.made_on else str(item.year)
+            rule = f" (JRA {item.retention_rule.code})" if item.retention_rule else ""
             self.stdout.write(
-                f"  {item.pk:>7} {item.category:<12} {item.title[:60]:<60} "
-                f"{item.holding_unit.name[:28]:<28} {made:<10} {item.made_place[:20]:<20} "
-                f"{item.responsible_official[:30]:<30} {item.retention_period[:20]}"
+                f"\n{item.pk} · {item.get_category_display()} · {item.title}\n"
+                f"  {item.holding_unit.name} · {item.responsible_official} · {made}, "
+                f"{item.made_place} · {item.available_forms} · {item.retention_period}{rule}"
             )
+            if item.summary != item.title:
+                self.stdout.write(f"  {item.summary}")
+            for document in item.documents.all():
+                for version in document.versions.all():
+                    self.stdout.write(
+                        f"  + {version.original_name} ({version.size} B, SHA-256 {version.sha256})"
+                    )
         self.stdout.write(_("Fingerprint: %(digest)s") % {"digest": batch.fingerprint})
 
     def decide(self, what: str, *, batch: int, user: str, note: str, **options):
