@@ -1,4 +1,5 @@
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
@@ -133,6 +134,26 @@ class UnitAlias(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+    def clean(self) -> None:
+        """An other name names one unit of its body: not another unit's name, short name
+        or other name (an imported DIP could not tell them apart)."""
+        if not self.unit_id or not self.name:
+            return
+        key = " ".join(self.name.casefold().split())
+        others = Unit.objects.filter(body_id=self.unit.body_id).exclude(pk=self.unit_id)
+        taken = {
+            " ".join(text.casefold().split())
+            for text in [
+                *others.values_list("name", flat=True),
+                *others.exclude(short_name="").values_list("short_name", flat=True),
+                *UnitAlias.objects.filter(unit__in=others).values_list("name", flat=True),
+            ]
+        }
+        if key in taken:
+            raise ValidationError(
+                {"name": _("Another unit of this body already goes by this name.")}
+            )
 
 
 class Membership(models.Model):

@@ -889,3 +889,15 @@ def test_files_join_a_waiting_entry_only_through_its_import(world):
         with pytest.raises(ActionRefused):
             add_document(item, who, pdf_upload(), imported=True)
     assert not item.documents.exists()
+
+
+def test_an_other_name_may_not_be_another_units(world):
+    from django.core.exceptions import ValidationError
+
+    from lentera.organizations.models import UnitAlias
+
+    UnitAlias.objects.create(unit=world.other_unit, name="Dinkes")
+    for taken in ("dinas  KESEHATAN", "dinkes"):
+        with pytest.raises(ValidationError):
+            UnitAlias(unit=world.unit, name=taken).full_clean()
+    UnitAlias(unit=world.unit, name="Biro Kesra").full_clean()  # its own: fine
