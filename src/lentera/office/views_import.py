@@ -25,6 +25,8 @@ from .actions import _refused
 
 PENDING_SECONDS = 3600  # how long an uploaded sheet waits for "save"
 BATCH_PAGE_SIZE = 100
+# A larger batch is confirmed by the worker: a request would wait for minutes.
+CONFIRM_NOW_ENTRIES = 200
 
 
 class ImportForm(forms.Form):
@@ -150,7 +152,16 @@ def import_batch(request: HttpRequest, pk: int) -> HttpResponse:
     if request.method == "POST":
         note = request.POST.get("note", "")
         try:
-            if "confirm" in request.POST:
+            if "confirm" in request.POST and batch.items.count() > CONFIRM_NOW_ENTRIES:
+                imports.confirm_later(batch, user, request.POST.get("fingerprint", ""), note)
+                messages.success(
+                    request,
+                    _(
+                        "The import is being confirmed in the background: open this page "
+                        "again in a few minutes."
+                    ),
+                )
+            elif "confirm" in request.POST:
                 shown = request.POST.get("fingerprint", "")
                 listed, started = imports.confirm(batch, user, shown, note)
                 messages.success(

@@ -150,13 +150,15 @@ def _entries(batch: ImportBatch, *, lock: bool = False) -> tuple[list, dict[int,
     return items, fingerprint.of_many(items)
 
 
-def confirm(batch: ImportBatch, actor, shown: str, note: str = "") -> tuple[int, int]:
+def confirm(
+    batch: ImportBatch, actor, shown: str, note: str = "", *, queued: bool = False
+) -> tuple[int, int]:
     """The head of the PPID confirms a waiting batch whose fingerprint they were shown
     (`shown`): each complete entry is listed as its SOP's last step would list it,
     under an approval of exactly its imported content; an entry lacking a DIP column
     enters its SOP to be completed there. Returns (listed, sent into their SOP)."""
     with transaction.atomic():
-        batch = _decidable(batch, actor)
+        batch = _decidable(batch, actor, queued=queued)
         items, digests = _entries(batch, lock=True)
         if shown != batch.fingerprint or entries_digest(items, digests) != batch.fingerprint:
             raise Conflict(
@@ -182,6 +184,32 @@ def confirm(batch: ImportBatch, actor, shown: str, note: str = "") -> tuple[int,
         return listed, len(items) - listed
 
 
+def confirm_later(batch: ImportBatch, actor, shown: str, note: str = "") -> None:
+    """Have the worker confirm a large batch (register.tasks.confirm_import), after the
+    same checks as confirm(); the batch says meanwhile that it is being confirmed."""
+    from .tasks import confirm_import
+
+    with transaction.atomic():
+        batch = _decidable(batch, actor)
+        if shown != batch.fingerprint:
+            raise Conflict(
+                _(
+                    "Entries of this import changed after they were shown; open the import "
+                    "again, or reject it and import again."
+                )
+            )
+        batch.confirming_since, batch.confirm_failure = timezone.now(), ""
+        batch.save(update_fields=["confirming_since", "confirm_failure"])
+        confirm_import.enqueue(batch.pk, actor.pk, shown, note)
+
+
+def confirm_failed(batch: ImportBatch, reason: str) -> None:
+    """The worker could not confirm: the batch waits again, saying why."""
+    ImportBatch.objects.filter(pk=batch.pk, state=ImportBatch.State.WAITING).update(
+        confirming_since=None, confirm_failure=reason[:300]
+    )
+
+
 def reject(batch: ImportBatch, actor, note: str) -> ImportBatch:
     """The head of the PPID rejects a waiting batch: its entries are withdrawn unlisted
     (an officer may still reopen one into its SOP)."""
@@ -196,10 +224,12 @@ def reject(batch: ImportBatch, actor, note: str) -> ImportBatch:
         return _decide(batch, actor, ImportBatch.State.REJECTED, note)
 
 
-def _decidable(batch: ImportBatch, actor) -> ImportBatch:
+def _decidable(batch: ImportBatch, actor, *, queued: bool = False) -> ImportBatch:
     batch = ImportBatch.objects.select_for_update().select_related("body").get(pk=batch.pk)
     if batch.state != ImportBatch.State.WAITING:
         raise ActionRefused(_("This import was already confirmed or rejected."))
+    if batch.is_confirming and not queued:
+        raise ActionRefused(_("This import is being confirmed."))
     if refusal := policy.import_refusal(actor, batch):
         raise NotAllowed(refusal)
     return batch
@@ -207,6 +237,6 @@ def _decidable(batch: ImportBatch, actor) -> ImportBatch:
 
 def _decide(batch: ImportBatch, actor, state: str, note: str) -> ImportBatch:
     batch.state, batch.decided_by, batch.decided_at = state, actor, timezone.now()
-    batch.note = (note or "").strip()
-    batch.save(update_fields=["state", "decided_by", "decided_at", "note"])
+    batch.note, batch.confirming_since = (note or "").strip(), None
+    batch.save(update_fields=["state", "decided_by", "decided_at", "note", "confirming_since"])
     return batch

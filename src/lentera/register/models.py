@@ -1,9 +1,11 @@
+import datetime
 import uuid
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator
 from django.db import models
+from django.utils import timezone
 from django.utils.text import slugify
 from django.utils.translation import gettext_lazy as _
 
@@ -499,6 +501,9 @@ class PublicState(models.Model):
         return str(self.number)
 
 
+CONFIRMING_FOR = datetime.timedelta(hours=1)
+
+
 class ImportBatch(models.Model):
     """The new entries of one imported DIP sheet (register.dip_import). They wait out
     of any SOP step, public nowhere, until an approver who issues the body's DIP (not
@@ -539,6 +544,9 @@ class ImportBatch(models.Model):
     )
     decided_at = models.DateTimeField(_("confirmed or rejected at"), null=True, blank=True)
     note = models.TextField(_("note"), blank=True)
+    # A large batch is confirmed by the worker: asked when, and why it last failed.
+    confirming_since = models.DateTimeField(_("being confirmed since"), null=True, blank=True)
+    confirm_failure = models.CharField(_("why the confirmation failed"), max_length=300, blank=True)
 
     class Meta:
         ordering = ["-created_at", "-id"]
@@ -547,3 +555,10 @@ class ImportBatch(models.Model):
 
     def __str__(self) -> str:
         return f"{self.body} – {self.file_name} ({self.created_at:%Y-%m-%d})"
+
+    @property
+    def is_confirming(self) -> bool:
+        """The worker was asked to confirm it within the hour (a request older than that
+        died with its worker: the head may confirm again)."""
+        since = self.confirming_since
+        return since is not None and timezone.now() - since < CONFIRMING_FOR

@@ -127,3 +127,51 @@ def test_a_unit_of_another_body_and_a_huge_file_are_refused(world, client, monke
     response = _upload(client, world, merged_xlsx())
     assert response.context["form"].errors["file"]
     assert not InformationItem.objects.exists()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_large_import_is_confirmed_by_the_worker(client, run_worker, monkeypatch):
+    from lentera.office import views_import
+
+    world = build_world()
+    head = make_user("kepala.ppid", world.main, Role.APPROVER)
+    monkeypatch.setattr(views_import, "CONFIRM_NOW_ENTRIES", 2)
+    client.force_login(world.main_officer)
+    client.post("/kantor/impor/", {"token": _upload(client, world, merged_xlsx()).context["token"]})
+    batch = ImportBatch.objects.get()
+    client.force_login(head)
+    url = f"/kantor/impor/{batch.pk}/"
+    client.post(url, {"confirm": "1", "fingerprint": batch.fingerprint})
+    assert ImportBatch.objects.get().state == ImportBatch.State.WAITING
+    page = client.get(url).content.decode()
+    assert 'id="batch-confirming"' in page and 'name="confirm"' not in page
+    client.post(url, {"reject": "1", "note": "Batal"})  # not while it is being confirmed
+    assert ImportBatch.objects.get().state == ImportBatch.State.WAITING
+    run_worker()
+    batch.refresh_from_db()
+    assert (batch.state, batch.decided_by, batch.confirming_since) == (
+        ImportBatch.State.CONFIRMED, head, None)  # fmt: skip
+    assert selectors.public_items().count() == 1
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_worker_confirmation_refused_leaves_the_batch_waiting_and_says_why(
+    client, run_worker, monkeypatch
+):
+    from lentera.office import views_import
+
+    world = build_world()
+    head = make_user("kepala.ppid", world.main, Role.APPROVER)
+    monkeypatch.setattr(views_import, "CONFIRM_NOW_ENTRIES", 2)
+    client.force_login(world.main_officer)
+    client.post("/kantor/impor/", {"token": _upload(client, world, merged_xlsx()).context["token"]})
+    batch = ImportBatch.objects.get()
+    client.force_login(head)
+    client.post(f"/kantor/impor/{batch.pk}/", {"confirm": "1", "fingerprint": batch.fingerprint})
+    InformationItem.objects.filter(import_batch=batch).update(summary="Diubah diam-diam")
+    run_worker()
+    batch.refresh_from_db()
+    assert batch.state == ImportBatch.State.WAITING and batch.confirming_since is None
+    page = client.get(f"/kantor/impor/{batch.pk}/").content.decode()
+    assert 'id="batch-failure"' in page and 'name="confirm"' in page
+    assert not selectors.public_items().exists()
