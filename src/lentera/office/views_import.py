@@ -2,8 +2,6 @@
 administrators upload a sheet, see what every row becomes and every problem, and save
 it; the head of the PPID confirms or rejects the waiting batch (register.imports)."""
 
-import hashlib
-
 from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -107,7 +105,7 @@ def import_dip(request: HttpRequest) -> HttpResponse:
             name = data["file"].name
             plan = dip_import.plan(content, name, data["body"], data["unit"])
             if not plan.errors:
-                token = hashlib.sha256(content).hexdigest()
+                token = plan.sha256
                 unit_id = data["unit"].pk if data["unit"] else None
                 kept = (content, name, data["body"].pk, unit_id)
                 pending.set(_pending_key(user, token), kept, PENDING_SECONDS)

@@ -8,6 +8,7 @@ from dataclasses import dataclass
 
 from .constants import Category
 from .dip_table import HEADINGS
+from .dip_table import MONTHS as MONTH_NAMES
 
 # A heading names its column by the first of these it matches (a normalised heading
 # holding any of the words): the order settles headings that hold several.
@@ -68,31 +69,30 @@ YES = {"ada", "ya", "y", "v", "x", "√", "✓", "✔", "tersedia", "1", "true"}
 NO = {"", "-", "–", "—", "tidak", "tidak ada", "0", "false", "n"}
 SOFT_WORDS = ("soft", "elektronik", "digital", "unduh", "daring", "online", "pdf")
 HARD_WORDS = ("hard", "cetak", "fisik", "print")
+# Each month's full name (as the DIP's own dates write it) and the short forms offices use.
+_SHORT_MONTHS = (
+    ("jan",),
+    ("pebruari", "feb", "peb"),
+    ("mar",),
+    ("apr",),
+    (),
+    ("jun",),
+    ("jul",),
+    ("agu", "agt", "agust", "ags"),
+    ("sep", "sept"),
+    ("okt",),
+    ("nov", "nop", "nopember"),
+    ("des",),
+)
 MONTHS = {
     name: number
-    for number, names in enumerate(
-        (
-            ("januari", "jan"),
-            ("februari", "pebruari", "feb", "peb"),
-            ("maret", "mar"),
-            ("april", "apr"),
-            ("mei",),
-            ("juni", "jun"),
-            ("juli", "jul"),
-            ("agustus", "agu", "agt", "agust", "ags"),
-            ("september", "sep", "sept"),
-            ("oktober", "okt"),
-            ("november", "nov", "nop", "nopember"),
-            ("desember", "des"),
-        ),
-        start=1,
-    )
-    for name in names
+    for number, (full, short) in enumerate(zip(MONTH_NAMES, _SHORT_MONTHS, strict=True), 1)
+    for name in (full.lower(), *short)
 }
 _MONTH = "|".join(sorted(MONTHS, key=len, reverse=True))
 # ASCII only: "ſ" (long s) must not pass for an "s" of a month's name.
-DAYMONTHYEAR = re.compile(rf"\b(\d{{1,2}})\s+({_MONTH})\.?\s+(\d{{4}})\b", re.I | re.A)
-MONTHYEAR = re.compile(rf"\b({_MONTH})\.?\s+(\d{{4}})\b", re.I | re.A)
+DAY_MONTH_YEAR = re.compile(rf"\b(\d{{1,2}})\s+({_MONTH})\.?\s+(\d{{4}})\b", re.I | re.A)
+MONTH_YEAR = re.compile(rf"\b({_MONTH})\.?\s+(\d{{4}})\b", re.I | re.A)
 NUMERIC = re.compile(r"\b(\d{1,2})[/.-](\d{1,2})[/.-](\d{4})\b")
 ISO = re.compile(r"\b(\d{4})-(\d{2})-(\d{2})\b")
 YEAR = re.compile(r"\b(19[5-9]\d|20\d\d)\b")
@@ -203,11 +203,11 @@ def read_made(text: str) -> tuple[datetime.date | None, str, int | None, str]:
     "impossible" (a date that does not exist) or "none" (no date at all)."""
     if not text:
         return None, "", None, ""
-    found = ISO.search(text) or DAYMONTHYEAR.search(text) or NUMERIC.search(text)
+    found = ISO.search(text) or DAY_MONTH_YEAR.search(text) or NUMERIC.search(text)
     try:
         if found and found.re is ISO:
             day = datetime.date(*(int(g) for g in found.groups()))
-        elif found and found.re is DAYMONTHYEAR:
+        elif found and found.re is DAY_MONTH_YEAR:
             d, month, y = found.groups()
             day = datetime.date(int(y), MONTHS[month.lower()], int(d))
         elif found:
@@ -219,7 +219,7 @@ def read_made(text: str) -> tuple[datetime.date | None, str, int | None, str]:
         return None, "", None, "impossible"
     if day is not None:
         return day, place(text, found), day.year, ""
-    found = MONTHYEAR.search(text) or YEAR.search(text)
+    found = MONTH_YEAR.search(text) or YEAR.search(text)
     if found is None:
         return None, "", None, "none"
     return None, place(text, found), int(found.groups()[-1]), "partial"

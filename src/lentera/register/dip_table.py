@@ -73,7 +73,7 @@ COMPARED = {
     "year": "Tahun",
 }
 
-_MONTHS = (
+MONTHS = (  # Indonesian month names
     "Januari",
     "Februari",
     "Maret",
@@ -91,7 +91,7 @@ _MONTHS = (
 
 def indonesian_date(day: datetime.date) -> str:
     """`14 Februari 2025`, whatever the active language."""
-    return f"{day.day} {_MONTHS[day.month - 1]} {day.year}"
+    return f"{day.day} {MONTHS[day.month - 1]} {day.year}"
 
 
 def dip_queryset(items: QuerySet) -> QuerySet:

@@ -12,10 +12,10 @@ import json
 from django.db.models import OuterRef, Subquery
 from django.utils import timezone
 
-from lentera.documents.models import Document, DocumentVersion
+from lentera.documents.models import Document, DocumentVersion, HardCopy
 
 from .constants import EDITABLE_FIELDS
-from .models import field_value
+from .models import ClassificationDecision, field_value
 
 # Every column a person fills in is content the approver sees.
 COLUMNS = EDITABLE_FIELDS
@@ -24,9 +24,13 @@ _DECISION_FIELDS = ("ground", "statute", "decree_number", "decided_on", "exempt_
 
 def current_versions(item) -> list[DocumentVersion]:
     """The current (newest) version of each live document of `item`, by document."""
+    return _current_versions(Document.objects.filter(item=item))
+
+
+def _current_versions(documents) -> list[DocumentVersion]:
     newest = DocumentVersion.objects.filter(document=OuterRef("pk")).order_by("-number")
     ids = (
-        Document.objects.filter(item=item, deleted_at__isnull=True)
+        documents.filter(deleted_at__isnull=True)
         .annotate(current=Subquery(newest.values("pk")[:1]))
         .values_list("current", flat=True)
     )
@@ -40,13 +44,14 @@ def current_versions(item) -> list[DocumentVersion]:
 
 def content(item) -> dict:
     """The approvable content of `item`, as plain JSON-ready values."""
-    decision = (
-        item.classifications.filter(exempt_until__gt=timezone.localdate())
-        .order_by("-decided_on", "-id")
-        .first()
-    )
+    decision = _in_force(item.classifications.all()).first()
     hardcopies = item.hardcopies.values_list("pk", flat=True)
     return _content(item, decision, current_versions(item), hardcopies)
+
+
+def _in_force(decisions):
+    """The classification decisions still in force, the one that counts first."""
+    return decisions.filter(exempt_until__gt=timezone.localdate()).order_by("-decided_on", "-id")
 
 
 def _content(item, decision, versions, hardcopies) -> dict:
@@ -75,31 +80,13 @@ def _content(item, decision, versions, hardcopies) -> dict:
 def of_many(items) -> dict[int, str]:
     """The fingerprint of each of `items`, in four queries for them all: what of() gives
     for each."""
-    from lentera.documents.models import HardCopy
-
-    from .models import ClassificationDecision
-
     items = list(items)
     ids = [item.pk for item in items]
     decisions = {}  # item id -> the decision in force, as content() picks it
-    in_force = ClassificationDecision.objects.filter(
-        item_id__in=ids, exempt_until__gt=timezone.localdate()
-    ).order_by("item_id", "-decided_on", "-id")
-    for decision in in_force:
+    for decision in _in_force(ClassificationDecision.objects.filter(item_id__in=ids)):
         decisions.setdefault(decision.item_id, decision)
-    newest = DocumentVersion.objects.filter(document=OuterRef("pk")).order_by("-number")
-    current = (
-        Document.objects.filter(item_id__in=ids, deleted_at__isnull=True)
-        .annotate(current=Subquery(newest.values("pk")[:1]))
-        .values_list("current", flat=True)
-    )
     versions: dict[int, list] = {}
-    for version in (
-        DocumentVersion.objects.filter(pk__in=[pk for pk in current if pk is not None])
-        .select_related("document")
-        .defer("text")
-        .order_by("document_id")
-    ):
+    for version in _current_versions(Document.objects.filter(item_id__in=ids)):
         versions.setdefault(version.document.item_id, []).append(version)
     hardcopies: dict[int, list] = {}
     for item_id, pk in HardCopy.objects.filter(item_id__in=ids).values_list("item_id", "pk"):

@@ -21,7 +21,8 @@ from django.utils.translation import gettext as _
 
 from lentera.errors import ActionRefused
 
-MAX_RATIO = 100  # unpacked to packed, for a member larger than a megabyte
+from .sheets import unpacks_too_far
+
 _NUMBERED = re.compile(r"^(\d{1,6})(?:[-_ .].*)?$")
 
 
@@ -115,10 +116,7 @@ class Source:
                     % {"name": name}
                 )
             seen.add(key(parts[-1]))
-            large = member.file_size > 1024 * 1024
-            if member.file_size > limit or (
-                large and member.file_size > MAX_RATIO * max(member.compress_size, 1)
-            ):
+            if member.file_size > limit or unpacks_too_far(member):
                 raise ActionRefused(
                     _(
                         "%(name)s in the archive unpacks to far more than it weighs or than an "

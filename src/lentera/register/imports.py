@@ -20,9 +20,7 @@ from . import workflow as engine
 from .constants import EDITABLE_FIELDS
 from .dip_import import Plan, Problem
 from .models import ImportBatch, InformationItem
-from .services import propose_update, snapshot
-
-_ENGINE_FIELDS = ("sop", "current_step", "created_by", "submitted_by", "status", "lock_version")
+from .services import ENGINE_FIELDS, propose_update, snapshot
 
 
 def apply(plan: Plan, actor, progress=None) -> ImportBatch | None:
@@ -108,7 +106,7 @@ def _new_entry(row, actor, batch: ImportBatch, note: str, sops: dict) -> Informa
     )
     # The unit and SOP were just read; the identifier is a fresh random one.
     item.full_clean(
-        exclude=(*_ENGINE_FIELDS, "holding_unit", "retention_rule"), validate_unique=False
+        exclude=(*ENGINE_FIELDS, "holding_unit", "retention_rule"), validate_unique=False
     )
     item.save()
     changes = snapshot(item, EDITABLE_FIELDS)
@@ -161,12 +159,7 @@ def confirm(
         batch = _decidable(batch, actor, queued=queued)
         items, digests = _entries(batch, lock=True)
         if shown != batch.fingerprint or entries_digest(items, digests) != batch.fingerprint:
-            raise Conflict(
-                _(
-                    "Entries of this import changed after they were shown; open the import "
-                    "again, or reject it and import again."
-                )
-            )
+            raise _changed_since_shown()
         confirmed = _("Import of %(file)s confirmed.") % {"file": batch.file_name}
         listed = 0
         for item in items:
@@ -192,12 +185,7 @@ def confirm_later(batch: ImportBatch, actor, shown: str, note: str = "") -> None
     with transaction.atomic():
         batch = _decidable(batch, actor)
         if shown != batch.fingerprint:
-            raise Conflict(
-                _(
-                    "Entries of this import changed after they were shown; open the import "
-                    "again, or reject it and import again."
-                )
-            )
+            raise _changed_since_shown()
         batch.confirming_since, batch.confirm_failure = timezone.now(), ""
         batch.save(update_fields=["confirming_since", "confirm_failure"])
         confirm_import.enqueue(batch.pk, actor.pk, shown, note)
@@ -233,6 +221,15 @@ def _decidable(batch: ImportBatch, actor, *, queued: bool = False) -> ImportBatc
     if refusal := policy.import_refusal(actor, batch):
         raise NotAllowed(refusal)
     return batch
+
+
+def _changed_since_shown() -> Conflict:
+    return Conflict(
+        _(
+            "Entries of this import changed after they were shown; open the import again, "
+            "or reject it and import again."
+        )
+    )
 
 
 def _decide(batch: ImportBatch, actor, state: str, note: str) -> ImportBatch:

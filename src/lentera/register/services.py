@@ -20,7 +20,8 @@ from .constants import EDITABLE_FIELDS
 from .models import ClassificationDecision, InformationItem, PublicState, copy_item, field_value
 from .selectors import public_versions
 
-_ENGINE_FIELDS = ("sop", "current_step", "created_by", "submitted_by", "status", "lock_version")
+# The columns the engine keeps (no person fills them in).
+ENGINE_FIELDS = ("sop", "current_step", "created_by", "submitted_by", "status", "lock_version")
 
 
 def create_item(actor, *, first_file=None, note: str = "", **fields) -> InformationItem:
@@ -36,7 +37,7 @@ def create_item(actor, *, first_file=None, note: str = "", **fields) -> Informat
     if unit is None or not policy.may_start(actor, item, sop):
         raise NotAllowed(_("Only an officer of the holding unit can record its information."))
     item.sop = sop_to_follow(unit)
-    item.full_clean(exclude=_ENGINE_FIELDS)
+    item.full_clean(exclude=ENGINE_FIELDS)
     with transaction.atomic():
         item.save()
         audit.record(
@@ -81,9 +82,11 @@ def update_item(
 
 
 def propose_update(item: InformationItem, actor, *, note: str = "", **fields):
-    """Changes to a listed entry from an imported DIP (register.imports decided that
-    `actor` may import the body's DIP): the entry goes through its unit's SOP again, and
-    the public keeps its listed columns until the update passes."""
+    """Changes to a listed entry from an imported DIP, by someone who may import the
+    body's DIP: the entry goes through its unit's SOP again, and the public keeps its
+    listed columns until the update passes."""
+    if not policy.may_import(actor, item.holding_unit.body):
+        raise NotAllowed(_("You cannot import this body's DIP."))
     with transaction.atomic():
         item = policy.lock_item(item, None)
         if item.current_step_id is not None or not item.is_listed:
@@ -100,7 +103,7 @@ def _edit(item: InformationItem, actor, fields: dict, note: str) -> InformationI
     before = snapshot(target, fields)
     for name, value in fields.items():
         setattr(target, name, value)
-    target.full_clean(exclude=_ENGINE_FIELDS)
+    target.full_clean(exclude=ENGINE_FIELDS)
     after = snapshot(target, fields)
     changes = {k: [before[k], after[k]] for k in fields if before[k] != after[k]}
     if not changes:

@@ -59,8 +59,7 @@ def _check_archive(content: bytes, file_name: str) -> None:
             total = 0
             for part in archive.infolist():
                 total += part.file_size
-                large = part.file_size > 1024 * 1024
-                if large and part.file_size > MAX_RATIO * max(part.compress_size, 1):
+                if unpacks_too_far(part):
                     raise refused
             if total > MAX_UNPACKED:
                 raise refused
@@ -76,6 +75,13 @@ def _check_archive(content: bytes, file_name: str) -> None:
 
 _ROW = re.compile(rb"<(?:\w+:)?row[\s>]")
 _MERGE = re.compile(rb'<(?:\w+:)?mergeCell\s+ref="([A-Z]{1,3}\d{1,7}):([A-Z]{1,3}\d{1,7})"')
+
+
+def unpacks_too_far(part: zipfile.ZipInfo) -> bool:
+    """A part over a megabyte that unpacks to more than MAX_RATIO times its packed size:
+    a bomb, not a document."""
+    large = part.file_size > 1024 * 1024
+    return large and part.file_size > MAX_RATIO * max(part.compress_size, 1)
 
 
 def _merged_cells(xml: bytes, file_name: str) -> int:

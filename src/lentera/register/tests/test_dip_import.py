@@ -901,3 +901,16 @@ def test_an_other_name_may_not_be_another_units(world):
         with pytest.raises(ValidationError):
             UnitAlias(unit=world.unit, name=taken).full_clean()
     UnitAlias(unit=world.unit, name="Biro Kesra").full_clean()  # its own: fine
+
+
+def test_only_an_importer_proposes_an_update_from_a_sheet(world, head):
+    from lentera.register.services import propose_update
+
+    _import(world, _write(merged_xlsx()))
+    batch = ImportBatch.objects.get()
+    imports.confirm(batch, head, batch.fingerprint)
+    listed = selectors.public_items().get()
+    with pytest.raises(NotAllowed):
+        propose_update(listed, world.officer, responsible_official="Siapa saja")
+    listed.refresh_from_db()
+    assert not listed.in_update and listed.current_step is None
