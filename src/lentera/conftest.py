@@ -29,6 +29,7 @@ def _test_settings(settings, tmp_path):
     # Tests sign approvers and superusers in with force_login; accounts/tests checks
     # that two-factor login is required of them by default.
     settings.LENTERA_2FA = "optional"
+    settings.IMPORT_PENDING_DIR = tmp_path / "import-pending"
     settings.STORAGES = {
         **settings.STORAGES,
         "default": {

@@ -239,6 +239,8 @@ FILE_UPLOAD_HANDLERS = ["lentera.documents.uploads.HashingUploadHandler"]
 # LENTERA_MAX_UPLOAD_MB: largest file accepted (default 200 MB).
 LENTERA_MAX_UPLOAD_BYTES = int(os.environ.get("LENTERA_MAX_UPLOAD_MB", "200")) * 1024 * 1024
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
+# Archives of files uploaded with a DIP sheet in the office, kept until it is saved.
+IMPORT_PENDING_DIR = DATA_DIR / "import-pending"
 
 TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
 

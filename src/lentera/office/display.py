@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from lentera.documents.models import HardCopy, HardCopyMovement
+from lentera.register.constants import EXEMPTION_GROUND, EXEMPTION_STATUTE
 from lentera.register.models import ClassificationDecision, InformationItem, field_value
 from lentera.register.services import EDITABLE_FIELDS
 from lentera.sop.constants import StepKind, Verb
@@ -28,6 +29,8 @@ KEY_LABELS = {
     "document": gettext_lazy("document"),
     "fingerprint": gettext_lazy("content with fingerprint"),
     "files": gettext_lazy("files covered"),
+    EXEMPTION_GROUND: gettext_lazy("exemption ground (Pasal 17) in the sheet"),
+    EXEMPTION_STATUTE: gettext_lazy("as the sheet writes it"),
 }
 # How the history names the completion of a review or approve step.
 CHECK_VERBS = {

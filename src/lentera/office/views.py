@@ -263,7 +263,8 @@ def item_classify(request, pk):
     item = _office_item(request, pk)
     if not can_classify(request.user, item):
         raise PermissionDenied
-    form = ClassificationForm(request.POST or None, initial={"lock_version": item.lock_version})
+    initial = {"lock_version": item.lock_version, **selectors.sheet_classification(item)}
+    form = ClassificationForm(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():
         try:
             record_classification(

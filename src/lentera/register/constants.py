@@ -63,6 +63,11 @@ EDITABLE_FIELDS = (
     "year",
     "update_interval_months",
 )
+# What an imported exempt row's creation records besides its columns: the Pasal 17
+# ground its sheet names and the cell as written, with which the Penetapan Klasifikasi
+# form opens (register.selectors.sheet_classification).
+EXEMPTION_GROUND = "exemption_ground"
+EXEMPTION_STATUTE = "exemption_statute"
 
 
 class Disposition(models.TextChoices):

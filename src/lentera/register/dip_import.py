@@ -67,6 +67,8 @@ class Row:
     file_names: list[str] = field(default_factory=list)  # as the sheet names them
     by_number: bool = False  # its sheet has no file-name column: files go by row number
     files: list = field(default_factory=list)  # import_files.Entry, to attach
+    ground: str = ""  # an exempt row's ground: a letter of UU 14/2008 Pasal 17
+    ground_text: str = ""  # and the cell that names it
 
     @property
     def category_label(self) -> str:
@@ -220,6 +222,7 @@ def _read_rows(sheet, header: layout.Header, units: _Units, default_unit, result
             names = [n.strip() for n in re.split(r"[;\n]", values.get("file", "")) if n.strip()]
             by_number = "file" not in header.headings
             row = Row(sheet.name, number, fields, file_names=names, by_number=by_number)
+            row.ground, row.ground_text = reader.ground
             result.rows.append(row)
 
 
@@ -227,6 +230,7 @@ class _RowReader:
     def __init__(self, sheet: str, number: int, header: layout.Header, result: Plan):
         self.sheet, self.number, self.header, self.result = sheet, number, header, result
         self.failed = False
+        self.ground: tuple[str, str] = ("", "")  # (Pasal 17 letter, the cell as written)
 
     def problem(self, column: str, value: str, message: str, *, error: bool = True) -> None:
         heading = self.header.headings.get(column) or layout.COLUMN_LABELS.get(column, column)
@@ -247,15 +251,7 @@ class _RowReader:
         responsible = values.get("responsible", "")
         if not responsible:
             self.problem("responsible", "", _("The responsible official is empty."))
-        if category == Category.EXEMPT:
-            self.problem(
-                "category",
-                "",
-                _(
-                    "Exempt information is not imported: its classification (ground, "
-                    "consequence test, who decided) is recorded in the office, item by item."
-                ),
-            )
+        self.exemption(values.get("ground", ""), category)
         if self.failed:
             return None
         return {
@@ -271,6 +267,33 @@ class _RowReader:
             "category": category,
             "year": year,
         }
+
+    def exemption(self, text: str, category) -> None:
+        """An exempt row's ground (UU 14/2008 Pasal 17); a row of any other category
+        names none. The Penetapan Klasifikasi itself is recorded in the entry's SOP."""
+        grounds = layout.exemption_grounds(text)
+        if category == Category.EXEMPT:
+            if not grounds:
+                message = _(
+                    "Exempt information is imported only with its exemption ground "
+                    '(UU 14/2008 Pasal 17, letters a to j, e.g. "Pasal 17 huruf h") in a '
+                    'column such as "Dasar Pengecualian".'
+                )
+                self.problem("ground", text, message)
+                return
+            if len(grounds) > 1:
+                message = _(
+                    "Several grounds are named: the decision is recorded with the first "
+                    "(Pasal 17 huruf %(ground)s), the text kept as the statute relied on."
+                ) % {"ground": grounds[0]}
+                self.problem("ground", text, message, error=False)
+            self.ground = (grounds[0], text[:2000])
+        elif text and category is not None:
+            message = _(
+                "An exemption ground is named, but the row is not exempt information: "
+                "put it under the exempt section, or clear the ground."
+            )
+            self.problem("ground", text, message)
 
     def title_and_summary(self, values: dict) -> tuple[str, str]:
         title, summary = values.get("title", ""), values.get("summary", "")

@@ -37,7 +37,17 @@ COLUMNS = (
     ("year", ("tahun",)),
     ("file", ("nama berkas", "nama file", "berkas", "lampiran")),
     ("link", ("tautan", "link", "url")),
-    ("ground", ("dasar pengecualian", "alasan pengecualian", "pasal 17")),
+    (
+        "ground",
+        (
+            "dasar pengecualian",
+            "dasar hukum pengecualian",
+            "alasan pengecualian",
+            "alasan dikecualikan",
+            "pasal pengecualian",
+            "pasal 17",
+        ),
+    ),
     ("note", ("keterangan", "catatan")),
 )
 # How a problem names a column the sheet lacks: Perki 1/2021's names.
@@ -53,6 +63,7 @@ COLUMN_LABELS = {
     "softcopy": "Softcopy",
     "hardcopy": "Hardcopy",
     "file": "Berkas",
+    "ground": "Dasar Pengecualian",
 }
 NUMBER_HEADINGS = {"no", "nomor", "no urut", "nomor urut"}
 SECTIONS = (
@@ -99,6 +110,16 @@ YEAR = re.compile(r"\b(19[5-9]\d|20\d\d)\b")
 MARKER = re.compile(r"[A-Za-z0-9]{1,4}[.)]?")  # a row's number or a section's letter
 _SECTIONMARKER = re.compile(r"\s*([A-Z]|[IVX]{1,4}|\d{1,2}|[a-z])[.)]\s")
 HEADER_SEARCH_ROWS = 40
+# An exemption ground of UU 14/2008 Pasal 17: "Pasal 17 huruf h", "Pasal 17 ayat (1)
+# huruf (c)", "17.h", "huruf b dan c", or a letter that opens the cell ("h. rahasia
+# pribadi"); further letters joined by "," "dan" "&" "serta" are grounds too.
+_LETTER = r"\(?([a-j])\)?(?![a-z0-9])"
+_GROUND = re.compile(
+    r"(?:\b17\b[\s.]*(?:ayat\s*\(?\d+\)?\s*)?(?:huruf|hrf\.?)?|\bhuruf|^)\s*"
+    + _LETTER
+    + r"((?:\s*(?:,|\bdan\b|&|\bserta\b)\s*(?:huruf\s*)?\(?[a-j]\)?(?![a-z0-9]))*)",
+    re.I | re.A,
+)
 
 
 def normalised(text: str) -> str:
@@ -195,6 +216,15 @@ def section(cells: list[str], header: Header) -> tuple[bool, str | None]:
     # information, read and checked as such (a row with one cell filled is not silently
     # skipped, nor taken for a section because its title says "berkala").
     return marked, None
+
+
+def exemption_grounds(text: str) -> list[str]:
+    """The letters of UU 14/2008 Pasal 17 that a cell names, in its order."""
+    found = _GROUND.search(text)
+    if found is None:
+        return []
+    more = re.findall(r"(?<![a-z])" + _LETTER, found.group(2), re.I | re.A)
+    return list(dict.fromkeys(letter.lower() for letter in (found.group(1), *more)))
 
 
 def read_made(text: str) -> tuple[datetime.date | None, str, int | None, str]:

@@ -47,8 +47,10 @@ _METHODS = (zipfile.ZIP_STORED, zipfile.ZIP_DEFLATED, zipfile.ZIP_BZIP2, zipfile
 class Source:
     """Files by lower-case base name; `open()` gives one as a Django File."""
 
-    def __init__(self, path: str):
+    def __init__(self, path: str, label: str = ""):
+        """`label` names the files in messages (an uploaded archive's own name)."""
         self.path = Path(path)
+        self.label = label or path
         self.archive: zipfile.ZipFile | None = None
         self.entries: dict[str, list[Entry]] = {}
         if self.path.is_dir():
@@ -57,7 +59,7 @@ class Source:
             self._read_archive()
         else:
             raise ActionRefused(
-                _("%(path)s is neither a folder nor a ZIP archive.") % {"path": path}
+                _("%(path)s is neither a folder nor a ZIP archive.") % {"path": self.label}
             )
 
     def _add(self, entry: Entry) -> None:
@@ -82,7 +84,8 @@ class Source:
                 self._add(Entry(name, where, found.st_size, (found.st_dev, found.st_ino)))
 
     def _read_archive(self) -> None:
-        damaged = ActionRefused(_("%(path)s is a damaged archive.") % {"path": self.path.name})
+        label = Path(self.label).name
+        damaged = ActionRefused(_("%(path)s is a damaged archive.") % {"path": label})
         try:
             self.archive = zipfile.ZipFile(self.path)
             members = self.archive.infolist()

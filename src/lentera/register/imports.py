@@ -17,7 +17,7 @@ from lentera.sop.selectors import sop_to_follow
 
 from . import events, fingerprint
 from . import workflow as engine
-from .constants import EDITABLE_FIELDS
+from .constants import EDITABLE_FIELDS, EXEMPTION_GROUND, EXEMPTION_STATUTE
 from .dip_import import Plan, Problem
 from .models import ImportBatch, InformationItem
 from .services import ENGINE_FIELDS, propose_update, snapshot
@@ -110,6 +110,8 @@ def _new_entry(row, actor, batch: ImportBatch, note: str, sops: dict) -> Informa
     )
     item.save()
     changes = snapshot(item, EDITABLE_FIELDS)
+    if row.ground:  # the Penetapan Klasifikasi is recorded in the SOP, starting from it
+        changes |= {EXEMPTION_GROUND: row.ground, EXEMPTION_STATUTE: row.ground_text}
     audit.record(Verb.CREATE, actor=actor, item=item, unit=unit, note=note, changes=changes)
     return item
 

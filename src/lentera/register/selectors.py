@@ -18,7 +18,7 @@ from lentera.sop import policy
 from lentera.sop.constants import PerformerScope, Verb
 from lentera.sop.models import Sop, SopStep
 
-from .constants import LISTED_STATUSES, Category
+from .constants import EXEMPTION_GROUND, EXEMPTION_STATUTE, LISTED_STATUSES, Category
 from .models import InformationItem, PublicState
 
 
@@ -323,3 +323,18 @@ def last_change() -> datetime.datetime | None:
         .values_list("created_at", flat=True)
         .first()
     )
+
+
+def sheet_classification(item: InformationItem) -> dict:
+    """What an exempt entry's DIP sheet said of its classification, while no decision is
+    recorded: the Pasal 17 ground and the cell naming it, as form values ({} if none)."""
+    if item.category != Category.EXEMPT or item.classifications.exists():
+        return {}
+    created = (
+        item.events.filter(verb=Verb.CREATE, changes__has_key=EXEMPTION_GROUND)
+        .values_list("changes", flat=True)
+        .first()
+    )
+    if not created:
+        return {}
+    return {"ground": created[EXEMPTION_GROUND], "statute": created.get(EXEMPTION_STATUTE, "")}

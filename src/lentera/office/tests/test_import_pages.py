@@ -1,13 +1,18 @@
 """Importing a DIP in the office: the PPID Utama's officer uploads, sees every row and
 problem, saves; the head of the PPID confirms; everyone else is turned away."""
 
+import io
+import os
+import time
+import zipfile
+
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 
 from lentera.organizations.constants import Role
 from lentera.register import selectors
 from lentera.register.models import ImportBatch, InformationItem
-from lentera.register.tests.test_dip_import import ROWS, flat_csv, merged_xlsx
+from lentera.register.tests.test_dip_import import ROWS, _pdf, flat_csv, merged_xlsx
 from lentera.testing import build_world, make_user
 
 
@@ -172,3 +177,66 @@ def test_a_worker_confirmation_refused_leaves_the_batch_waiting_and_says_why(
     page = client.get(f"/kantor/impor/{batch.pk}/").content.decode()
     assert 'id="batch-failure"' in page and 'name="confirm"' in page
     assert not selectors.public_items().exists()
+
+
+def _archive(members: dict) -> SimpleUploadedFile:
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as archive:
+        for name, data in members.items():
+            archive.writestr(name, data)
+    return SimpleUploadedFile("berkas.zip", out.getvalue())
+
+
+def test_files_uploaded_as_a_zip_come_with_their_rows(world, head, client, settings):
+    client.force_login(world.main_officer)
+    files = _archive({"8-laporan-keuangan.pdf": _pdf("Laporan Keuangan"), "9.pdf": _pdf("Rencana")})
+    preview = _upload(client, world, merged_xlsx(), files=files)
+    text = preview.content.decode()
+    assert 'id="import-save"' in text and "8-laporan-keuangan.pdf" in text
+    kept = list(settings.IMPORT_PENDING_DIR.iterdir())
+    assert len(kept) == 1 and not InformationItem.objects.exists()
+
+    client.post("/kantor/impor/", {"token": preview.context["token"]})
+    first = InformationItem.objects.get(title="Laporan Keuangan Tahun 2024")
+    second = InformationItem.objects.get(title="Rencana Strategis 2025-2029")
+    assert [v.original_name for v in first.documents.get().versions.all()] == [
+        "8-laporan-keuangan.pdf"
+    ]
+    assert second.documents.count() == 1
+    assert not list(settings.IMPORT_PENDING_DIR.iterdir())  # no archive left behind
+    # Nothing of it is public before the head confirms.
+    assert not selectors.public_versions().exists()
+    # An archive never saved is removed once its hour is over.
+    left = settings.IMPORT_PENDING_DIR / "9-abandoned.zip"
+    left.write_bytes(b"PK")
+    os.utime(left, (time.time() - 3601, time.time() - 3601))
+    client.get("/kantor/impor/")
+    assert not left.exists()
+
+
+@pytest.mark.parametrize(
+    ("files", "expected"),
+    [
+        ({"../../etc/passwd.pdf": b"x"}, "di luar dirinya"),
+        ({"8.pdf": b"<html><script>alert(1)</script></html>"}, ""),  # refused on saving
+        (None, "berkas.zip bukan folder maupun arsip ZIP"),
+    ],
+)
+def test_a_hostile_or_bad_archive_saves_nothing(world, client, settings, files_dir, files,
+                                                expected):  # fmt: skip
+    client.force_login(world.main_officer)
+    upload = _archive(files) if files else SimpleUploadedFile("berkas.zip", b"PK\x03\x04 rusak")
+    preview = _upload(client, world, merged_xlsx(), files=upload)
+    text = preview.content.decode()
+    if expected:
+        assert (
+            'id="import-errors"' in text and expected in preview.context["plan"].errors[0].message
+        )
+        assert str(settings.IMPORT_PENDING_DIR) not in text  # its own name, not the path
+        assert not preview.context["token"] and not list(settings.IMPORT_PENDING_DIR.iterdir())
+    else:
+        saved = client.post("/kantor/impor/", {"token": preview.context["token"]})
+        assert "8.pdf" in str(saved.context["plan"].errors[0])
+        assert not list(settings.IMPORT_PENDING_DIR.iterdir())
+    assert not InformationItem.objects.exists()
+    assert not [p for p in files_dir.rglob("*") if p.is_file()]  # no orphan file

@@ -24,7 +24,7 @@ from lentera.register.constants import Category, Status
 from lentera.register.models import ImportBatch, InformationItem
 from lentera.register.services import update_item
 from lentera.sop.constants import Verb
-from lentera.testing import build_world, make_user, pdf_upload
+from lentera.testing import build_world, classify, make_user, pdf_upload, publish_item
 
 KESRA = "Biro Kesejahteraan Rakyat"
 ROWS = [  # (section, ringkasan, unit, responsible, made, soft, hard, retention)
@@ -407,16 +407,77 @@ def test_one_bad_row_saves_nothing_and_is_named(world, change, expected):
     assert error.row == 13 and expected in str(error)
 
 
-def test_exempt_rows_are_refused_with_a_reason(world):
-    rows = [("D", "Rekam Medis Pasien", KESRA, "Kepala", "2025", "Ada", "", "25 tahun")]
-    sections = {**SECTIONS, "D": "D. INFORMASI YANG DIKECUALIKAN"}
-    SECTIONS.update(sections)
-    try:
-        plan = dip_import.plan(merged_xlsx(rows), "dip.xlsx", world.body)
-    finally:
-        SECTIONS.pop("D")
-    (error,) = plan.errors
-    assert "classification" in error.message
+DIK_SECTION = "D. INFORMASI YANG DIKECUALIKAN"
+
+
+def dik_xlsx(rows) -> bytes:
+    """A DIP with its exempt section and a "Dasar Pengecualian" column; `rows` are
+    (section, ringkasan, ground)."""
+    book = openpyxl.Workbook()
+    sheet = book.active
+    sheet.append([*TOP[:5], "Bentuk Informasi", "Retensi Arsip", "Dasar Pengecualian"])
+    section = None
+    for key, title, ground in rows:
+        if key != section:
+            section = key
+            sheet.append([DIK_SECTION if key == "D" else SECTIONS[key]])
+        sheet.append(
+            [1, title, KESRA, "Kepala Biro", "12/04/2024, Pontianak", "Hardcopy", "25 tahun",
+             ground]
+        )  # fmt: skip
+    out = io.BytesIO()
+    book.save(out)
+    return out.getvalue()
+
+
+def test_exempt_rows_need_their_ground_and_no_other_row_names_one(world):
+    rows = [
+        ("A", "Laporan Keuangan 2024", ""),
+        ("A", "Laporan Pengadaan 2024", "Pasal 17 huruf c"),
+        ("D", "Rekam Medis Pasien", "Pasal 17 huruf h UU 14/2008"),
+        ("D", "Berkas Penyidikan", ""),
+        ("D", "Surat Rahasia", "rahasia"),
+        ("D", "Kontrak Kerja Sama", "Pasal 17 huruf b dan e"),
+    ]
+    plan = dip_import.plan(dik_xlsx(rows), "dip.xlsx", world.body)
+    by_row = {p.row: p for p in plan.problems}
+    assert set(by_row) == {4, 7, 8, 9}  # row 1 is the header
+    assert by_row[4].error and "not exempt information" in by_row[4].message
+    for row in (7, 8):
+        assert by_row[row].error and "only with its exemption ground" in by_row[row].message
+        assert by_row[row].column == "Dasar Pengecualian"
+    assert not by_row[9].error and "huruf b" in by_row[9].message
+    grounds = {row.fields["title"]: row.ground for row in plan.rows}
+    assert grounds == {"Laporan Keuangan 2024": "", "Rekam Medis Pasien": "h",
+                       "Kontrak Kerja Sama": "b"}  # fmt: skip
+    with pytest.raises(CommandError):
+        _import(world, _write(dik_xlsx(rows)))
+    assert not InformationItem.objects.exists()
+
+
+def test_an_exempt_entry_reaches_the_dik_only_through_its_classification(world, head, client):
+    rows = [("A", "Laporan Keuangan 2024", ""), ("D", "Rekam Medis Pasien", "Pasal 17 huruf h")]
+    _import(world, _write(dik_xlsx(rows)))
+    batch = ImportBatch.objects.get()
+    _confirm(batch, "kepala.ppid")
+    exempt = InformationItem.objects.get(title="Rekam Medis Pasien")
+    assert exempt.category == Category.EXEMPT
+    # No Penetapan Klasifikasi yet: the entry is in neither list but at its SOP's start.
+    assert exempt.current_step.number == 1
+    assert not selectors.exempt_items().filter(pk=exempt.pk).exists()
+    assert not selectors.public_items().filter(pk=exempt.pk).exists()
+    # The officer records the decision on a form that opens with the sheet's ground.
+    client.force_login(world.approver)
+    form = client.get(f"/kantor/informasi/{exempt.pk}/klasifikasi/").context["form"]
+    assert form.initial["ground"] == "h" and form.initial["statute"] == "Pasal 17 huruf h"
+    history = client.get(f"/kantor/informasi/{exempt.pk}/riwayat/").content.decode()
+    assert "Pasal 17 huruf h" in history
+    classify(exempt, world.approver)
+    publish_item(world, exempt)
+    assert selectors.exempt_items().filter(pk=exempt.pk).exists()
+    assert not selectors.public_items().filter(pk=exempt.pk).exists()
+    # Once decided, the form no longer proposes the sheet's ground.
+    assert "ground" not in selectors.sheet_classification(exempt)
 
 
 @pytest.mark.parametrize(
@@ -447,7 +508,7 @@ def test_hostile_or_wrong_files_are_refused(world, content, name, expected):
 def test_lenteras_own_export_imports_back_as_the_same_register(db, client, extension):
     """/dip.csv and /dip.xlsx of one installation, imported into a fresh one with the
     same body and units and walked through its SOP, list the same rows."""
-    from lentera.testing import new_item, publish_item
+    from lentera.testing import new_item
 
     def published(world, item):
         add_document(item, world.officer, pdf_upload(f"{item.title}.pdf", item.title))

@@ -108,7 +108,10 @@ class Command(BaseCommand):
         self.stdout.write(_("Confirmed: %(count)s entries are listed.") % {"count": listed})
         if started:
             self.stdout.write(
-                _("%(count)s entries lack a DIP column and entered their SOP to be completed.")
+                _(
+                    "%(count)s entries lack something their SOP requires (a DIP column, a file, "
+                    "a classification decision) and entered it to be completed there."
+                )
                 % {"count": started}
             )
 
