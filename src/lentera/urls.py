@@ -1,10 +1,18 @@
 from django.contrib import admin
 from django.urls import include, path, register_converter
+from django.utils.translation import gettext_lazy
+from django_tasks_db.models import DBTaskResult
 
 from .converters import IdConverter
 
 # Registered before the faces' URL modules are imported: they use <id:...>.
 register_converter(IdConverter, "id")
+
+# Django's admin, for superusers: named for Lentera, in the reader's language. The
+# task runner's results (its own English labels) stay out: /healthz reports the worker.
+admin.site.site_header = admin.site.site_title = gettext_lazy("Lentera administration")
+if admin.site.is_registered(DBTaskResult):
+    admin.site.unregister(DBTaskResult)
 
 urlpatterns = [
     path("", include("lentera.portal.urls")),

@@ -19,9 +19,11 @@ from django.db import connections
 logger = logging.getLogger(__name__)
 
 
-def start_worker() -> subprocess.Popen:
-    """The django-tasks database worker, in its own process."""
-    proc = subprocess.Popen([sys.executable, "-m", "lentera.cli", "worker", "--interval", "2"])
+def start_worker(quiet: bool = False) -> subprocess.Popen:
+    """The django-tasks database worker, in its own process (its system checks ran in
+    this one). `quiet`: it logs only warnings and errors of its tasks."""
+    command = [sys.executable, "-m", "lentera.cli", "worker", "--interval", "2", "--skip-checks"]
+    proc = subprocess.Popen(command + (["--quiet"] if quiet else []))
 
     def stop() -> None:
         if proc.poll() is None:
@@ -95,6 +97,7 @@ def serve(
     connection_limit: int | None = None,
     channel_timeout: int | None = None,
     processes: int | None = None,
+    quiet_worker: bool = False,
 ) -> None:
     """Serve until stopped: waitress in this process, or in `processes` forked copies
     sharing one listening socket (each with its own threads and connection limit), so
@@ -133,7 +136,7 @@ def serve(
         listener.close()
     start_sweep()  # stored files a killed server left without their record
     if with_worker:
-        start_worker()
+        start_worker(quiet=quiet_worker)
         if settings.LENTERA_DEADLINES_INTERVAL_MINUTES > 0:
             start_deadlines_clock(settings.LENTERA_DEADLINES_INTERVAL_MINUTES * 60)
     if children:

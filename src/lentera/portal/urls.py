@@ -47,6 +47,7 @@ urlpatterns = [
     path("feed/", feeds.feed, name="feed"),
     path("sitemap.xml", discovery.sitemap, name="sitemap"),
     path("robots.txt", discovery.robots, name="robots"),
+    path("favicon.ico", discovery.favicon, name="favicon"),
     path("sop/", views_sop.sop_list, name="sop-list"),
     path("sop/<id:pk>/", views_sop.sop_detail, name="sop"),
     path("healthz", views.healthz, name="healthz"),

@@ -336,6 +336,12 @@ class ClassificationDecision(models.Model):
     def __str__(self) -> str:
         return f"{self.item} · Pasal 17 {self.ground}"
 
+    @property
+    def ground_reason(self) -> str:
+        """The ground's reason without the letter its label opens with: the DIK writes
+        "Pasal 17 huruf h" and this beneath it."""
+        return str(self.get_ground_display()).split(". ", 1)[-1]
+
 
 class RetentionRule(models.Model):
     """One line of a body's Jadwal Retensi Arsip (JRA)."""

@@ -202,6 +202,7 @@ def test_docs_page_loads_its_assets_locally(client):
     html = response.content.decode()
     assert "/static/ninja/swagger-ui-bundle.js" in html
     assert "/static/ninja/swagger-ui.css" in html
+    assert '<meta name="viewport" content="width=device-width' in html  # phones
     for cdn in ("cdn", "unpkg", "jsdelivr"):
         assert cdn not in html.lower()
     asset = client.get("/static/ninja/swagger-ui-bundle.js")

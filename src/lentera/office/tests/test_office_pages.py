@@ -206,3 +206,10 @@ def test_the_work_list_pages_through_everything_waiting(client, world, monkeypat
     with CaptureQueriesContext(connection) as second_queries:
         client.get(url)
     assert len(second_queries) == len(first_queries)
+
+
+def test_the_item_page_says_which_step_waits_for_its_performer(client, world):
+    item = new_item(world)
+    client.force_login(world.officer)
+    page = client.get(reverse("office:item", args=[item.pk])).content.decode()
+    assert "Langkah 1 menunggu Anda" in page

@@ -180,3 +180,10 @@ def test_robots_txt_uses_the_address_it_was_asked_on(client, db):
 )
 def test_schema_rejects_what_the_protocol_forbids(schema, document):
     assert not schema.validate(etree.fromstring(document))
+
+
+def test_favicon_ico_leads_to_the_logo(client, db):
+    response = client.get("/favicon.ico")
+    assert response.status_code == 302
+    logo = client.get(response["Location"])
+    assert logo.status_code == 200 and b"<svg" in b"".join(logo.streaming_content)

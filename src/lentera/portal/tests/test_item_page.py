@@ -90,7 +90,8 @@ def test_files_show_type_size_full_sha256_and_preview(client, item):
     doc = lxml.html.fromstring(html)
     (row,) = doc.xpath("//table[@class='files']/tbody/tr")
     text = row.text_content()
-    assert "lk-2024-revisi.pdf" in text and "PDF" in text and "application/pdf" in text
+    # Citizens read the type as "PDF", not as a media type.
+    assert "lk-2024-revisi.pdf" in text and "PDF" in text and "application/pdf" not in text
     assert f"{current.size} bytes" in text
     assert row.xpath(".//code[@class='sha256']")[0].text == current.sha256
     assert len(current.sha256) == 64

@@ -46,4 +46,5 @@ class Command(BaseCommand):
                 connection_limit=options["connection_limit"],
                 channel_timeout=options["channel_timeout"],
                 processes=options["processes"],
+                quiet_worker=True,  # the logins above stay on the screen
             )

@@ -35,6 +35,12 @@ def watch_leases(interval: float = LEASE_CHECK_SECONDS) -> threading.Thread:
     return thread
 
 
+def only_task_problems(record: logging.LogRecord) -> bool:
+    """A log filter: the task runner's routine lines ("Task id=… state=…") are dropped,
+    its warnings and errors and every other logger's lines kept."""
+    return record.levelno >= logging.WARNING or not record.name.startswith("django_tasks")
+
+
 class Command(BaseCommand):
     help = (
         "Run the background worker (django-tasks database backend); it also queues "
@@ -45,7 +51,15 @@ class Command(BaseCommand):
         parser.add_argument(
             "--interval", type=float, default=1, help="seconds between looks for new jobs"
         )
+        parser.add_argument(
+            "--quiet",
+            action="store_true",
+            help="log only the warnings and errors of tasks, not each task run",
+        )
 
-    def handle(self, *args, interval, **options):
+    def handle(self, *args, interval, quiet=False, **options):
+        if quiet:
+            for handler in logging.getLogger().handlers:
+                handler.addFilter(only_task_problems)
         watch_leases()
         call_command("db_worker", reload=False, interval=interval)
