@@ -79,6 +79,12 @@ urlpatterns = [
         name="hardcopy-label",
     ),
     path(
+        "arsip-fisik/<id:hardcopy_id>/label.pdf",
+        views_hardcopy.hardcopy_label_pdf,
+        name="hardcopy-label-pdf",
+    ),
+    path("arsip-fisik/label-a4.pdf", views_hardcopy.hardcopy_labels_sheet, name="hardcopy-labels"),
+    path(
         "arsip-fisik/<id:hardcopy_id>/pinjam/",
         views_hardcopy.hardcopy_take_out,
         name="hardcopy-take-out",

@@ -1,11 +1,15 @@
 """Hard copies in the office: lend one out, bring it back, move it, print its label."""
 
+import logging
+
 import segno
 from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
+from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
@@ -16,8 +20,11 @@ from lentera.documents import hardcopies
 from lentera.documents.models import HardCopy
 from lentera.documents.services import HARDCOPY_FIELDS
 from lentera.errors import ActionRefused
+from lentera.pdf import PdfFailed, html_to_pdf
 
 from .forms import DATE_INPUT
+
+logger = logging.getLogger(__name__)
 
 DATETIME_INPUT = forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
 
@@ -85,6 +92,73 @@ def hardcopy_label(request, hardcopy_id: int):
         "office/hardcopy_label.html",
         {"hardcopy": hardcopy, "item": hardcopy.item, "item_url": url, "qr_svg": qr_svg(url)},
     )
+
+
+# A4 holds two columns of four 100 x 70 mm labels; a sheet request names at most this many.
+SHEET_COLUMNS, SHEET_ROWS = 2, 4
+MAX_SHEET_LABELS = 80
+
+
+def _labels_pdf(request, hardcopies_, *, sheet: bool, name: str) -> HttpResponse:
+    """The labels of `hardcopies_` as a PDF: one 100 x 70 mm page each, or A4 sheets."""
+    labels = []
+    for hardcopy in hardcopies_:
+        url = item_url(request, hardcopy.item)
+        labels.append({"hardcopy": hardcopy, "url": url, "qr_svg": qr_svg(url)})
+    if sheet:
+        per_page = SHEET_COLUMNS * SHEET_ROWS
+        pages = []
+        for start in range(0, len(labels), per_page):
+            chunk = labels[start : start + per_page]
+            chunk += [None] * (per_page - len(chunk))
+            pages.append([chunk[r : r + SHEET_COLUMNS] for r in range(0, per_page, SHEET_COLUMNS)])
+    else:
+        pages = [[[label]] for label in labels]
+    html = render_to_string(
+        "office/hardcopy_labels_pdf.html", {"pages": pages, "sheet": sheet}, request=request
+    )
+    try:
+        pdf = html_to_pdf(html)
+    except PdfFailed as exc:
+        logger.error("%s", exc)
+        return HttpResponse(
+            _("The PDF could not be made just now. Try again in a few minutes."),
+            status=503,
+            content_type="text/plain; charset=utf-8",
+            headers={"Retry-After": "60", "Cache-Control": "no-store"},
+        )
+    return HttpResponse(
+        pdf,
+        content_type="application/pdf",
+        headers={
+            "Content-Disposition": f'inline; filename="{name}"',
+            "Cache-Control": "private, no-store",
+        },
+    )
+
+
+@login_required
+def hardcopy_label_pdf(request, hardcopy_id: int):
+    """One label, 100 x 70 mm, for a label printer."""
+    hardcopy = _office_hardcopy(request, hardcopy_id)
+    return _labels_pdf(request, [hardcopy], sheet=False, name=f"label-{hardcopy.pk}.pdf")
+
+
+@login_required
+def hardcopy_labels_sheet(request):
+    """The labels of the hard copies named (?nomor=3&nomor=7) on A4 sheets of eight; a
+    hard copy the user may not see is not found."""
+    try:
+        wanted = list(dict.fromkeys(int(n) for n in request.GET.getlist("nomor")))
+    except ValueError:
+        raise Http404 from None
+    if not wanted or len(wanted) > MAX_SHEET_LABELS:
+        raise Http404
+    found = hardcopies.office_hardcopies(request.user).in_bulk(wanted)
+    if len(found) != len(wanted):
+        raise Http404
+    ordered = [found[pk] for pk in wanted]
+    return _labels_pdf(request, ordered, sheet=True, name="labels-a4.pdf")
 
 
 @login_required

@@ -260,3 +260,80 @@ def test_the_list_shows_copies_out_with_the_overdue_ones_highlighted(client, wor
     other_page = as_user(client, world.other_officer).get(url).content.decode()
     assert "Budi Santoso" not in other_page
     assert "Every hard copy is in its place." in other_page
+
+
+MM = 72 / 25.4  # PDF points in a millimetre
+
+
+def _pdf_pages(content: bytes) -> list:
+    import pypdfium2
+
+    return list(pypdfium2.PdfDocument(content))
+
+
+def _qr_read_back(page, pixels_per_mm: int = 12) -> set[tuple[int, int]]:
+    """Render `page` (a 100 x 70 mm label) and read the QR code's dark modules back
+    where the label draws it: 32 mm square, 4 mm from the top left corner."""
+    image = page.render(scale=pixels_per_mm / MM, grayscale=True).to_pil()
+    left = top = 4 * pixels_per_mm
+    side = 32 * pixels_per_mm
+    # The code's own size: its finder pattern's dark run, along the top row, is 7 modules.
+    run = next(x for x in range(left, left + side) if image.getpixel((x, top + side // 10)) < 128)
+    modules = round(side / ((run - left) / 2))  # the quiet zone: two modules
+    size = side / modules
+    return {
+        (r, c)
+        for r in range(modules)
+        for c in range(modules)
+        if image.getpixel((int(left + (c + 0.5) * size), int(top + (r + 0.5) * size))) < 128
+    }
+
+
+def test_a_label_pdf_is_100_by_70_mm_with_the_item_and_a_readable_qr_code(
+    client, world, item, hardcopy
+):
+    response = as_user(client, world.officer).get(
+        reverse("office:hardcopy-label-pdf", args=[hardcopy.pk])
+    )
+    assert response.status_code == 200 and response["Content-Type"] == "application/pdf"
+    assert "no-store" in response["Cache-Control"]
+    (page,) = _pdf_pages(response.content)
+    width, height = page.get_size()
+    assert (round(width / MM), round(height / MM)) == (100, 70)
+    text = page.get_textpage().get_text_range()
+    for value in (item.title, world.unit.name, "Boks 2024", "Siti Aminah", "Lemari 2"):
+        assert value in " ".join(text.split())
+    item_url = "http://testserver" + reverse("office:item", args=[item.pk])
+    assert _qr_read_back(page) == matrix_modules(segno.make(item_url, error="m"), border=2)
+
+
+def test_an_a4_sheet_holds_eight_labels_a_page(client, world, item):
+    copies = [
+        record_hardcopy(
+            item, world.officer, building="Gedung A", box=f"Boks {n:02}", custodian="Siti Aminah"
+        )  # fmt: skip
+        for n in range(1, 10)
+    ]
+    query = "&".join(f"nomor={h.pk}" for h in copies)
+    response = as_user(client, world.officer).get(reverse("office:hardcopy-labels") + "?" + query)
+    assert response.status_code == 200
+    pages = _pdf_pages(response.content)
+    assert len(pages) == 2
+    for page in pages:
+        width, height = page.get_size()
+        assert (round(width / MM), round(height / MM)) == (210, 297)
+    first = pages[0].get_textpage().get_text_range()
+    assert all(f"Boks {n:02}" in first for n in range(1, 9)) and "Boks 09" not in first
+    assert "Boks 09" in pages[1].get_textpage().get_text_range()
+
+
+def test_label_pdfs_only_for_hard_copies_the_user_sees(client, world, item, hardcopy):
+    single = reverse("office:hardcopy-label-pdf", args=[hardcopy.pk])
+    sheet = reverse("office:hardcopy-labels")
+    assert client.get(single).status_code == 302  # to the login
+    as_user(client, world.other_officer)
+    assert client.get(single).status_code == 404
+    assert client.get(f"{sheet}?nomor={hardcopy.pk}").status_code == 404
+    as_user(client, world.officer)
+    for query in ("", "?nomor=x", f"?nomor={hardcopy.pk}&nomor={hardcopy.pk + 99}"):
+        assert client.get(sheet + query).status_code == 404
