@@ -85,11 +85,11 @@ def _kept_archives() -> Path:
     folder = Path(settings.IMPORT_PENDING_DIR)
     folder.mkdir(mode=0o700, parents=True, exist_ok=True)
     cutoff = time.time() - PENDING_SECONDS
-    for path in folder.iterdir():
+    for path in folder.glob("*.*"):
         try:
-            if path.stat().st_mtime < cutoff:
+            if path.is_file() and path.stat().st_mtime < cutoff:
                 path.unlink()
-        except FileNotFoundError:  # another request removed it
+        except OSError:  # another request removed it
             pass
     return folder
 
@@ -112,7 +112,7 @@ def _plan_with_files(content, name, body, unit, archive, label="") -> dip_import
 
 
 def _pending_key(user, token: str) -> str:
-    return f"lentera-import:{user.pk}:{token}"
+    return f"lentera-import-2:{user.pk}:{token}"
 
 
 @login_required
@@ -124,67 +124,19 @@ def import_dip(request: HttpRequest) -> HttpResponse:
     importing = seen.filter(pk__in=[b.pk for b in seen if policy.may_import(user, b)])
     form = ImportForm(bodies=importing)
     plan, token = None, ""
-    pending = caches["exports"]
-    archives = _kept_archives()
+    _kept_archives()  # and those left over removed
     if request.method == "POST" and "token" in request.POST:
-        token = request.POST["token"]
-        kept = pending.get(_pending_key(user, token))
-        archive = archives / kept[4] if kept and kept[4] else None
-        if kept is None or (archive is not None and not archive.is_file()):
-            messages.error(request, _("The uploaded sheet is no longer kept: upload it again."))
-            return redirect("office:import")
-        content, name, body_id, unit_id, _archive_name = kept
-        body = importing.filter(pk=body_id).first()
-        if body is None:
-            raise PermissionDenied
-        unit = Unit.objects.filter(pk=unit_id, body=body).first() if unit_id else None
-        files = None
-        try:
-            files = import_files.Source(str(archive), _("the archive")) if archive else None
-            plan = dip_import.plan(content, name, body, unit, files)
-            batch = imports.apply(plan, user)
-        except ActionRefused as exc:
-            _refused(request, exc)
-        else:
-            # Saved, or refused for its rows: either way this upload is done with.
-            pending.delete(_pending_key(user, token))
-            if archive is not None:
-                archive.unlink(missing_ok=True)
-            if not plan.errors:
+        plan, batch = _save(request, importing, request.POST["token"])
+        if plan is None or not plan.errors:
+            if plan is not None:
                 messages.success(request, _saved_message(plan, batch))
-                return (
-                    redirect("office:import-batch", pk=batch.pk)
-                    if batch
-                    else redirect("office:import")
-                )
-        finally:
-            if files is not None:
-                files.close()
-        token = ""
+            if batch is not None:
+                return redirect("office:import-batch", pk=batch.pk)
+            return redirect("office:import")
     elif request.method == "POST":
         form = ImportForm(request.POST, request.FILES, bodies=importing)
         if form.is_valid():
-            data = form.cleaned_data
-            content = data["file"].read()
-            name = data["file"].name
-            token = hashlib.sha256(content).hexdigest()
-            archive = None
-            if data["files"] is not None:
-                # The token names the sheet and the archive together.
-                token = hashlib.sha256(f"{token}:{data['files'].lentera_digest[0]}".encode())
-                token = token.hexdigest()
-                archive = archives / f"{user.pk}-{token}.zip"
-                shutil.copyfile(data["files"].temporary_file_path(), archive)
-            label = data["files"].name if archive else ""
-            plan = _plan_with_files(content, name, data["body"], data["unit"], archive, label)
-            if plan.errors:
-                token = ""
-                if archive is not None:
-                    archive.unlink(missing_ok=True)
-            else:
-                unit_id = data["unit"].pk if data["unit"] else None
-                kept = (content, name, data["body"].pk, unit_id, archive.name if archive else "")
-                pending.set(_pending_key(user, token), kept, PENDING_SECONDS)
+            plan, token = _preview(user, form.cleaned_data)
     batches = (
         ImportBatch.objects.filter(body__in=seen)
         .select_related("body", "created_by", "decided_by")
@@ -198,6 +150,69 @@ def import_dip(request: HttpRequest) -> HttpResponse:
         "batches": batches,
     }
     return render(request, "office/import.html", context)
+
+
+def _preview(user, data: dict) -> tuple[dip_import.Plan, str]:
+    """The plan of an uploaded sheet (and archive), and the token under which it waits
+    for "save" ("" when it has errors and cannot be saved)."""
+    content, name = data["file"].read(), data["file"].name
+    body, unit, upload = data["body"], data["unit"], data["files"]
+    # The token names all that the plan was made of: sheet, archive, body and unit.
+    parts = [hashlib.sha256(content).hexdigest(), upload.lentera_digest[0] if upload else ""]
+    parts += [str(body.pk), str(unit.pk if unit else "")]
+    token = hashlib.sha256(":".join(parts).encode()).hexdigest()
+    archive = None
+    try:
+        if upload is not None:
+            archive = _kept_archives() / f"{user.pk}-{token}.zip"
+            part = archive.with_suffix(".part")
+            shutil.copyfile(upload.temporary_file_path(), part)
+            part.replace(archive)  # whole, or not there
+        plan = _plan_with_files(content, name, body, unit, archive, upload.name if upload else "")
+    except BaseException:
+        if archive is not None:
+            archive.unlink(missing_ok=True)
+        raise
+    if plan.errors:
+        if archive is not None:
+            archive.unlink(missing_ok=True)
+        return plan, ""
+    kept = (content, name, body.pk, unit.pk if unit else None, archive.name if archive else "")
+    caches["exports"].set(_pending_key(user, token), kept, PENDING_SECONDS)
+    return plan, token
+
+
+def _save(request, importing, token: str) -> tuple[dip_import.Plan | None, object]:
+    """Save the upload waiting under `token`: (its plan, the batch). The first request to
+    claim the token saves it; (None, None) when there is nothing (left) to save."""
+    user, pending = request.user, caches["exports"]
+    key = _pending_key(user, token)
+    kept = pending.get(key)
+    if kept is None or not pending.delete(key):  # another request took it first
+        messages.error(request, _("The uploaded sheet is no longer kept: upload it again."))
+        return None, None
+    content, name, body_id, unit_id, archive_name = kept
+    archive = _kept_archives() / archive_name if archive_name else None
+    files, plan, batch = None, None, None
+    try:
+        body = importing.filter(pk=body_id).first()
+        if body is None:
+            raise PermissionDenied
+        unit = Unit.objects.filter(pk=unit_id, body=body).first() if unit_id else None
+        if archive is not None:
+            files = import_files.Source(str(archive), _("the archive"))
+        plan = dip_import.plan(content, name, body, unit, files)
+        batch = imports.apply(plan, user)
+    except ActionRefused as exc:
+        _refused(request, exc)
+        return None, None
+    finally:
+        # Saved, refused or failed: this upload is done with.
+        if files is not None:
+            files.close()
+        if archive is not None:
+            archive.unlink(missing_ok=True)
+    return plan, batch
 
 
 def _saved_message(plan, batch) -> str:

@@ -195,22 +195,23 @@ def _read_rows(sheet, header: layout.Header, units: _Units, default_unit, result
         if not any(cells):
             continue
         number = index + 1
-        is_heading, section = layout.section(cells, header)
+        is_heading, section, top = layout.section(cells, header)
         if is_heading:
             if section is not None:
                 category = section
-            else:
-                text = next(c for c in cells if c)
-                result.problems.append(
-                    Problem(
-                        sheet.name,
-                        number,
-                        "",
-                        text,
-                        _("read as a heading within the table, not as information."),
-                        error=False,
-                    )
+                continue
+            text = next(c for c in cells if c)
+            if top:
+                # A section of its own rank names no category: the rows below belong to
+                # none (never to the section above, which may be public).
+                category = None
+                message = _(
+                    "This section names no DIP category (berkala, serta merta, setiap saat, "
+                    "dikecualikan): correct it, or give each row below its category."
                 )
+            else:
+                message = _("read as a heading within the table, not as information.")
+            result.problems.append(Problem(sheet.name, number, "", text, message, error=top))
             continue
         values = {name: "" for name in header.headings}
         for position, name in header.columns.items():
@@ -271,6 +272,8 @@ class _RowReader:
     def exemption(self, text: str, category) -> None:
         """An exempt row's ground (UU 14/2008 Pasal 17); a row of any other category
         names none. The Penetapan Klasifikasi itself is recorded in the entry's SOP."""
+        if text.strip().lower() in layout.NO:  # "-": no ground, as on a public row
+            text = ""
         grounds = layout.exemption_grounds(text)
         if category == Category.EXEMPT:
             if not grounds:
@@ -338,12 +341,25 @@ class _RowReader:
 
     def category(self, text: str, section) -> str | None:
         if text:
-            key = layout.normalised(text)
-            for word, category in layout.CATEGORY_WORDS.items():
-                if word in key:
-                    return category
-            self.problem("category", text, _("This is not a DIP category."))
-            return None
+            category = layout.category_named(text)
+            if category is None:
+                self.problem("category", text, _("This is not a DIP category."))
+            elif (
+                section is not None
+                and category != section
+                and Category.EXEMPT
+                in (
+                    category,
+                    section,
+                )
+            ):
+                # Exempt or public: the sheet says both; nothing is guessed.
+                message = _(
+                    "The category column says %(column)s, the section above says %(section)s."
+                ) % {"column": Category(category).label, "section": Category(section).label}
+                self.problem("category", text, message)
+                return None
+            return category
         if section is None:
             self.problem(
                 "category",
@@ -473,12 +489,41 @@ def _attach_files(result: Plan, source) -> None:
         result.problems.append(Problem(result.file_name, 0, "", "", message, error=False))
 
 
+def _key(unit_id: int, title: str, year) -> tuple:
+    """How an entry is known again: its unit, title and year."""
+    return (unit_id, layout.normalised(title), year)
+
+
+def _row_key(row: Row) -> tuple:
+    return _key(row.fields["holding_unit"].pk, row.fields["title"], row.fields["year"])
+
+
+def _existing(body, titles):
+    return (
+        InformationItem.objects.filter(holding_unit__body=body, title__in=titles)
+        .exclude(status="withdrawn")
+        .select_related("holding_unit")
+    )
+
+
+def imported_meanwhile(plan: Plan) -> list[Row]:
+    """The new rows of `plan` whose entry exists by now (the same sheet saved twice at
+    once): the caller holds the body's lock."""
+    new = {_row_key(row): row for row in plan.rows if row.outcome == "new"}
+    if not new:
+        return []
+    titles = {row.fields["title"] for row in new.values()}
+    found = {
+        _key(item.holding_unit_id, item.title, item.year) for item in _existing(plan.body, titles)
+    }
+    return [row for key, row in new.items() if key in found]
+
+
 def _match_existing(body, result: Plan) -> None:
     """Each row's item from an earlier import (or typed in), by unit, title and year."""
     seen: dict[tuple, Row] = {}
     for row in result.rows:
-        fields = row.fields
-        key = (fields["holding_unit"].pk, layout.normalised(fields["title"]), fields["year"])
+        key = _row_key(row)
         if key in seen:
             result.problems.append(
                 Problem(
@@ -492,10 +537,9 @@ def _match_existing(body, result: Plan) -> None:
         seen[key] = row
     if not seen:
         return
-    existing = InformationItem.objects.filter(holding_unit__body=body).exclude(status="withdrawn")
     titles = {row.fields["title"] for row in result.rows}
-    for item in existing.filter(title__in=titles).select_related("holding_unit"):
-        row = seen.get((item.holding_unit_id, layout.normalised(item.title), item.year))
+    for item in _existing(body, titles):
+        row = seen.get(_key(item.holding_unit_id, item.title, item.year))
         if row is None:
             continue
         row.item = item

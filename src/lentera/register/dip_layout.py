@@ -66,16 +66,25 @@ COLUMN_LABELS = {
     "ground": "Dasar Pengecualian",
 }
 NUMBER_HEADINGS = {"no", "nomor", "no urut", "nomor urut"}
+# The words that name a category, compared with the spaces taken out ("di kecualikan",
+# "pengecualian" and "dikecualikan" are all exempt); exempt is looked for first.
 SECTIONS = (
-    (Category.EXEMPT, ("dikecualikan",)),
-    (Category.IMMEDIATE, ("serta merta", "sertamerta")),
-    (Category.ON_DEMAND, ("setiap saat",)),
+    (Category.EXEMPT, ("kecuali",)),
+    (Category.IMMEDIATE, ("sertamerta",)),
+    (Category.ON_DEMAND, ("setiapsaat",)),
     (Category.PERIODIC, ("berkala",)),
 )
-CATEGORY_WORDS = {
-    **{word: category for category, words in SECTIONS for word in words},
-    "berkala": Category.PERIODIC,
-}
+
+
+def category_named(text: str):
+    """The category a heading or a category cell names, if any."""
+    compact = normalised(text).replace(" ", "")
+    for category, words in SECTIONS:
+        if any(word in compact for word in words):
+            return category
+    return None
+
+
 YES = {"ada", "ya", "y", "v", "x", "√", "✓", "✔", "tersedia", "1", "true"}
 NO = {"", "-", "–", "—", "tidak", "tidak ada", "0", "false", "n"}
 SOFT_WORDS = ("soft", "elektronik", "digital", "unduh", "daring", "online", "pdf")
@@ -109,16 +118,25 @@ ISO = re.compile(r"\b(\d{4})-(\d{2})-(\d{2})\b")
 YEAR = re.compile(r"\b(19[5-9]\d|20\d\d)\b")
 MARKER = re.compile(r"[A-Za-z0-9]{1,4}[.)]?")  # a row's number or a section's letter
 _SECTIONMARKER = re.compile(r"\s*([A-Z]|[IVX]{1,4}|\d{1,2}|[a-z])[.)]\s")
+_TOP_MARKER = re.compile(r"\s*(?:[A-Z]|[IVX]{1,4})[.)]\s")  # "A." or "II.": a section
 HEADER_SEARCH_ROWS = 40
 # An exemption ground of UU 14/2008 Pasal 17: "Pasal 17 huruf h", "Pasal 17 ayat (1)
-# huruf (c)", "17.h", "huruf b dan c", or a letter that opens the cell ("h. rahasia
-# pribadi"); further letters joined by "," "dan" "&" "serta" are grounds too.
+# huruf (c)", "17.h" opening the cell; "huruf b dan c" in a cell naming no other
+# article; or a letter alone or opening the cell ("h. rahasia pribadi"). Further letters
+# joined by "," "dan" "&" "serta" are grounds too. A cell is read up to GROUND_CHARS.
+GROUND_CHARS = 500
 _LETTER = r"\(?([a-j])\)?(?![a-z0-9])"
-_GROUND = re.compile(
-    r"(?:\b17\b[\s.]*(?:ayat\s*\(?\d+\)?\s*)?(?:huruf|hrf\.?)?|\bhuruf|^)\s*"
-    + _LETTER
-    + r"((?:\s*(?:,|\bdan\b|&|\bserta\b)\s*(?:huruf\s*)?\(?[a-j]\)?(?![a-z0-9]))*)",
-    re.I | re.A,
+_MORE = r"((?:\s*(?:,\s*dan\b|,|\bdan\b|&|\bserta\b)\s*(?:huruf\s*)?\(?[a-j]\)?(?![a-z0-9]))*)"
+_GROUNDS = (
+    re.compile(
+        r"(?:\bpasal\s*|^\s*)17\b[\s.]*(?:ayat\s*\(?\d+\)?[\s.]*)?(?:(?:huruf|hrf)[\s.]*)?"
+        + _LETTER
+        + _MORE,
+        re.I | re.A,
+    ),
+    re.compile(r"\bhuruf\s*" + _LETTER + _MORE, re.I | re.A),  # only where no article is named
+    re.compile(r"^\s*\(?([a-j])[.)]\s+()", re.I | re.A),
+    re.compile(r"^\s*\(?([a-j])\)?\.?\s*()$", re.I | re.A),  # the letter alone
 )
 
 
@@ -197,34 +215,38 @@ def _numbering_row(cells: list[str]) -> bool:
     return len(values) >= 3 and all(v.isdigit() for v in values)
 
 
-def section(cells: list[str], header: Header) -> tuple[bool, str | None]:
-    """(whether the row is a heading, the category it sets, if any)."""
+def section(cells: list[str], header: Header) -> tuple[bool, str | None, bool]:
+    """(whether the row is a heading, the category it sets if any, whether it is a
+    section of the table's own rank, "A." or "II.", which must name a category)."""
     texts = {
         cell
         for position, cell in enumerate(cells)
         if cell and not (header.columns.get(position) == "number" and MARKER.fullmatch(cell))
     }
     if len(texts) != 1:
-        return False, None
+        return False, None, False
     written = texts.pop()
-    text = normalised(written)
     marked = _SECTIONMARKER.match(written) is not None
-    for category, words in SECTIONS:
-        if any(word in text for word in words) and (marked or text.startswith("informasi")):
-            return True, category
+    category = category_named(written)
+    if category is not None and (marked or normalised(written).startswith("informasi")):
+        return True, category, True
     # A numbered sub-heading ("1. Profil Badan Publik") is a heading; any other row is
     # information, read and checked as such (a row with one cell filled is not silently
     # skipped, nor taken for a section because its title says "berkala").
-    return marked, None
+    return marked, None, _TOP_MARKER.match(written) is not None
 
 
 def exemption_grounds(text: str) -> list[str]:
     """The letters of UU 14/2008 Pasal 17 that a cell names, in its order."""
-    found = _GROUND.search(text)
-    if found is None:
-        return []
-    more = re.findall(r"(?<![a-z])" + _LETTER, found.group(2), re.I | re.A)
-    return list(dict.fromkeys(letter.lower() for letter in (found.group(1), *more)))
+    text = text[:GROUND_CHARS]
+    for number, pattern in enumerate(_GROUNDS):
+        if number == 1 and re.search(r"\bpasal\b", text, re.I):
+            continue  # "huruf c" of another article
+        found = pattern.search(text)
+        if found is not None:
+            more = re.findall(r"(?<![a-z])" + _LETTER, found.group(2), re.I | re.A)
+            return list(dict.fromkeys(letter.lower() for letter in (found.group(1), *more)))
+    return []
 
 
 def read_made(text: str) -> tuple[datetime.date | None, str, int | None, str]:

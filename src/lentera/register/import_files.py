@@ -4,6 +4,7 @@ matched to its row by a file-name column or by the row's number ("8.pdf",
 path, nothing is a link, and nothing unpacks to far more than it weighs or to more
 than an upload may be; a folder's links are refused too."""
 
+import lzma
 import os
 import re
 import shutil
@@ -40,7 +41,19 @@ def key(name: str) -> str:
     return unicodedata.normalize("NFC", name).casefold()
 
 
-_DAMAGED = (zipfile.BadZipFile, zipfile.LargeZipFile, RuntimeError, OSError, EOFError, zlib.error)
+# What reading a damaged or hostile archive raises (ValueError: a name that is not the
+# UTF-8 its flag claims).
+_DAMAGED = (
+    zipfile.BadZipFile,
+    zipfile.LargeZipFile,
+    RuntimeError,
+    OSError,
+    EOFError,
+    ValueError,
+    zlib.error,
+    lzma.LZMAError,
+)
+MAX_MEMBERS = 10_000  # files in one archive: far more than a DIP has rows with files
 _METHODS = (zipfile.ZIP_STORED, zipfile.ZIP_DEFLATED, zipfile.ZIP_BZIP2, zipfile.ZIP_LZMA)
 
 
@@ -86,11 +99,23 @@ class Source:
     def _read_archive(self) -> None:
         label = Path(self.label).name
         damaged = ActionRefused(_("%(path)s is a damaged archive.") % {"path": label})
+        too_many = ActionRefused(
+            _("%(path)s holds more than %(count)s files; import them in parts.")
+            % {"path": label, "count": f"{MAX_MEMBERS:,}"}
+        )
         try:
+            # The count its end record declares, before zipfile builds an object for
+            # each member (300,000 one-byte members would take half a gigabyte).
+            with self.path.open("rb") as handle:
+                end = zipfile._EndRecData(handle)  # noqa: SLF001 - no public reader of it
+            if end and end[zipfile._ECD_ENTRIES_TOTAL] > MAX_MEMBERS:  # noqa: SLF001
+                raise too_many
             self.archive = zipfile.ZipFile(self.path)
             members = self.archive.infolist()
         except _DAMAGED as exc:
             raise damaged from exc
+        if len(members) > MAX_MEMBERS:
+            raise too_many
         limit = settings.LENTERA_MAX_UPLOAD_BYTES
         seen = set()
         for member in members:

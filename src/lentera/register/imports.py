@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 from lentera.audit import services as audit
 from lentera.documents.services import add_document, discard
 from lentera.errors import ActionRefused, Conflict, NotAllowed
+from lentera.organizations.models import PublicBody
 from lentera.sop import policy
 from lentera.sop.constants import Verb
 from lentera.sop.selectors import sop_to_follow
@@ -18,7 +19,7 @@ from lentera.sop.selectors import sop_to_follow
 from . import events, fingerprint
 from . import workflow as engine
 from .constants import EDITABLE_FIELDS, EXEMPTION_GROUND, EXEMPTION_STATUTE
-from .dip_import import Plan, Problem
+from .dip_import import Plan, Problem, imported_meanwhile
 from .models import ImportBatch, InformationItem
 from .services import ENGINE_FIELDS, propose_update, snapshot
 
@@ -41,6 +42,15 @@ def apply(plan: Plan, actor, progress=None) -> ImportBatch | None:
     stored: list[str] = []  # files saved, removed again if the import is undone
     try:
         with transaction.atomic():
+            # One import of a body at a time; a row saved meanwhile (the same sheet sent
+            # twice at once) is not saved again.
+            PublicBody.objects.select_for_update().filter(pk=plan.body.pk).first()
+            for row in imported_meanwhile(plan):
+                message = _("This row was imported meanwhile: show the preview again.")
+                title = row.fields["title"]
+                plan.problems.append(Problem(row.sheet, row.number, "", title, message))
+            if plan.errors:
+                raise _Undo
             batch, sops = None, {}
             if plan.count("new"):
                 batch = ImportBatch.objects.create(

@@ -240,3 +240,26 @@ def test_a_hostile_or_bad_archive_saves_nothing(world, client, settings, files_d
         assert not list(settings.IMPORT_PENDING_DIR.iterdir())
     assert not InformationItem.objects.exists()
     assert not [p for p in files_dir.rglob("*") if p.is_file()]  # no orphan file
+
+
+def test_a_preview_waits_under_its_own_unit_and_archive(world, client, settings):
+    """Two tabs, one sheet, two default units: each saves what it showed."""
+    rows = [(key, title, "", *rest) for key, title, _unit, *rest in ROWS]
+    content = merged_xlsx(rows)
+    client.force_login(world.main_officer)
+    first = _upload(client, world, content, unit=world.unit.pk).context["token"]
+    second = _upload(client, world, content, unit=world.other_unit.pk).context["token"]
+    assert first and second and first != second
+    client.post("/kantor/impor/", {"token": first})
+    units = set(InformationItem.objects.values_list("holding_unit", flat=True))
+    assert units == {world.unit.pk}
+
+
+def test_an_archive_the_reader_chokes_on_is_a_message(world, client, settings):
+    from lentera.register.tests.test_dip_import import _bad_utf8_name
+
+    client.force_login(world.main_officer)
+    upload = SimpleUploadedFile("berkas.zip", _bad_utf8_name())
+    preview = _upload(client, world, merged_xlsx(), files=upload)
+    assert preview.status_code == 200 and "berkas.zip" in str(preview.context["plan"].errors[0])
+    assert not list(settings.IMPORT_PENDING_DIR.iterdir())

@@ -7,6 +7,7 @@ import csv
 import datetime
 import io
 import os
+import time
 import zipfile
 
 import openpyxl
@@ -19,7 +20,7 @@ from lentera.documents.services import add_document
 from lentera.errors import ActionRefused, Conflict, NotAllowed
 from lentera.organizations.constants import Role
 from lentera.organizations.models import Membership
-from lentera.register import dip_import, fingerprint, imports, selectors
+from lentera.register import dip_import, dip_layout, fingerprint, import_files, imports, selectors
 from lentera.register.constants import Category, Status
 from lentera.register.models import ImportBatch, InformationItem
 from lentera.register.services import update_item
@@ -975,3 +976,141 @@ def test_only_an_importer_proposes_an_update_from_a_sheet(world, head):
         propose_update(listed, world.officer, responsible_official="Siapa saja")
     listed.refresh_from_db()
     assert not listed.in_update and listed.current_step is None
+
+
+def _sheet(rows, headings=()) -> bytes:
+    """A flat DIP: section rows (str) and rows of cells after the number."""
+    book = openpyxl.Workbook()
+    sheet = book.active
+    sheet.append([*TOP[:5], "Bentuk Informasi", "Retensi Arsip", *headings])
+    for number, row in enumerate(rows, 1):
+        sheet.append([row] if isinstance(row, str) else [number, *row])
+    out = io.BytesIO()
+    book.save(out)
+    return out.getvalue()
+
+
+SECRET = ["Rekam Medis Pasien 2024", KESRA, "Kepala Biro", "12/04/2024, Pontianak", "Softcopy",
+          "25 tahun"]  # fmt: skip
+
+
+@pytest.mark.parametrize(
+    ("rows", "headings", "expected"),
+    [
+        # A category column that contradicts the exempt section above.
+        (["D. INFORMASI YANG DIKECUALIKAN", [*SECRET, "Setiap Saat", "rm.pdf"]],
+         ("Kategori", "Nama Berkas"), "section above says"),
+        # The exempt section misspelt: it is still exempt, and needs its ground.
+        ([SECTIONS["C"], "D. INFORMASI YANG DI KECUALIKAN", [*SECRET, "rm.pdf"]],
+         ("Nama Berkas",), "only with its exemption ground"),
+        # A section naming no category: its rows never fall under the public one above.
+        ([SECTIONS["C"], "D. INFORMASI LAINNYA", [*SECRET, "rm.pdf"]], ("Nama Berkas",),
+         "names no DIP category"),
+    ],
+)  # fmt: skip
+def test_an_exempt_row_is_never_read_as_public(world, tmp_path, rows, headings, expected):
+    archive = tmp_path / "berkas.zip"
+    archive.write_bytes(_zip({"rm.pdf": _pdf("REKAM MEDIS RAHASIA")}))
+    files = import_files.Source(str(archive))
+    plan = dip_import.plan(_sheet(rows, headings), "dip.xlsx", world.body, None, files)
+    files.close()
+    assert any(expected in p.message for p in plan.errors), [str(p) for p in plan.problems]
+    assert imports.apply(plan, world.main_officer) is None
+    assert not InformationItem.objects.exists()
+
+
+def test_a_dash_in_the_ground_column_of_a_public_row_is_no_ground(world):
+    content = _sheet([SECTIONS["A"], [*SECRET, "-"]], ("Dasar Pengecualian",))
+    plan = dip_import.plan(content, "dip.xlsx", world.body)
+    assert not plan.errors and plan.rows[0].fields["category"] == Category.PERIODIC
+
+
+@pytest.mark.parametrize(
+    ("cell", "grounds"),
+    [
+        ("Pasal 17 huruf h UU 14/2008", ["h"]),
+        ("UU 14 Tahun 2008 Pasal 17 ayat (1) huruf (c)", ["c"]),
+        ("17.h", ["h"]),
+        ("huruf h, i, dan j", ["h", "i", "j"]),
+        ("h. rahasia pribadi", ["h"]),
+        ("(h)", ["h"]),
+        ("e-KTP (Pasal 17 huruf h)", ["h"]),  # the article wins over a first letter
+        ("Pasal 6 ayat (3) huruf c", []),  # another article's letter
+        ("Perpres 17 b", []),
+        ("a.n. Kepala Dinas", []),
+        ("Hak cipta", []),
+    ],
+)
+def test_grounds_are_read_from_pasal_17_only(cell, grounds):
+    assert dip_layout.exemption_grounds(cell) == grounds
+
+
+def test_a_long_ground_cell_is_read_at_once():
+    started = time.monotonic()
+    for cell in ("17" + " " * 100_000 + "x", "Pasal 17" + " " * 100_000, "huruf" + " " * 100_000):
+        assert dip_layout.exemption_grounds(cell) == []
+    assert time.monotonic() - started < 5  # a quadratic regex took minutes
+
+
+def test_the_same_plan_saved_twice_saves_once(world):
+    first = dip_import.plan(merged_xlsx(), "dip.xlsx", world.body)
+    second = dip_import.plan(merged_xlsx(), "dip.xlsx", world.body)
+    imports.apply(first, world.main_officer)
+    assert imports.apply(second, world.main_officer) is None
+    assert "imported meanwhile" in str(second.errors[0])
+    assert ImportBatch.objects.count() == 1 and InformationItem.objects.count() == len(ROWS)
+
+
+def _zip_raw(members: list[tuple[zipfile.ZipInfo, bytes]]) -> bytearray:
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w") as archive:
+        for info, data in members:
+            archive.writestr(info, data)
+    return bytearray(out.getvalue())
+
+
+def _bad_utf8_name() -> bytes:
+    raw = _zip_raw([(zipfile.ZipInfo("8.pdf"), b"%PDF-1.4")])
+    directory = raw.rfind(b"PK\x01\x02")
+    raw[directory + 9] |= 0x08  # the flag: names are UTF-8
+    raw[raw.find(b"8.pdf", directory)] = 0xFF  # and this one is not
+    return bytes(raw)
+
+
+def _corrupt_lzma() -> bytes:
+    info = zipfile.ZipInfo("8.pdf")
+    info.compress_type = zipfile.ZIP_LZMA
+    raw = _zip_raw([(info, _pdf("Laporan") * 50)])
+    for at in range(55, 95):
+        raw[at] ^= 0x55
+    return bytes(raw)
+
+
+def _many_members() -> bytes:
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w") as archive:
+        for number in range(import_files.MAX_MEMBERS + 1):
+            archive.writestr(f"{number}.txt", b"")
+    return out.getvalue()
+
+
+@pytest.mark.parametrize(
+    ("make", "expected"),
+    [(_bad_utf8_name, "damaged"), (_many_members, "more than 10,000 files")],
+)
+def test_archives_that_crashed_the_reader_are_refused(tmp_path, make, expected):
+    path = tmp_path / "berkas.zip"
+    path.write_bytes(make())
+    assert expected in _source_refusal(path)
+
+
+def test_a_member_that_fails_to_unpack_undoes_the_import(world, tmp_path, files_dir):
+    path = tmp_path / "berkas.zip"
+    path.write_bytes(_corrupt_lzma())
+    files = import_files.Source(str(path))
+    plan = dip_import.plan(merged_xlsx(), "dip.xlsx", world.body, None, files)
+    assert imports.apply(plan, world.main_officer) is None
+    files.close()
+    assert "damaged" in str(plan.errors[0])
+    assert not InformationItem.objects.exists()
+    assert not [p for p in files_dir.rglob("*") if p.is_file()]
