@@ -19,6 +19,7 @@ from django.urls import reverse
 from django.utils import dateformat, timezone, translation
 from django.utils.translation import gettext as _
 
+from lentera.dates import add_months
 from lentera.errors import ActionRefused
 from lentera.organizations.constants import PpidRole, Role
 from lentera.organizations.models import PublicBody
@@ -41,14 +42,6 @@ _SUBJECT_LENGTH = 200
 
 
 # Dates
-
-
-def add_months(day: datetime.date, months: int) -> datetime.date:
-    """`day` moved by whole months; the 31st becomes the month's last day where needed."""
-    year, month = divmod(day.month - 1 + months, 12)
-    year += day.year
-    last = month_calendar.monthrange(year, month + 1)[1]
-    return day.replace(year=year, month=month + 1, day=min(day.day, last))
 
 
 def _last_day_listed_before_due(today: datetime.date, months: int) -> datetime.date:
@@ -363,17 +356,9 @@ def escalate_overdue(now: datetime.datetime) -> int:
 # Berkala refresh (UU 14/2008 Pasal 9 ayat 3)
 
 
-def last_listed(item: InformationItem) -> datetime.datetime | None:
-    """When a listed item's current period began: when it was last listed in the DIP
-    (documented or published). Every listed item has it: the workflow sets it, and
-    migrations register.0007 and 0014 filled it in for older items."""
-    return item.listed_at
-
-
 def refresh_due_on(item: InformationItem, tz=None) -> datetime.date:
-    """The day a listed berkala item is due for its next update."""
-    listed = timezone.localdate(last_listed(item), tz)
-    return add_months(listed, item.update_interval_months)
+    """The day a listed berkala item is due for its next update (the model says)."""
+    return item.next_update_on(tz)
 
 
 def stale_berkala_items(user_or_body, today: datetime.date) -> QuerySet[InformationItem]:
@@ -386,7 +371,7 @@ def stale_berkala_items(user_or_body, today: datetime.date) -> QuerySet[Informat
     else:
         items = InformationItem.objects.filter(office_items_q(user_or_body))
         tz = timezone.get_current_timezone()
-    # Every listed item has listed_at (see last_listed), so the index
+    # Every listed item has listed_at (see InformationItem.last_updated), so the index
     # item_stale_berkala walks them longest since their last update first.
     items = items.annotate(last_listed_at=F("listed_at")).filter(
         category=Category.PERIODIC,
@@ -429,7 +414,7 @@ def remind_berkala(now: datetime.datetime) -> int:
             with translation.override(settings.LANGUAGE_CODE):
                 facts = {
                     "months": item.update_interval_months,
-                    "updated": _day(timezone.localdate(last_listed(item), tz)),
+                    "updated": _day(timezone.localdate(item.last_updated, tz)),
                     "due": _day(due),
                 }
             officers = _users([item.holding_unit_id], [Role.OFFICER])

@@ -22,9 +22,11 @@ PERIODS = (30, 90, 365)  # days of arrivals the figures cover
 DEFAULT_PERIOD = 90
 DAY_STANDARDS = (TimeUnit.WORKING_DAYS, TimeUnit.WEEKS)
 # Chart geometry, in SVG user units.
-ROW_HEIGHT, BAR_HEIGHT = 28, 18
-LABEL_WIDTH, BAR_X, BAR_WIDTH, CHART_WIDTH = 290, 300, 300, 680
-LABEL_CHARS = 44
+# Each bar under its label, its figure beside it: 400 units wide, so that a phone
+# shows the chart whole at nine tenths of its size and a desktop at full size.
+ROW_HEIGHT, BAR_HEIGHT, LABEL_HEIGHT = 42, 16, 16
+BAR_WIDTH, CHART_WIDTH = 300, 400
+LABEL_CHARS = 56
 STALE_SHOWN = 50  # periodic items due for an update listed, longest since their update first
 
 
@@ -88,8 +90,21 @@ class Bar:
         return BAR_WIDTH * (self.percent or 0) / 100
 
     @property
+    def label_y(self) -> int:
+        return self.y + LABEL_HEIGHT - 4
+
+    @property
+    def bar_y(self) -> int:
+        return self.y + LABEL_HEIGHT + 2
+
+    @property
     def text_y(self) -> int:
-        return self.y + BAR_HEIGHT - 4
+        return self.bar_y + BAR_HEIGHT - 3
+
+    @property
+    def text_x(self) -> float:
+        """The figure: after the bar, or where the bar would start when there is none."""
+        return BAR_WIDTH + 8 if self.percent is not None else 0
 
 
 @dataclass
@@ -104,14 +119,7 @@ class BarChart:
     def height(self) -> int:
         return ROW_HEIGHT * len(self.bars) + 8
 
-    geometry = {
-        "width": CHART_WIDTH,
-        "label_x": LABEL_WIDTH,
-        "bar_x": BAR_X,
-        "bar_width": BAR_WIDTH,
-        "bar_height": BAR_HEIGHT,
-        "text_x": BAR_X + BAR_WIDTH + 8,
-    }
+    geometry = {"width": CHART_WIDTH, "bar_width": BAR_WIDTH, "bar_height": BAR_HEIGHT}
 
 
 def _short(text: str) -> str:

@@ -8,7 +8,7 @@ from django.utils.text import capfirst
 
 from lentera.organizations.models import PublicBody
 from lentera.register.selectors import waiting_counts
-from lentera.sop.diagram import flow_svg
+from lentera.sop.diagram import flow_svg, flow_svg_narrow
 from lentera.sop.models import Sop, SopStep
 from lentera.sop.selectors import public_versions, sop_listing
 
@@ -97,6 +97,7 @@ def sop_detail(request, pk):
             "any_inferred": any(step.performer_inferred or step.intake_position for step in steps),
             "show_counts": counts is not None,
             "diagram": flow_svg(sop, steps),
+            "diagram_narrow": flow_svg_narrow(sop, steps),
             "print_view": "cetak" in request.GET,
         },
     )

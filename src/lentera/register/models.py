@@ -9,6 +9,8 @@ from django.utils import timezone
 from django.utils.text import slugify
 from django.utils.translation import gettext_lazy as _
 
+from lentera.dates import add_months
+
 from .constants import (
     LISTED_STATUSES,
     MAX_UPDATE_INTERVAL_MONTHS,
@@ -182,6 +184,30 @@ class InformationItem(models.Model):
         last listing."""
         moments = [m for m in (self.first_listed_at, self.listed_at) if m]
         return min(moments) if moments else None
+
+    @property
+    def last_updated(self):
+        """When the entry was last listed in the DIP (documented or published): what the
+        public page, the office and the dashboard call "last updated", and where a
+        berkala entry's period begins. Every listed entry has it (the workflow sets it;
+        migrations register.0007 and 0014 filled it in for older ones)."""
+        return self.listed_at or self.published_at
+
+    def next_update_on(self, tz=None) -> datetime.date | None:
+        """The day a listed berkala entry is due for its next update (UU 14/2008 Pasal 9
+        ayat 3): its interval after it was last updated, in `tz` (the current time zone
+        when None); None for any other entry."""
+        if self.category != Category.PERIODIC or not self.update_interval_months:
+            return None
+        if self.last_updated is None:
+            return None
+        listed = timezone.localdate(self.last_updated, tz)
+        return add_months(listed, self.update_interval_months)
+
+    @property
+    def next_update(self) -> datetime.date | None:
+        """next_update_on() in the current time zone, for templates."""
+        return self.next_update_on()
 
     @property
     def name(self) -> str:

@@ -39,6 +39,9 @@ ROW_GAP = 36
 LOOP_OFFSET = 10  # where a loop leaves or enters a box, from its top or bottom edge
 GUTTER_W = 130  # room right of the lanes for the correction loops and their label
 END_W, END_H = 150, 32
+# One column for phones: 360 wide, with room on the right for the correction loops.
+NARROW_W, NARROW_X, NARROW_BOX_W = 360, 8, 312
+NARROW_CHARS = 42
 
 INK, MUTED, LINE_COLOUR = "#1d2330", "#5b6475", "#9aa3b2"
 FILLS = {"check": "#fff6e0", StepKind.PUBLISH: "#eaf6ee"}
@@ -52,10 +55,12 @@ class _Box:
     y: float
     h: float
     lines: list[str]
+    w: float = BOX_W
+    head: int = 0  # lines naming the performer, bold, above the activity (narrow)
 
     @property
     def cx(self) -> float:
-        return self.x + BOX_W / 2
+        return self.x + self.w / 2
 
     @property
     def bottom(self) -> float:
@@ -123,6 +128,44 @@ def flow_svg(sop: Sop, steps: Sequence[SopStep] | None = None) -> SafeString:
     height = end_y + END_H + PAD * 2
     width = lanes_w + GUTTER_W
 
+    svg = _root(sop, steps, len(columns), prefix, width, height, "sop-flow")
+    _draw_lanes(svg, lane_labels, header_h, height)
+    _draw_flow(svg, boxes, header_h, marker)
+    for box in boxes:
+        _draw_step(svg, box, lane_x)
+    _draw_loops(svg, boxes, lanes_w, marker)
+    _draw_end(svg, steps, boxes, end_y, lanes_w, marker)
+    # ElementTree escaped every text and attribute value above.
+    return mark_safe(ET.tostring(svg, encoding="unicode"))  # noqa: S308
+
+
+def flow_svg_narrow(sop: Sop, steps: Sequence[SopStep] | None = None) -> SafeString:
+    """The same flow in one column, for a phone: each box names its performer above the
+    activity, at the width of a 360 px screen, so that its text reads at full size."""
+    steps = sorted(steps if steps is not None else sop.steps.all(), key=lambda s: s.number)
+    prefix = f"sop{sop.pk or 0}-narrow-"
+    marker = f"{prefix}arrow"
+    boxes, y = [], 40.0
+    for step in steps:
+        head = _wrap(f"{step.number}. {step.performer_label}", NARROW_CHARS - 4)  # bold
+        lines = head + _wrap(step.activity, NARROW_CHARS)
+        h = PAD * 2 + LINE * len(lines)
+        boxes.append(_Box(step, NARROW_X, y, h, lines, NARROW_BOX_W, len(head)))
+        y += h + ROW_GAP
+    end_y = y
+    height = end_y + END_H + PAD * 2
+    columns = len(sop.columns(steps))
+    svg = _root(sop, steps, columns, prefix, NARROW_W, height, "sop-flow sop-flow-narrow")
+    _draw_flow(svg, boxes, 8, marker)
+    for box in boxes:
+        _draw_narrow_step(svg, box)
+    _draw_loops(svg, boxes, NARROW_X + NARROW_BOX_W, marker, labelled=False)
+    _draw_end(svg, steps, boxes, end_y, NARROW_W, marker)
+    return mark_safe(ET.tostring(svg, encoding="unicode"))  # noqa: S308
+
+
+def _root(sop, steps, lanes: int, prefix: str, width, height, css_class: str) -> ET.Element:
+    """The <svg> element, its accessible name and the arrow head."""
     title = _("Flow diagram of the SOP “%(name)s”") % {"name": sop.name}
     svg = ET.Element(
         "svg",
@@ -132,7 +175,7 @@ def flow_svg(sop: Sop, steps: Sequence[SopStep] | None = None) -> SafeString:
             "viewBox": f"0 0 {width:g} {height:g}",
             "width": f"{width:g}",
             "height": f"{height:g}",
-            "class": "sop-flow",
+            "class": css_class,
             "aria-labelledby": f"{prefix}title {prefix}desc",
             "font-family": "system-ui, 'Segoe UI', Roboto, 'Noto Sans', sans-serif",
         },
@@ -142,14 +185,14 @@ def flow_svg(sop: Sop, steps: Sequence[SopStep] | None = None) -> SafeString:
         svg,
         "desc",
         _("%(steps)d steps across %(lanes)d performers; the table lists every step in full.")
-        % {"steps": len(steps), "lanes": len(columns)},
+        % {"steps": len(steps), "lanes": lanes},
         id=f"{prefix}desc",
     )
     defs = _sub(svg, "defs")
     head = _sub(
         defs,
         "marker",
-        id=marker,
+        id=f"{prefix}arrow",
         viewBox="0 0 10 10",
         refX=9,
         refY=5,
@@ -158,15 +201,7 @@ def flow_svg(sop: Sop, steps: Sequence[SopStep] | None = None) -> SafeString:
         orient="auto-start-reverse",
     )
     _sub(head, "path", d="M 0 0 L 10 5 L 0 10 z", fill=INK)
-
-    _draw_lanes(svg, lane_labels, header_h, height)
-    _draw_flow(svg, boxes, header_h, marker)
-    for box in boxes:
-        _draw_step(svg, box, lane_x)
-    _draw_loops(svg, boxes, lanes_w, marker)
-    _draw_end(svg, steps, boxes, end_y, lanes_w, marker)
-    # ElementTree escaped every text and attribute value above.
-    return mark_safe(ET.tostring(svg, encoding="unicode"))  # noqa: S308
+    return svg
 
 
 def _draw_lanes(svg, lane_labels, header_h, height) -> None:
@@ -242,7 +277,27 @@ def _draw_step(svg, box: _Box, lane_x: dict[str, float]) -> None:
     time.set("font-style", "italic")
 
 
-def _draw_loops(svg, boxes: list[_Box], lanes_w: float, marker: str) -> None:
+def _draw_narrow_step(svg, box: _Box) -> None:
+    step = box.step
+    group = _sub(svg, "g", class_=f"step step-{step.kind}")
+    fill = FILLS["check"] if step.kind in CHECKING_KINDS else FILLS.get(step.kind, "#ffffff")
+    _sub(group, "rect", x=box.x, y=box.y, width=box.w, height=box.h, rx=4, fill=fill, stroke=INK)
+    top = box.y + PAD + FONT
+    performer = _text_lines(group, box.lines[: box.head], box.x + PAD, top)
+    performer.set("font-weight", "bold")
+    performer.set("class", "performer")
+    activity = _text_lines(group, box.lines[box.head :], box.x + PAD, top + LINE * box.head)
+    activity.set("class", "activity")
+    time = _text_lines(group, [step.time_standard], box.cx + 6, box.bottom + 13)
+    time.set("class", "time")
+    time.set("fill", MUTED)
+    time.set("font-size", str(FONT - 1))
+    time.set("font-style", "italic")
+
+
+def _draw_loops(
+    svg, boxes: list[_Box], lanes_w: float, marker: str, *, labelled: bool = True
+) -> None:
     loops = _sub(svg, "g", class_="loops")
     x = lanes_w + 16
     for before, box in pairwise(boxes):
@@ -252,10 +307,12 @@ def _draw_loops(svg, boxes: list[_Box], lanes_w: float, marker: str) -> None:
         end = before.bottom - LOOP_OFFSET
         _arrow(
             loops,
-            [(box.x + BOX_W, start), (x, start), (x, end), (before.x + BOX_W, end)],
+            [(box.x + box.w, start), (x, start), (x, end), (before.x + before.w, end)],
             marker,
             stroke_dasharray="6 4",
         )
+        if not labelled:
+            continue
         label = _wrap(_("Returned for correction"), 14)
         middle = (start + end) / 2 - LINE * (len(label) - 1) / 2
         text = _text_lines(loops, label, x + 6, middle + 4, font_style="italic")

@@ -145,7 +145,7 @@ def test_dashboard_page_shows_charts_as_svg_with_the_same_figures_in_tables(ptk,
     assert 'role="img"' in chart and 'aria-labelledby="chart-sop-1-title chart-sop-1-desc"' in chart
     assert "67% on time (2 of 3)" in re.search(r"<desc[^>]*>(.*?)</desc>", chart, re.S)[1]
     assert 'width="201.0"' in chart  # 67% of the 300 units of a full bar
-    table = re.search(r'<table class="step-figures">(.*?)</table>', html, re.S)[1]
+    table = re.search(r'<table class="step-figures[^"]*">(.*?)</table>', html, re.S)[1]
     step_1 = re.search(r'<tr data-step="1">(.*?)</tr>', table, re.S)[1]
     assert "67% on time (2 of 3)" in step_1 and ">240<" in step_1
     assert "0.5 working days" in step_1  # 240 office minutes of an 8-hour day

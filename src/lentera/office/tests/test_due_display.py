@@ -39,7 +39,7 @@ def get(client, url, when: datetime.datetime) -> str:
 
 
 def queue_row(html: str, title: str) -> str:
-    queue = re.search(r'<table id="queue">(.*?)</table>', html, re.S)[1]
+    queue = re.search(r'<table id="queue"[^>]*>(.*?)</table>', html, re.S)[1]
     return next(row for row in queue.split("<tr>") if title in row)
 
 
@@ -124,7 +124,7 @@ def test_work_queue_due_times_cost_no_query_per_item(ptk, en):
     with CaptureQueriesContext(connection) as five:
         html = get(en, url, at("2026-03-05 10:00"))
     assert len(five.captured_queries) == len(one.captured_queries)
-    queue = re.search(r'<table id="queue">(.*?)</table>', html, re.S)[1]
+    queue = re.search(r'<table id="queue"[^>]*>(.*?)</table>', html, re.S)[1]
     assert queue.count('<strong class="overdue-mark">Overdue</strong>') == 5
 
 
@@ -153,3 +153,30 @@ def test_portal_shows_no_interval_for_other_categories(ptk, en):
     )
     html = get(en, reverse("portal:item", args=[ptk.item.pk]), at("2026-03-05 10:00"))
     assert 'id="last-updated"' in html and 'id="update-interval"' not in html
+
+
+def test_last_updated_and_next_update_are_one_date_everywhere(ptk, en):
+    """Published in January, listed again after an update in April: the public page, the
+    office's item page and the dashboard give the same two dates."""
+    InformationItem.objects.filter(pk=ptk.item.pk).update(
+        status=Status.PUBLISHED,
+        current_step=None,
+        category=Category.PERIODIC,
+        published_at=at("2026-01-10 09:30"),
+        listed_at=at("2026-04-24 14:00"),
+        update_interval_months=6,
+    )
+    when = at("2026-11-05 10:00")
+    public = get(en, reverse("portal:item", args=[ptk.item.pk]), when)
+    en.force_login(ptk.main_officer)
+    office = get(en, reverse("office:item", args=[ptk.item.pk]), when)
+    board = get(en, reverse("office:dashboard"), when)
+    stale = text(re.search(r'<table id="stale"[^>]*>(.*?)</table>', board, re.S)[1])
+    for html in (public, office):
+        assert (
+            text(re.search(r'<dd id="last-updated">(.*?)</dd>', html, re.S)[1]) == "24 April 2026"
+        )
+        assert text(re.search(r'<dd id="next-update">(.*?)</dd>', html, re.S)[1]) == (
+            "24 October 2026"
+        )
+    assert "24 April 2026" in stale and "24 October 2026" in stale and "10 January" not in stale

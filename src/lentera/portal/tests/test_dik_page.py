@@ -57,7 +57,7 @@ def rows(html):
     doc = lxml.html.fromstring(html)
     return {
         tr.xpath("th")[0].text: [cell.text_content() for cell in tr.xpath("td|th")]
-        for tr in doc.xpath("//table[@class='dik']/tbody/tr")
+        for tr in doc.xpath("//table[contains(@class,'dik ')]/tbody/tr")
     }
 
 

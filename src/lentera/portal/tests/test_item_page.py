@@ -88,7 +88,7 @@ def test_files_show_type_size_full_sha256_and_preview(client, item):
     assert current.thumbnail
     html = get(client, item)
     doc = lxml.html.fromstring(html)
-    (row,) = doc.xpath("//table[@class='files']/tbody/tr")
+    (row,) = doc.xpath("//table[contains(@class,'files ')]/tbody/tr")
     text = row.text_content()
     # Citizens read the type as "PDF", not as a media type.
     assert "lk-2024-revisi.pdf" in text and "PDF" in text and "application/pdf" not in text
@@ -111,7 +111,7 @@ def test_publication_history_lists_each_publication_and_version_date(client, ite
     assert [value[:10] for value in published] == ["2025-01-10", "2025-03-15"]
     rows = [
         [td.text_content().strip() for td in tr.xpath("td")]
-        for tr in doc.xpath("//table[@class='file-history']/tbody/tr")
+        for tr in doc.xpath("//table[contains(@class,'file-history ')]/tbody/tr")
     ]
     assert [row[1] for row in rows] == ["1", "2"]
     assert rows[0][2].startswith("10 January 2025")
@@ -126,7 +126,7 @@ def test_sop_steps_show_number_activity_and_date_but_no_names_or_notes(client, i
     assert sop_link.text_content() == item.sop.name
     rows = [
         [td.text_content().strip() for td in tr.xpath("td")]
-        for tr in doc.xpath("//table[@class='sop-steps']/tbody/tr")
+        for tr in doc.xpath("//table[contains(@class,'sop-steps ')]/tbody/tr")
     ]
     # First pass: 1, then 1 again after the return, 2 to 5; second pass: 1 to 5.
     assert [row[0] for row in rows] == ["1", "1", "2", "3", "4", "5", "1", "2", "3", "4", "5"]

@@ -76,14 +76,20 @@ def test_touch_targets_are_at_least_24_css_pixels_on_a_phone(
 
 
 @in_browser
-def test_wide_dip_table_scrolls_inside_its_own_box_on_a_phone(public_site, open_context):
+def test_the_dip_is_a_list_of_cards_on_a_phone(public_site, open_context):
+    """Each entry a card as wide as the screen, each value under its column's name;
+    nothing to scroll sideways (on a desktop it is the table of Perki 1/2021)."""
     page = open_context(**PHONE).new_page()
     open_page(page, public_site.url("dip"))
     box = page.locator("main .table-scroll").first
-    assert box.evaluate("el => el.scrollWidth > el.clientWidth")  # the table is wider...
-    assert box.evaluate("el => getComputedStyle(el).overflowX") == "auto"  # ...and scrolls
-    box.evaluate("el => el.scrollLeft = el.scrollWidth")
-    assert page.evaluate("window.scrollX") == 0
+    assert box.evaluate("el => el.scrollWidth <= el.clientWidth")
+    row = page.locator("table.dip tbody tr:not(.category-row)").first
+    assert row.evaluate("el => getComputedStyle(el).display") == "block"
+    assert row.evaluate("el => el.getBoundingClientRect().right") <= page.viewport_size["width"]
+    unit = row.locator("td[data-label]").nth(1)
+    label = unit.evaluate("el => getComputedStyle(el, '::before').content")
+    assert "Pejabat atau unit yang menguasai informasi" in label
+    assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
 
 
 # -- Without JavaScript -------------------------------------------------------------------

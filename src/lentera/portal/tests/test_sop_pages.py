@@ -12,7 +12,7 @@ from django.utils.translation import gettext
 
 from lentera.organizations.models import PublicBody
 from lentera.sop.constants import CHECKING_KINDS, StepKind
-from lentera.sop.diagram import SVG_NS, flow_svg
+from lentera.sop.diagram import NARROW_BOX_W, SVG_NS, flow_svg, flow_svg_narrow
 from lentera.sop.models import Sop, SopStep
 from lentera.sop.presets import load_presets
 from lentera.testing import new_item
@@ -293,6 +293,26 @@ def test_flow_diagram_is_valid_svg_with_every_step_and_performer(sops, key):
     loops = root.find(f"{{{SVG_NS}}}g[@class='loops']").findall(f"{{{SVG_NS}}}path")
     assert len(loops) == sum(step.kind in CHECKING_KINDS for step in steps[1:])
     assert all(loop.get("stroke-dasharray") for loop in loops)
+
+
+@pytest.mark.parametrize("key", PRESETS)
+def test_the_phone_diagram_is_one_column_at_a_phones_width(sops, key):
+    """Every step in one column, its performer named above the activity, within 360
+    units: a 360 px screen shows its 12 px text at full size."""
+    sop = sops[key]
+    steps = list(sop.steps.all())
+    root = ET.fromstring(flow_svg_narrow(sop, steps))
+    assert float(root.get("width")) <= 360
+    assert svg_texts(root, "activity") == [squash(step.activity) for step in steps]
+    assert svg_texts(root, "performer") == [
+        squash(f"{step.number}. {step.performer_label}") for step in steps
+    ]
+    boxes = root.findall(f".//{{{SVG_NS}}}g[@class]/{{{SVG_NS}}}rect")
+    lefts = {box.get("x") for box in boxes if box.get("width") == str(NARROW_BOX_W)}
+    assert len(lefts) == 1  # one column
+    ids = [element.get("id") for element in root.iter() if element.get("id")]
+    wide = ET.fromstring(flow_svg(sop, steps))
+    assert not set(ids) & {e.get("id") for e in wide.iter() if e.get("id")}  # both on a page
 
 
 def test_flow_diagram_escapes_sop_text(db):
