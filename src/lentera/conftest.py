@@ -30,6 +30,7 @@ def _test_settings(settings, tmp_path):
     # that two-factor login is required of them by default.
     settings.LENTERA_2FA = "optional"
     settings.IMPORT_PENDING_DIR = tmp_path / "import-pending"
+    settings.KEPT_UPLOADS_DIR = tmp_path / "kept-uploads"
     settings.STORAGES = {
         **settings.STORAGES,
         "default": {

@@ -241,6 +241,8 @@ LENTERA_MAX_UPLOAD_BYTES = int(os.environ.get("LENTERA_MAX_UPLOAD_MB", "200")) *
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 # Archives of files uploaded with a DIP sheet in the office, kept until it is saved.
 IMPORT_PENDING_DIR = DATA_DIR / "import-pending"
+# A file chosen on a form shown again after an error, kept so it need not be chosen again.
+KEPT_UPLOADS_DIR = DATA_DIR / "kept-uploads"
 
 TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
 

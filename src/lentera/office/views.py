@@ -6,6 +6,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
 from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 
@@ -30,6 +31,7 @@ from lentera.sop import policy
 from lentera.sop.constants import Check, StepKind
 from lentera.sop.policy import can_classify, can_edit
 
+from . import kept_uploads
 from .display import annotate_changes, proposed_changes
 from .forms import (
     ClassificationForm,
@@ -96,26 +98,61 @@ def my_work(request):
 
 @login_required
 def item_create(request):
-    units = Unit.objects.filter(pk__in=[u.pk for u in recording_units(request.user)])
+    """Record a new entry: its form opens with the unit's usual values (or those of the
+    entry it follows, ?salin=ID), marks what a later step will ask for, and keeps a
+    chosen file when it comes back with an error."""
+    user = request.user
+    units = Unit.objects.filter(pk__in=[u.pk for u in recording_units(user)])
     if not units:
         messages.error(request, _("Only an officer of a unit can record information."))
         return redirect("office:my-work")
-    form = NewItemForm(request.POST or None, request.FILES or None, units=units)
+    today = timezone.localdate()
+    copied = None
+    if "salin" in request.GET:
+        copied = selectors.office_items(user).filter(pk=_int(request.GET["salin"])).first()
+    if copied is not None and copied.holding_unit in units:
+        initial = selectors.copied_entry(copied, today)
+    else:
+        initial = selectors.entry_defaults(units[0], today)
+    form = NewItemForm(request.POST or None, request.FILES or None, units=units, initial=initial)
+    kept = kept_uploads.find(user, request.POST.get("kept_file", ""))
+    if request.method == "POST" and request.POST.get("drop_kept") and kept:
+        kept.discard()
+        kept = None
     if request.method == "POST" and form.is_valid():
+        chosen = form.cleaned_data.get("file")
+        upload = chosen or (kept.open() if kept else None)
         try:
-            item = create_item(
-                request.user,
-                first_file=form.cleaned_data.get("file"),
-                **form.service_fields(),
-            )
+            item = create_item(user, first_file=upload, **form.service_fields())
         except ActionRefused as exc:
             form.add_error(None, exc.message)
         except ValidationError as exc:
             form.add_error(None, exc)
         else:
+            if kept:
+                kept.discard()
             messages.success(request, _("The item was recorded at step 1 of its SOP."))
             return redirect("office:item", pk=item.pk)
-    return render(request, "office/item_form.html", {"form": form, "creating": True})
+        finally:
+            if upload is not None and not chosen:
+                upload.close()
+    if request.method == "POST" and request.FILES.get("file") and not form.has_error("file"):
+        if kept:
+            kept.discard()
+        kept = kept_uploads.keep(user, request.FILES["file"])  # the browser forgets it
+    sop = units[0].sop_in_use()
+    later = engine.columns_needed_later(sop) if sop else {}
+    for name, number in later.items():
+        form.fields[name].help_text = _("Needed by step %(number)s of the SOP.") % {
+            "number": number
+        }
+        form.fields[name].widget.attrs["data-needed-later"] = number
+    context = {"form": form, "creating": True, "kept": kept, "copied": copied}
+    return render(request, "office/item_form.html", context)
+
+
+def _int(value: str) -> int | None:
+    return int(value) if value.isdigit() and len(value) < 12 else None
 
 
 @login_required
@@ -235,6 +272,8 @@ def detail_context(request, item, **forms) -> dict:
         "can_dispose": policy.can_dispose(user, item),
         "events": annotate_changes(events),
         "event_count": item.events.count(),
+        # A recurring entry (a berkala report, each year) is recorded again from this one.
+        "may_copy": item.holding_unit_id in {u.pk for u in recording_units(user)},
     }
     context.update(forms)
     return context

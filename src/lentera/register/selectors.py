@@ -18,7 +18,13 @@ from lentera.sop import policy
 from lentera.sop.constants import PerformerScope, Verb
 from lentera.sop.models import Sop, SopStep
 
-from .constants import EXEMPTION_GROUND, EXEMPTION_STATUTE, LISTED_STATUSES, Category
+from .constants import (
+    EDITABLE_FIELDS,
+    EXEMPTION_GROUND,
+    EXEMPTION_STATUTE,
+    LISTED_STATUSES,
+    Category,
+)
 from .models import InformationItem, PublicState
 
 
@@ -338,3 +344,43 @@ def sheet_classification(item: InformationItem) -> dict:
     if not created:
         return {}
     return {"ground": created[EXEMPTION_GROUND], "statute": created.get(EXEMPTION_STATUTE, "")}
+
+
+# What a new entry of a unit starts from: the columns its officers write the same way
+# each time, as they wrote them last.
+_REPEATED_COLUMNS = ("responsible_official", "made_place", "legal_basis")
+
+
+def entry_defaults(unit, today: datetime.date) -> dict:
+    """Form values for a new entry of `unit`: this year, and the responsible official,
+    place and legal basis of its newest entry, with the category, retention period and
+    update interval of that entry too."""
+    values = {"holding_unit": unit.pk, "year": today.year}
+    newest = (
+        InformationItem.objects.filter(holding_unit=unit)
+        .order_by("-created_at", "-pk")
+        .only(*_REPEATED_COLUMNS, "category", "retention_period", "update_interval_months")
+        .first()
+    )
+    if newest is not None:
+        values |= {name: getattr(newest, name) for name in _REPEATED_COLUMNS}
+        values |= {
+            "category": newest.category,
+            "retention_period": newest.retention_period,
+            "update_interval_months": newest.update_interval_months,
+        }
+    return {name: value for name, value in values.items() if value not in ("", None)}
+
+
+def copied_entry(item: InformationItem, today: datetime.date) -> dict:
+    """Form values for the next entry of a recurring one (a berkala report, each year):
+    its columns, with its year moved to this one in the title and summary too; the
+    date made is left for the officer."""
+    values = {name: getattr(item, name) for name in EDITABLE_FIELDS if name != "made_on"}
+    values["holding_unit"] = item.holding_unit_id
+    if item.year and item.year != today.year:
+        old, new = str(item.year), str(today.year)
+        values["year"] = today.year
+        values["title"] = item.title.replace(old, new)
+        values["summary"] = item.summary.replace(old, new)
+    return {name: value for name, value in values.items() if value not in ("", None)}

@@ -22,7 +22,7 @@ from lentera.sop.models import SopStep
 
 from . import events, fingerprint
 from .constants import Category, Status
-from .models import apply_changes, field_value, item_slug
+from .models import InformationItem, apply_changes, field_value, item_slug
 
 
 def submit(item, actor, note: str = "", *, expected_version: int | None = None):
@@ -63,6 +63,19 @@ _DIP_COLUMNS = (
     "made_place",
     "retention_period",
 )
+
+
+def columns_needed_later(sop) -> dict[str, int]:
+    """The DIP columns a new entry may leave empty but a step of `sop` will ask for:
+    name -> the number of the first such step."""
+    for step in sop.steps.all():
+        if Check.DIP_COMPLETE in (step.checks or []):
+            return {
+                name: step.number
+                for name in _DIP_COLUMNS
+                if InformationItem._meta.get_field(name).blank
+            }
+    return {}
 
 
 def _dip_gaps(item) -> list[str]:

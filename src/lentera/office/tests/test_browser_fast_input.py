@@ -1,0 +1,54 @@
+"""A typical seed-003 berkala entry recorded in Chromium from the unit's usual values:
+at most 6 typed fields and 8 clicks, from the work list to the saved entry."""
+
+import pytest
+
+from lentera.register.constants import Category
+from lentera.register.models import InformationItem
+from lentera.testing import new_item, pdf_upload
+
+from .test_browser_sop_003 import log_in
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+
+class Counted:
+    """The page, counting what the officer types and clicks."""
+
+    def __init__(self, page):
+        self.page, self.typed, self.clicks = page, 0, 0
+
+    def fill(self, selector: str, text: str) -> None:
+        self.typed += 1
+        self.page.fill(selector, text)
+
+    def click(self, selector: str) -> None:
+        self.clicks += 1
+        self.page.click(selector)
+
+    def choose_file(self, selector: str, path) -> None:
+        self.clicks += 1  # the file dialog
+        self.page.set_input_files(selector, str(path))
+
+
+def test_a_berkala_entry_from_the_units_usual_values(live_server, world, page, tmp_path):
+    new_item(world, title="LKjIP Biro Kesra 2024", category=Category.PERIODIC,
+             responsible_official="Kepala Biro Kesejahteraan Rakyat", made_place="Pontianak",
+             retention_period="10 tahun", update_interval_months=6)  # fmt: skip
+    pdf = tmp_path / "laporan-keuangan-2025.pdf"
+    pdf.write_bytes(pdf_upload(text="Laporan Keuangan 2025").read())
+    log_in(page, live_server.url, world.officer)
+    officer = Counted(page)
+    officer.click("a[href='/kantor/informasi/baru/']")
+    officer.fill("#id_title", "Laporan Keuangan Biro Kesra 2025")
+    officer.fill("#id_summary", "Neraca, laporan realisasi anggaran dan catatan atas laporan.")
+    officer.fill("#id_made_on", "2026-03-31")
+    officer.choose_file("#id_file", pdf)
+    officer.click("form.stack button[type=submit]")
+    page.wait_for_selector("#actions")
+    entry = InformationItem.objects.get(title="Laporan Keuangan Biro Kesra 2025")
+    assert (entry.category, entry.made_place, entry.retention_period) == (
+        Category.PERIODIC, "Pontianak", "10 tahun"
+    )  # fmt: skip
+    assert entry.documents.count() == 1 and entry.current_step.number == 1
+    assert officer.typed <= 6 and officer.clicks <= 8, (officer.typed, officer.clicks)
