@@ -300,6 +300,19 @@ def recompute_open_due_times(body: PublicBody | int) -> int:
     return len(changed)
 
 
+def mark_seen(user, *, item=None, import_batch=None) -> int:
+    """Mark read the unread notifications of `user` about what they now see: an item's
+    page, or a waiting import's; returns how many."""
+    unread = Notification.objects.filter(user=user, read_at__isnull=True)
+    if item is not None:
+        unread = unread.filter(item=item)
+    elif import_batch is not None:
+        unread = unread.filter(import_batch=import_batch)
+    else:
+        return 0
+    return unread.update(read_at=timezone.now())
+
+
 def mark_read(user, notification: Notification | None = None) -> int:
     """Mark `notification` (or every unread one) of `user` read; returns how many. Someone
     else's notification is never touched."""

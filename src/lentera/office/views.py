@@ -11,7 +11,7 @@ from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 
 from lentera.deadlines.selectors import with_due
-from lentera.deadlines.services import mark_opened
+from lentera.deadlines.services import mark_opened, mark_seen
 from lentera.documents.selectors import office_versions
 from lentera.documents.serving import counts_as_download, serve_thumbnail, serve_version
 from lentera.errors import ActionRefused
@@ -45,6 +45,7 @@ from .forms import (
     UploadForm,
     WithdrawForm,
 )
+from .views_notifications import is_prefetch
 
 # Events shown on the item page; the history page shows them all.
 RECENT_EVENTS = 10
@@ -282,6 +283,8 @@ def detail_context(request, item, **forms) -> dict:
 @login_required
 def item_detail(request, pk):
     item = _office_item(request, pk)
+    if not is_prefetch(request):
+        mark_seen(request.user, item=item)  # its notifications are read: here it is
     return render(request, "office/item_detail.html", detail_context(request, item))
 
 

@@ -19,6 +19,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from lentera.deadlines.services import mark_seen
 from lentera.errors import ActionRefused
 from lentera.organizations.models import PublicBody, Unit
 from lentera.register import dip_import, import_files, imports, sheets
@@ -26,6 +27,7 @@ from lentera.register.models import ImportBatch
 from lentera.sop import policy
 
 from .actions import _refused
+from .views_notifications import is_prefetch
 
 PENDING_SECONDS = 3600  # how long an uploaded sheet (and its files) wait for "save"
 BATCH_PAGE_SIZE = 100
@@ -238,6 +240,8 @@ def import_batch(request: HttpRequest, pk: int) -> HttpResponse:
         raise Http404
     waiting = batch.state == ImportBatch.State.WAITING
     refusal = policy.import_refusal(user, batch) if waiting else None
+    if request.method == "GET" and not is_prefetch(request):
+        mark_seen(user, import_batch=batch)
     if request.method == "POST":
         note = request.POST.get("note", "")
         try:

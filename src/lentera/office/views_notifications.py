@@ -25,13 +25,21 @@ def notification_list(request):
     )
 
 
+def is_prefetch(request) -> bool:
+    """A browser fetching a page ahead of a click (prefetch, prerender): nobody sees it."""
+    purpose = request.headers.get("Sec-Purpose", "") + request.headers.get("Purpose", "")
+    return "prefetch" in purpose or "prerender" in purpose
+
+
 @login_required
 def notification_open(request, pk):
-    """Mark one notification read and go to its item."""
+    """Go to what a notification is about; it is read when that page is seen there
+    (office.views.item_detail, views_import.import_batch), not when a link is fetched."""
     notification = get_object_or_404(Notification, pk=pk, user=request.user)
-    mark_read(request.user, notification)
     if notification.import_batch_id is not None:
         return redirect("office:import-batch", pk=notification.import_batch_id)
     if notification.item_id is None:
+        if request.method == "POST" or not is_prefetch(request):
+            mark_read(request.user, notification)  # nothing else to see: this is it
         return redirect("office:notifications")
     return redirect("office:item", pk=notification.item_id)

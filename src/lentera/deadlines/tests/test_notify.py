@@ -336,15 +336,21 @@ def test_the_notifications_page_lists_mine_and_marks_them_read(client, ptk, arri
     assert 'id="unread-count"' not in page and "mark-all-read" not in page
 
 
-def test_opening_a_notification_marks_it_read_and_shows_its_item(client, ptk, arrived):
+def test_a_notification_is_read_when_its_item_is_seen_not_when_fetched(client, ptk, arrived):
     mine = Notification.objects.get(user=ptk.main_officer)
     other = Notification.objects.create(
         user=ptk.other_officer, kind=Kind.ARRIVED, key="x", item=arrived, subject="x", body="x"
     )
     client.force_login(ptk.main_officer)
-    response = client.get(reverse("office:notification-open", args=[mine.pk]))
-    assert response.status_code == 302
-    assert response["Location"] == reverse("office:item", args=[arrived.pk])
+    link = reverse("office:notification-open", args=[mine.pk])
+    item_page = reverse("office:item", args=[arrived.pk])
+    response = client.get(link)
+    assert response.status_code == 302 and response["Location"] == item_page
+    # Following the link is not reading it; a browser fetching the page ahead isn't either.
+    assert client.get(item_page, headers={"Sec-Purpose": "prefetch"}).status_code == 200
+    mine.refresh_from_db()
+    assert mine.read_at is None
+    client.get(item_page)  # the officer sees the item
     mine.refresh_from_db()
     assert mine.read_at is not None
     assert client.get(reverse("office:notification-open", args=[other.pk])).status_code == 404

@@ -153,6 +153,8 @@ def test_office_page_needs_login(client, world):
 def test_office_page_is_forbidden_to_everyone_but_the_ppid_utama_approver(client, world, who):
     client.force_login(getattr(world, who))
     assert client.get(reverse("office:edition-new")).status_code == 403
+    menu = client.get(reverse("office:my-work")).content.decode()
+    assert f'href="{reverse("office:edition-new")}"' not in menu  # no link where refused
     response = client.post(
         reverse("office:edition-new"),
         {
@@ -169,6 +171,8 @@ def test_office_page_is_forbidden_to_everyone_but_the_ppid_utama_approver(client
 def test_approver_issues_an_edition_from_the_office(client, world, head):
     published(world, title=RENSTRA)
     client.force_login(head)
+    menu = client.get(reverse("office:my-work")).content.decode()
+    assert f'href="{reverse("office:edition-new")}"' in menu  # in the office menu
     form = client.get(reverse("office:edition-new"), headers=EN)
     assert form.status_code == 200
     assert "Pemerintah Provinsi Kalimantan Barat: 1 public entry now" in form.content.decode()
