@@ -1,10 +1,13 @@
 """A body's compliance dashboard (Mutu Baku): waiting, time taken, handling, on time,
 overdue."""
 
+import csv
 import datetime
+import io
 from dataclasses import dataclass
 
 from django.contrib.auth.decorators import login_required
+from django.http import HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
 from django.utils.formats import number_format
@@ -14,6 +17,7 @@ from django.utils.translation import ngettext
 from lentera.deadlines.notify import refresh_due_on, stale_berkala_items
 from lentera.deadlines.selectors import Dashboard, Figures, compliance
 from lentera.organizations.selectors import member_bodies
+from lentera.register.dip_table import inert
 from lentera.sop.constants import TimeUnit
 
 from .views import chosen_body
@@ -194,6 +198,9 @@ def dashboard(request):
     stale = stale[:STALE_SHOWN]
     for item in stale:
         item.refresh_due = refresh_due_on(item, tz)
+    if request.GET.get("tabel") in CSV_TABLES:
+        everything = stale_berkala_items(body, now.astimezone(tz).date())[:CSV_STALE_ROWS]
+        return _csv(request.GET["tabel"], board, tz, everything, body)
     context.update(
         board=board,
         tz=tz,
@@ -203,3 +210,64 @@ def dashboard(request):
         unit_chart=on_time_chart("chart-units", _("Finished on time, per unit"), board.units),
     )
     return render(request, "office/dashboard.html", context)
+
+
+# Each table of the page as CSV (?tabel=…), for a spreadsheet or a report.
+CSV_TABLES = ("terlambat", "langkah", "unit", "berkala")
+CSV_STALE_ROWS = 10_000
+
+
+def _csv(table: str, board: Dashboard, tz, stale, body) -> HttpResponse:
+    if table == "terlambat":
+        header = [_("Information"), _("Unit"), _("Step"), _("Due"), _("Late by")]
+        rows = [
+            [
+                late.timing.item.title,
+                late.timing.unit.name if late.timing.unit else _("The application itself"),
+                f"{late.timing.step.number}. {late.timing.step.activity}",
+                late.timing.due_at.astimezone(tz).strftime("%Y-%m-%d %H:%M"),
+                late.late_text,
+            ]
+            for late in board.overdue
+        ]
+    elif table == "langkah":
+        header = [_("SOP"), _("Step"), _("Time standard"), _("Waiting now"), _("Overdue now"),
+                  _("Finished"), _("Median office minutes"), _("Finished on time")]  # fmt: skip
+        rows = [
+            [row.sop_name, f"{row.number}. {row.activity}", row.standard, row.waiting,
+             row.overdue, row.finished, _minutes(row.median_office_minutes), row.on_time_text]
+            for row in board.steps
+        ]  # fmt: skip
+    elif table == "unit":
+        header = [_("Unit"), _("Waiting now"), _("Overdue now"), _("Finished"),
+                  _("Median office minutes"), _("Finished on time")]  # fmt: skip
+        rows = [
+            [row.label, row.waiting, row.overdue, row.finished,
+             _minutes(row.median_office_minutes), row.on_time_text]
+            for row in board.units
+        ]  # fmt: skip
+    else:
+        header = [_("Information"), _("Holding unit"), _("Last updated"), _("Update due")]
+        rows = [
+            [item.title, item.holding_unit.name,
+             timezone.localdate(item.last_updated, tz).isoformat(),
+             refresh_due_on(item, tz).isoformat()]
+            for item in stale
+        ]  # fmt: skip
+    out = io.StringIO()
+    writer = csv.writer(out)
+    writer.writerow(header)
+    writer.writerows(inert(row) for row in rows)
+    name = f"dasbor-{body.slug}-{table}.csv"
+    return HttpResponse(
+        "\ufeff" + out.getvalue(),  # a BOM: spreadsheets read the file as UTF-8
+        content_type="text/csv; charset=utf-8",
+        headers={
+            "Content-Disposition": f'attachment; filename="{name}"',
+            "Cache-Control": "private, no-store",
+        },
+    )
+
+
+def _minutes(value) -> str:
+    return "" if value is None else f"{value:.0f}"

@@ -52,21 +52,9 @@ XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 BUILD_LIMIT = 10
 BUILD_WINDOW = 600
 
-# A spreadsheet reads a cell that starts with one of these as a formula (OWASP, "CSV
-# injection"): an officer's text such as =HYPERLINK(...) must stay text.
-FORMULA_STARTS = frozenset("=+-@\t\r")
 # Rows of CSV handed to the server at a time (one write per row cost a second in
 # 100,000).
 CSV_BATCH = 500
-
-
-def inert(values: list) -> list:
-    """CSV cells no spreadsheet evaluates: text with a formula start gets a leading
-    apostrophe, which spreadsheets read as "this is text"."""
-    return [
-        "'" + value if type(value) is str and value[:1] in FORMULA_STARTS else value
-        for value in values
-    ]
 
 
 def _filtered(request: HttpRequest) -> tuple[RegisterFilter, object]:
@@ -128,7 +116,9 @@ def _csv_lines(items, *, with_body: bool, site: str) -> Iterator[str]:
     link = dip_table.item_links(site)
     batch = []
     for number, row in enumerate(dip_table.rows(items, chunk_size=CHUNK_SIZE), start=1):
-        batch.append(writer.writerow(inert(_line(row, number, with_body=with_body, link=link))))
+        batch.append(
+            writer.writerow(dip_table.inert(_line(row, number, with_body=with_body, link=link)))
+        )
         if len(batch) == CSV_BATCH:
             yield "".join(batch)
             batch = []

@@ -56,6 +56,20 @@ CATEGORY_HEADINGS = {
 DIP_ORDER = ("category", "holding_unit__body__name", "holding_unit__name", "-year", "title", "id")
 
 ONLINE = "Softcopy (unduh daring)"
+# A spreadsheet reads a cell that starts with one of these as a formula (OWASP, "CSV
+# injection"): an officer's text such as =HYPERLINK(...) must stay text.
+FORMULA_STARTS = frozenset("=+-@\t\r")
+
+
+def inert(values: list) -> list:
+    """CSV cells no spreadsheet evaluates: text with a formula start gets a leading
+    apostrophe, which spreadsheets read as "this is text"."""
+    return [
+        "'" + value if type(value) is str and value[:1] in FORMULA_STARTS else value
+        for value in values
+    ]
+
+
 ON_REQUEST = "Softcopy (tersedia atas permintaan)"
 HARDCOPY = "Hardcopy"
 

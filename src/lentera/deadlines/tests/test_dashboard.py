@@ -273,3 +273,36 @@ def test_the_demo_dashboard_shows_on_time_shares_per_step(db, en):
     )
     assert demo_overdue.count() >= 2
     assert response.context["stale"]  # some published berkala information is due an update
+
+
+@pytest.mark.parametrize("table", ["terlambat", "langkah", "unit", "berkala"])
+def test_each_dashboard_table_comes_as_csv(ptk, en, table):
+    import csv
+    import io
+
+    stale = InformationItem.objects.get(title="Profil Dinas Sosial 2025")
+    InformationItem.objects.filter(pk=stale.pk).update(
+        title="=HYPERLINK(\"http://x\")", category=Category.PERIODIC, status=Status.PUBLISHED,
+        current_step=None, published_at=at("2025-08-01 10:00"), listed_at=at("2025-08-01 10:00"),
+    )  # fmt: skip
+    en.force_login(ptk.main_officer)
+    page = dashboard(en).content.decode()
+    assert f"tabel={table}" in page
+    response = dashboard(en, tabel=table)
+    assert response["Content-Type"].startswith("text/csv")
+    assert "attachment" in response["Content-Disposition"]
+    rows = list(csv.reader(io.StringIO(response.content.decode("utf-8-sig"))))
+    assert len(rows[0]) >= 4
+    if table == "langkah":
+        assert len(rows) - 1 == len(dashboard(en).context["board"].steps) > 0
+    if table == "berkala":
+        assert rows[1][0] == '\'=HYPERLINK("http://x")'  # text, never a formula
+        assert rows[1][2] == "2025-08-01"
+
+
+def test_the_dashboard_csv_is_for_members_only(client, ptk):
+    response = client.get(reverse("office:dashboard"), {"tabel": "unit"})
+    assert response.status_code == 302  # to the login
+    client.force_login(make_user("warga.biasa"))
+    response = client.get(reverse("office:dashboard"), {"tabel": "unit"})
+    assert response["Content-Type"].startswith("text/html")  # no body, no figures
