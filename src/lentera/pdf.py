@@ -3,8 +3,8 @@
 A WeasyPrint layout keeps some 200 MiB in the process that ran it (fonts, Pango and
 its caches), and the server would carry them from its first export on. The child
 returns them when it exits: the server's memory stays flat however many exports it
-builds. The child fetches nothing: the pages carry their styles inline, and officers'
-text never makes WeasyPrint read a file or a URL.
+builds. The child fetches nothing: the pages carry their styles inline (and a body's
+logo as a data: image), and officers' text never makes WeasyPrint read a file or a URL.
 
     python -m lentera.pdf < page.html > page.pdf
 """
@@ -43,6 +43,12 @@ def html_to_pdf(html: str, timeout: float | None = None) -> bytes:
 
 
 def _fetch_nothing(url: str, *args, **kwargs):
+    """Nothing from a file or the network; only an image inside the page (a body's
+    logo, a PNG or JPEG checked when uploaded)."""
+    if url.startswith(("data:image/png;base64,", "data:image/jpeg;base64,")):
+        from weasyprint import default_url_fetcher
+
+        return default_url_fetcher(url, *args, **kwargs)
     raise ValueError(f"not fetched: {url[:80]}")
 
 

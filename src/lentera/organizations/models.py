@@ -22,6 +22,25 @@ class PublicBody(models.Model):
         default=DEFAULT_LICENCE,
         help_text=LICENCE_HELP,
     )
+    # The body's face on the portal and in the DIP PDF, kept by its administrators
+    # (office.views_body): how the public reaches its PPID.
+    logo = models.FileField(_("logo"), upload_to="badan/logo/", blank=True)
+    ppid_email = models.EmailField(_("PPID e-mail"), blank=True)
+    ppid_phone = models.CharField(_("PPID telephone"), max_length=40, blank=True)
+    ppid_whatsapp = models.CharField(
+        _("PPID WhatsApp"), max_length=20, blank=True, help_text=_("Digits only: 6281234567890.")
+    )
+    service_hours = models.TextField(
+        _("service hours"), blank=True, help_text=_("For example: Senin–Jumat 08.00–16.00 WIB.")
+    )
+    service_notice = models.TextField(
+        _("service notice (maklumat pelayanan)"),
+        blank=True,
+        help_text=_("The PPID's public promise of service, as the body announced it."),
+    )
+    social_links = models.TextField(
+        _("social media"), blank=True, help_text=_("One address per line (https://…).")
+    )
     sop = models.ForeignKey(
         "sop.Sop",
         verbose_name=_("SOP in use"),
@@ -44,6 +63,35 @@ class PublicBody(models.Model):
     def licence_terms(self) -> Licence:
         """The body's licence: its title, address and whether it is open."""
         return LICENCES.get(self.licence, LICENCES["notspecified"])
+
+    @property
+    def social_addresses(self) -> list[str]:
+        return [line.strip() for line in self.social_links.splitlines() if line.strip()]
+
+    @property
+    def whatsapp_link(self) -> str:
+        return f"https://wa.me/{self.ppid_whatsapp}" if self.ppid_whatsapp else ""
+
+    @property
+    def has_face(self) -> bool:
+        """Whether the body told the public how to reach its PPID."""
+        return any((self.ppid_email, self.ppid_phone, self.ppid_whatsapp, self.service_hours,
+                    self.address, self.service_notice))  # fmt: skip
+
+    def clean(self) -> None:
+        super().clean()
+        errors = {}
+        if self.ppid_whatsapp and not (
+            self.ppid_whatsapp.isdigit() and 8 <= len(self.ppid_whatsapp) <= 15
+        ):
+            errors["ppid_whatsapp"] = _("Write the number in digits only, with the country code.")
+        if any(
+            not line.startswith("https://") or len(line) > 300 or " " in line
+            for line in self.social_addresses
+        ):
+            errors["social_links"] = _("Each line must be one https:// address.")
+        if errors:
+            raise ValidationError(errors)
 
     @property
     def main_unit(self) -> "Unit | None":

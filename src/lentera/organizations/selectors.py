@@ -2,7 +2,7 @@
 
 from django.db.models import Q, QuerySet
 
-from .constants import PpidRole
+from .constants import PpidRole, Role
 from .models import Membership, Unit
 
 
@@ -45,3 +45,13 @@ def office_items_q(user, prefix: str = "") -> Q:
     return Q(**{f"{prefix}holding_unit_id__in": unit_ids}) | Q(
         **{f"{prefix}holding_unit__body_id__in": body_ids}
     )
+
+
+def administered_bodies(user) -> set[int]:
+    """The bodies `user` administers (an administrator of one of its units); every body
+    for a superuser."""
+    from .models import PublicBody
+
+    if getattr(user, "is_superuser", False):
+        return set(PublicBody.objects.values_list("pk", flat=True))
+    return {m.unit.body_id for m in memberships_of(user) if m.role == Role.ADMIN}

@@ -48,6 +48,7 @@ urlpatterns = [
     path("sitemap.xml", discovery.sitemap, name="sitemap"),
     path("robots.txt", discovery.robots, name="robots"),
     path("favicon.ico", discovery.favicon, name="favicon"),
+    path("badan/<slug:slug>/logo", views.body_logo, name="body-logo"),
     path("sop/", views_sop.sop_list, name="sop-list"),
     path("sop/<id:pk>/", views_sop.sop_detail, name="sop"),
     path("healthz", views.healthz, name="healthz"),

@@ -14,6 +14,7 @@ from django.views.decorators.cache import never_cache
 
 from lentera.documents import health
 from lentera.documents.serving import serve_thumbnail, serve_version
+from lentera.organizations.models import PublicBody
 from lentera.register.models import InformationItem
 from lentera.register.page_cache import public_page
 from lentera.register.selectors import (
@@ -201,3 +202,20 @@ def healthz(request):
     return JsonResponse(
         {"status": "ok" if healthy else "error", **checks}, status=200 if healthy else 503
     )
+
+
+def body_logo(request, slug: str) -> HttpResponse:
+    """A body's logo (PNG or JPEG, checked when it was uploaded)."""
+    body = get_object_or_404(PublicBody, slug=slug)
+    if not body.logo:
+        raise Http404
+    kind = "image/png" if body.logo.name.endswith(".png") else "image/jpeg"
+    try:
+        with body.logo.open("rb") as handle:
+            data = handle.read()
+    except OSError as exc:
+        raise Http404 from exc
+    response = HttpResponse(data, content_type=kind)
+    response["Cache-Control"] = "public, max-age=3600"
+    response["X-Content-Type-Options"] = "nosniff"
+    return response

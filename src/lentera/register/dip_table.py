@@ -6,6 +6,7 @@ reads the same whatever language its reader's browser asks for, and a frozen edi
 does not depend on the language of whoever issued it.
 """
 
+import base64
 import datetime
 import logging
 from collections.abc import Callable, Iterable, Iterator
@@ -294,6 +295,21 @@ def grouped(rows: Iterable[dict]) -> list[dict]:
 PDF_TEMPLATE = "portal/dip_pdf.html"
 
 
+def _logo_data_uri(body) -> str:
+    """The body's logo inside the page (the PDF's child fetches nothing else): a PNG
+    or JPEG, as checked when it was uploaded."""
+    if body is None or not body.logo:
+        return ""
+    kind = "png" if body.logo.name.endswith(".png") else "jpeg"
+    try:
+        with body.logo.open("rb") as handle:
+            data = handle.read()
+    except OSError:
+        logger.warning("the logo of %s cannot be read", body.slug)
+        return ""
+    return f"data:image/{kind};base64," + base64.b64encode(data).decode()
+
+
 def render_pdf(
     rows: Iterable[dict],
     *,
@@ -330,6 +346,7 @@ def render_pdf(
             "today": indonesian_date(today),
             "footer": footer,
             "site": site.rstrip("/"),
+            "logo": _logo_data_uri(body),
         },
     )
     try:

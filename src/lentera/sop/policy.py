@@ -21,7 +21,7 @@ from django.utils.translation import gettext as _
 
 from lentera.errors import Conflict
 from lentera.organizations.constants import PpidRole, Role
-from lentera.organizations.selectors import has_role, memberships_of
+from lentera.organizations.selectors import administered_bodies, has_role, memberships_of
 
 from .constants import (
     CHECKING_KINDS,
@@ -333,6 +333,11 @@ def can_read_original(user, edition) -> bool:
         m.unit.body_id == edition.body_id and m.unit.ppid_role == PpidRole.MAIN
         for m in memberships_of(user)
     )
+
+
+def may_keep_face(user, body) -> bool:
+    """A body's administrators keep its face: logo, PPID contact, hours, notice."""
+    return body.pk in administered_bodies(user)
 
 
 def may_import(user, body) -> bool:
