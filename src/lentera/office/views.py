@@ -283,7 +283,7 @@ def detail_context(request, item, **forms) -> dict:
 @login_required
 def item_detail(request, pk):
     item = _office_item(request, pk)
-    if not is_prefetch(request):
+    if request.method == "GET" and not is_prefetch(request):
         mark_seen(request.user, item=item)  # its notifications are read: here it is
     return render(request, "office/item_detail.html", detail_context(request, item))
 

@@ -121,6 +121,8 @@ OFFICE_GRANTS = {
     # its waiting batch is confirmed by the head of the PPID (the importer never).
     "import": {"none": {"main_officer", "body_admin"}},
     "import-batch": {"none": {"main_approver"}},
+    # The body's public details: its administrators (and superusers, who keep every body).
+    "body-face": {"none": {"body_admin", "superuser"}},
     "item-edit": API_GRANTS["PATCH /items/{item_id}"],
     "item-upload": API_GRANTS["POST /items/{item_id}/documents"],
     "document-delete": API_GRANTS["POST /items/{item_id}/documents/{document_id}/delete"],
@@ -163,6 +165,8 @@ OFFICE_READS = {
     "dashboard",
     "hardcopies-out",
     "hardcopy-label",
+    "hardcopy-label-pdf",
+    "hardcopy-labels",
     "download",
     "thumbnail",
 }
@@ -511,9 +515,12 @@ def office_request(scene: Scene, route: str, state: str, actor: str) -> Request:
             token = "matriks"
             if user is not None:
                 sheet = _dip_sheet(world.unit.name).encode()
-                kept = (sheet, "dip.csv", world.body.pk, None)
-                caches["exports"].set(f"lentera-import:{user.pk}:{token}", kept, 60)
+                kept = (sheet, "dip.csv", world.body.pk, None, "")
+                caches["exports"].set(f"lentera-import-2:{user.pk}:{token}", kept, 60)
             data = {"token": token}
+        case "body-face":
+            args = [world.body.slug]
+            data = {"ppid_email": "ppid@contoh.go.id", "service_hours": "Senin–Jumat"}
         case "import-batch":
             plan = dip_import.plan(_dip_sheet(world.unit.name).encode(), "dip.csv", world.body)
             batch = imports.apply(plan, world.main_officer)
@@ -608,10 +615,14 @@ def _read_request(scene: Scene, route: str) -> Request:
         "item": [item.pk],
         "item-history": [item.pk],
         "hardcopy-label": [item.hardcopies.first().pk],
+        "hardcopy-label-pdf": [item.hardcopies.first().pk],
         "download": [version.pk],
         "thumbnail": [version.pk],
     }.get(route, [])
-    return Request(reverse(f"office:{route}", args=args), {"note": "x", "lock_version": 1})
+    url = reverse(f"office:{route}", args=args)
+    if route == "hardcopy-labels":
+        url += f"?nomor={item.hardcopies.first().pk}"
+    return Request(url, {"note": "x", "lock_version": 1})
 
 
 @pytest.mark.django_db
