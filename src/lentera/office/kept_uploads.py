@@ -1,6 +1,8 @@
 """A file chosen on a form that comes back with an error: kept on the server for an
-hour, so that the officer does not choose it again (the browser forgets it)."""
+hour, so that the officer does not choose it again (the browser forgets it). One per
+officer: keeping another replaces it. Its name waits beside it, in a second file."""
 
+import re
 import secrets
 import shutil
 import time
@@ -8,10 +10,10 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from django.conf import settings
-from django.core.cache import caches
 from django.core.files import File
 
 KEEP_SECONDS = 3600
+_TOKEN = re.compile(r"[A-Za-z0-9_-]{16,64}")
 
 
 @dataclass
@@ -21,10 +23,12 @@ class Kept:
     path: Path
 
     def open(self) -> File:
+        """The file (OSError when it went meanwhile: the caller asks for it again)."""
         return File(self.path.open("rb"), name=self.name)
 
     def discard(self) -> None:
         self.path.unlink(missing_ok=True)
+        self.path.with_suffix(".name").unlink(missing_ok=True)
 
 
 def _folder() -> Path:
@@ -41,25 +45,29 @@ def _folder() -> Path:
     return folder
 
 
-def _key(user, token: str) -> str:
-    return f"lentera-kept-upload:{user.pk}:{token}"
-
-
-def keep(user, upload) -> Kept:
-    """Keep `upload` (a file the upload handler wrote to disk) for `user`."""
+def keep(user, upload) -> Kept | None:
+    """Keep `upload` (a file the upload handler wrote to disk whole) for `user`, in place
+    of any file kept for them before; None for a file over the upload limit, which
+    would be kept cut short."""
+    if upload.size > settings.LENTERA_MAX_UPLOAD_BYTES:
+        return None
+    folder = _folder()
+    for earlier in folder.glob(f"{user.pk}-*"):
+        earlier.unlink(missing_ok=True)
     token = secrets.token_urlsafe(16)
-    path = _folder() / f"{user.pk}-{token}"
+    path = folder / f"{user.pk}-{token}.file"
     shutil.copyfile(upload.temporary_file_path(), path)
-    caches["exports"].set(_key(user, token), upload.name, KEEP_SECONDS)
-    return Kept(token, upload.name, path)
+    path.with_suffix(".name").write_text(upload.name[:255], encoding="utf-8")
+    return Kept(token, upload.name[:255], path)
 
 
 def find(user, token: str) -> Kept | None:
     """The file `user` had kept under `token`, if it is still there (never another's)."""
-    if not token or len(token) > 64:
+    if not _TOKEN.fullmatch(token or ""):
         return None
-    name = caches["exports"].get(_key(user, token))
-    path = _folder() / f"{user.pk}-{token}"
-    if name is None or not path.is_file():
+    path = _folder() / f"{user.pk}-{token}.file"
+    try:
+        name = path.with_suffix(".name").read_text(encoding="utf-8")
+    except OSError:
         return None
-    return Kept(token, name, path)
+    return Kept(token, name, path) if path.is_file() else None

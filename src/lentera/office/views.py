@@ -1,5 +1,7 @@
 """The officers' workspace: thin views over the register, document and SOP services."""
 
+import re
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -114,17 +116,23 @@ def item_create(request):
     if copied is not None and copied.holding_unit in units:
         initial = selectors.copied_entry(copied, today)
     else:
+        copied = None  # seen, but not of a unit the officer records for
         initial = selectors.entry_defaults(units[0], today)
     form = NewItemForm(request.POST or None, request.FILES or None, units=units, initial=initial)
     kept = kept_uploads.find(user, request.POST.get("kept_file", ""))
     if request.method == "POST" and request.POST.get("drop_kept") and kept:
         kept.discard()
         kept = None
-    if request.method == "POST" and form.is_valid():
+    valid = request.method == "POST" and form.is_valid()
+    if valid:
         chosen = form.cleaned_data.get("file")
-        upload = chosen or (kept.open() if kept else None)
+        upload = None
         try:
+            upload = chosen or (kept.open() if kept else None)
             item = create_item(user, first_file=upload, **form.service_fields())
+        except OSError:  # the kept file went meanwhile (a second click took it)
+            kept = None
+            form.add_error("file", _("The file kept from before is gone: choose it again."))
         except ActionRefused as exc:
             form.add_error(None, exc.message)
         except ValidationError as exc:
@@ -137,10 +145,9 @@ def item_create(request):
         finally:
             if upload is not None and not chosen:
                 upload.close()
-    if request.method == "POST" and request.FILES.get("file") and not form.has_error("file"):
-        if kept:
-            kept.discard()
-        kept = kept_uploads.keep(user, request.FILES["file"])  # the browser forgets it
+    elif request.method == "POST" and request.FILES.get("file") and not form.has_error("file"):
+        # Another column was wrong: the browser forgets the file, the server keeps it.
+        kept = kept_uploads.keep(user, request.FILES["file"]) or kept
     sop = units[0].sop_in_use()
     later = engine.columns_needed_later(sop) if sop else {}
     for name, number in later.items():
@@ -153,7 +160,7 @@ def item_create(request):
 
 
 def _int(value: str) -> int | None:
-    return int(value) if value.isdigit() and len(value) < 12 else None
+    return int(value) if re.fullmatch(r"[0-9]{1,12}", value) else None
 
 
 @login_required

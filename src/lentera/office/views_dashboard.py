@@ -30,7 +30,7 @@ DAY_STANDARDS = (TimeUnit.WORKING_DAYS, TimeUnit.WEEKS)
 # shows the chart whole at nine tenths of its size and a desktop at full size.
 ROW_HEIGHT, BAR_HEIGHT, LABEL_HEIGHT = 42, 16, 16
 BAR_WIDTH, CHART_WIDTH = 300, 400
-LABEL_CHARS = 56
+LABEL_CHARS = 50  # bold 12 px text within the chart's 400 units
 STALE_SHOWN = 50  # periodic items due for an update listed, longest since their update first
 
 

@@ -1,6 +1,7 @@
 """Hard copies in the office: lend one out, bring it back, move it, print its label."""
 
 import logging
+import re
 
 import segno
 from django import forms
@@ -148,12 +149,12 @@ def hardcopy_label_pdf(request, hardcopy_id: int):
 def hardcopy_labels_sheet(request):
     """The labels of the hard copies named (?nomor=3&nomor=7) on A4 sheets of eight; a
     hard copy the user may not see is not found."""
-    try:
-        wanted = list(dict.fromkeys(int(n) for n in request.GET.getlist("nomor")))
-    except ValueError:
-        raise Http404 from None
-    if not wanted or len(wanted) > MAX_SHEET_LABELS:
+    numbers = request.GET.getlist("nomor")
+    if not numbers or len(numbers) > MAX_SHEET_LABELS:
         raise Http404
+    if not all(re.fullmatch(r"[0-9]{1,18}", n) for n in numbers):
+        raise Http404
+    wanted = list(dict.fromkeys(int(n) for n in numbers))
     found = hardcopies.office_hardcopies(request.user).in_bulk(wanted)
     if len(found) != len(wanted):
         raise Http404

@@ -353,11 +353,13 @@ _REPEATED_COLUMNS = ("responsible_official", "made_place", "legal_basis")
 
 def entry_defaults(unit, today: datetime.date) -> dict:
     """Form values for a new entry of `unit`: this year, and the responsible official,
-    place and legal basis of its newest entry, with the category, retention period and
-    update interval of that entry too."""
+    place and legal basis of its newest entry that is not exempt, with the category,
+    retention period and update interval of that entry too."""
     values = {"holding_unit": unit.pk, "year": today.year}
     newest = (
+        # Never from an exempt entry: a routine entry would start out withheld.
         InformationItem.objects.filter(holding_unit=unit)
+        .exclude(category=Category.EXEMPT)
         .order_by("-created_at", "-pk")
         .only(*_REPEATED_COLUMNS, "category", "retention_period", "update_interval_months")
         .first()

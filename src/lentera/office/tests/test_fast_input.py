@@ -4,7 +4,9 @@ step asks for are marked, and a chosen file survives a form that comes back."""
 
 import datetime
 
+import pytest
 import time_machine
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
 from lentera.documents.models import DocumentVersion
@@ -15,6 +17,11 @@ from lentera.testing import new_item, pdf_upload
 from .test_office_pages import form_data, stored_files
 
 NEW = reverse("office:item-create")
+
+
+@pytest.fixture(autouse=True)
+def english(client):
+    client.cookies["django_language"] = "en"
 
 
 def test_the_form_opens_with_this_year_and_the_units_usual_values(client, world):
@@ -85,3 +92,53 @@ def test_a_kept_file_may_be_left_out(client, world, files_dir):
     kept = client.post(NEW, {**form_data(world, title=""), "file": pdf_upload()}).context["kept"]
     client.post(NEW, {**form_data(world), "kept_file": kept.token, "drop_kept": "1"})
     assert InformationItem.objects.get().documents.count() == 0
+
+
+def test_an_exempt_entry_lends_the_form_nothing(client, world):
+    new_item(world, responsible_official="Kepala Biro", category=Category.PERIODIC)
+    new_item(world, responsible_official="Sekretaris Rahasia", category=Category.EXEMPT,
+             legal_basis="UU 27/2022")  # fmt: skip
+    client.force_login(world.officer)
+    initial = client.get(NEW).context["form"].initial
+    assert initial["category"] == Category.PERIODIC
+    assert initial["responsible_official"] == "Kepala Biro"
+
+
+def test_only_a_file_of_a_form_with_errors_is_kept_and_one_at_a_time(client, world, settings):
+    client.force_login(world.officer)
+    # Refused by the service (its type): shown as an error, not kept to fail again.
+    virus = SimpleUploadedFile("virus.exe", b"MZ\x90\x00" + b"\x00" * 200)
+    refused = client.post(NEW, {**form_data(world), "file": virus})
+    assert refused.context["kept"] is None and not InformationItem.objects.exists()
+    # Larger than an upload may be: the handler kept only its start; nothing is kept.
+    settings.LENTERA_MAX_UPLOAD_BYTES = 1000
+    large = SimpleUploadedFile("besar.pdf", b"%PDF-1.4\n" + b"0" * 5000)
+    big = client.post(NEW, {**form_data(world, title=""), "file": large})
+    assert big.context["kept"] is None
+    settings.LENTERA_MAX_UPLOAD_BYTES = 10 * 1024 * 1024
+    for name in ("satu.pdf", "dua.pdf"):
+        client.post(NEW, {**form_data(world, title=""), "file": pdf_upload(name)})
+    kept = sorted(p.name for p in settings.KEPT_UPLOADS_DIR.iterdir())
+    assert len(kept) == 2 and kept[0].endswith(".file") and kept[1].endswith(".name")
+
+
+def test_a_kept_file_gone_meanwhile_is_asked_for_again(client, world, monkeypatch):
+    from lentera.office import kept_uploads
+
+    client.force_login(world.officer)
+    kept = client.post(NEW, {**form_data(world, title=""), "file": pdf_upload()}).context["kept"]
+
+    def gone(self):  # a second click took it between finding and opening it
+        raise FileNotFoundError(self.path)
+
+    monkeypatch.setattr(kept_uploads.Kept, "open", gone)
+    response = client.post(NEW, {**form_data(world), "kept_file": kept.token})
+    assert response.status_code == 200 and "choose it again" in str(response.context["form"].errors)
+    assert not InformationItem.objects.exists()
+
+
+def test_odd_numbers_are_not_found_not_errors(client, world):
+    client.force_login(world.officer)
+    assert client.get(NEW, {"salin": "\u00b2"}).status_code == 200
+    sheet = reverse("office:hardcopy-labels")
+    assert client.get(sheet, {"nomor": "9" * 30}).status_code == 404
