@@ -15,6 +15,7 @@ class Verb(models.TextChoices):
     TWO_FACTOR_ON = "two_factor_on", _("turned on two-factor login")
     TWO_FACTOR_OFF = "two_factor_off", _("turned off two-factor login")
     RECOVERY_CODES = "recovery_codes", _("made new recovery codes")
+    FACE_CHANGED = "face_changed", _("changed the body's public contact details")
 
 
 class TokenScope(models.TextChoices):

@@ -9,8 +9,8 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from lentera.accounts import faces
 from lentera.errors import ActionRefused
-from lentera.organizations import services
 from lentera.organizations.models import PublicBody
 from lentera.sop import policy
 
@@ -30,7 +30,7 @@ class FaceForm(forms.ModelForm):
 
     class Meta:
         model = PublicBody
-        fields = services.FACE_FIELDS
+        fields = faces.FACE_FIELDS
         widgets = {
             "address": forms.Textarea(attrs={"rows": 2}),
             "service_hours": forms.Textarea(attrs={"rows": 2}),
@@ -47,9 +47,9 @@ def body_face(request, slug: str):
     form = FaceForm(request.POST or None, request.FILES or None, instance=body)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
-        fields = {name: data[name] for name in services.FACE_FIELDS}
+        fields = {name: data[name] for name in faces.FACE_FIELDS}
         try:
-            services.keep_face(
+            faces.keep_face(
                 body,
                 request.user,
                 logo=data["new_logo"],

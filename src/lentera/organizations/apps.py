@@ -5,10 +5,3 @@ from django.utils.translation import gettext_lazy as _
 class OrganizationsConfig(AppConfig):
     name = "lentera.organizations"
     verbose_name = _("Organizations")
-
-    def ready(self) -> None:
-        from lentera.audit import verbs
-
-        from .constants import Verb
-
-        verbs.register(Verb)

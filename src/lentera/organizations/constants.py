@@ -12,9 +12,3 @@ class Role(models.TextChoices):
     REVIEWER = "reviewer", _("Reviewer")
     APPROVER = "approver", _("Approver")
     ADMIN = "admin", _("Administrator")
-
-
-class Verb(models.TextChoices):
-    """The organizations' entries in the activity log (registered in ready())."""
-
-    FACE_CHANGED = "face_changed", _("changed the body's public contact details")

@@ -1,4 +1,5 @@
-"""Changing a body's face: how the public reaches its PPID (office.views_body)."""
+"""Changing a body's face, by its administrators: how the public reaches its PPID
+(office.views_body); each change enters the activity log."""
 
 import io
 
@@ -11,10 +12,10 @@ from PIL import Image, UnidentifiedImageError
 
 from lentera.audit import services as audit
 from lentera.errors import NotAllowed
+from lentera.organizations.models import PublicBody
+from lentera.organizations.selectors import administered_bodies
 
 from .constants import Verb
-from .models import PublicBody
-from .selectors import administered_bodies
 
 FACE_FIELDS = (
     "address",
