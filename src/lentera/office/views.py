@@ -154,7 +154,6 @@ def item_create(request):
         form.fields[name].help_text = _("Needed by step %(number)s of the SOP.") % {
             "number": number
         }
-        form.fields[name].widget.attrs["data-needed-later"] = number
     context = {"form": form, "creating": True, "kept": kept, "copied": copied}
     return render(request, "office/item_form.html", context)
 

@@ -127,17 +127,16 @@ HEADER_SEARCH_ROWS = 40
 GROUND_CHARS = 500
 _LETTER = r"\(?([a-j])\)?(?![a-z0-9])"
 _MORE = r"((?:\s*(?:,\s*dan\b|,|\bdan\b|&|\bserta\b)\s*(?:huruf\s*)?\(?[a-j]\)?(?![a-z0-9]))*)"
-_GROUNDS = (
-    re.compile(
-        r"(?:\bpasal\s*|^\s*)17\b[\s.]*(?:ayat\s*\(?\d+\)?[\s.]*)?(?:(?:huruf|hrf)[\s.]*)?"
-        + _LETTER
-        + _MORE,
-        re.I | re.A,
-    ),
-    re.compile(r"\bhuruf\s*" + _LETTER + _MORE, re.I | re.A),  # only where no article is named
-    re.compile(r"^\s*\(?([a-j])[.)]\s+()", re.I | re.A),
-    re.compile(r"^\s*\(?([a-j])\)?\.?\s*()$", re.I | re.A),  # the letter alone
+_PASAL_17 = re.compile(
+    r"(?:\bpasal\s*|^\s*)17\b[\s.]*(?:ayat\s*\(?\d+\)?[\s.]*)?(?:(?:huruf|hrf)[\s.]*)?"
+    + _LETTER
+    + _MORE,
+    re.I | re.A,
 )
+_HURUF = re.compile(r"\bhuruf\s*" + _LETTER + _MORE, re.I | re.A)  # where no article is named
+_OTHER_ARTICLE = re.compile(r"\bpasal\b", re.I)
+_OPENING = re.compile(r"^\s*\(?([a-j])[.)]\s+()", re.I | re.A)
+_ALONE = re.compile(r"^\s*\(?([a-j])\)?\.?\s*()$", re.I | re.A)
 
 
 def normalised(text: str) -> str:
@@ -239,9 +238,9 @@ def section(cells: list[str], header: Header) -> tuple[bool, str | None, bool]:
 def exemption_grounds(text: str) -> list[str]:
     """The letters of UU 14/2008 Pasal 17 that a cell names, in its order."""
     text = text[:GROUND_CHARS]
-    for number, pattern in enumerate(_GROUNDS):
-        if number == 1 and re.search(r"\bpasal\b", text, re.I):
-            continue  # "huruf c" of another article
+    # "huruf c" counts only in a cell naming no article (it may be Pasal 6's).
+    huruf = () if _OTHER_ARTICLE.search(text) else (_HURUF,)
+    for pattern in (_PASAL_17, *huruf, _OPENING, _ALONE):
         found = pattern.search(text)
         if found is not None:
             more = re.findall(r"(?<![a-z])" + _LETTER, found.group(2), re.I | re.A)

@@ -270,7 +270,12 @@ def _draw_step(svg, box: _Box, lane_x: dict[str, float]) -> None:
     kind.set("font-size", str(FONT - 1))
     activity = _text_lines(group, box.lines, box.x + PAD, box.y + PAD + FONT + LINE)
     activity.set("class", "activity")
-    time = _text_lines(group, [step.time_standard], box.cx + 6, box.bottom + 13)
+    _draw_time(group, box)
+
+
+def _draw_time(group, box: _Box) -> None:
+    """The step's time standard, under its box."""
+    time = _text_lines(group, [box.step.time_standard], box.cx + 6, box.bottom + 13)
     time.set("class", "time")
     time.set("fill", MUTED)
     time.set("font-size", str(FONT - 1))
@@ -288,11 +293,7 @@ def _draw_narrow_step(svg, box: _Box) -> None:
     performer.set("class", "performer")
     activity = _text_lines(group, box.lines[box.head :], box.x + PAD, top + LINE * box.head)
     activity.set("class", "activity")
-    time = _text_lines(group, [step.time_standard], box.cx + 6, box.bottom + 13)
-    time.set("class", "time")
-    time.set("fill", MUTED)
-    time.set("font-size", str(FONT - 1))
-    time.set("font-style", "italic")
+    _draw_time(group, box)
 
 
 def _draw_loops(
