@@ -16,6 +16,12 @@ class Verb(models.TextChoices):
     TWO_FACTOR_OFF = "two_factor_off", _("turned off two-factor login")
     RECOVERY_CODES = "recovery_codes", _("made new recovery codes")
     FACE_CHANGED = "face_changed", _("changed the body's public contact details")
+    ACCOUNT_CREATED = "account_created", _("created an account")
+    MEMBER_ADDED = "member_added", _("gave a role in a unit")
+    MEMBER_CHANGED = "member_changed", _("changed a member's position")
+    MEMBER_REMOVED = "member_removed", _("took a role away")
+    UNIT_ADDED = "unit_added", _("added a unit")
+    UNIT_CHANGED = "unit_changed", _("changed a unit")
 
 
 class TokenScope(models.TextChoices):

@@ -26,6 +26,7 @@ FACE_FIELDS = (
     "service_hours",
     "service_notice",
     "social_links",
+    "licence",
 )
 LOGO_BYTES = 1024 * 1024
 LOGO_PIXELS = 2000
@@ -75,7 +76,7 @@ def _keep(body, actor, logo_data, drop_logo, fields, stored) -> PublicBody:
         before = {name: getattr(body, name) for name in FACE_FIELDS}
         for name, value in fields.items():
             setattr(body, name, value)
-        body.full_clean(exclude=["logo", "sop", "licence"])
+        body.full_clean(exclude=["logo", "sop"])
         old_logo = body.logo.name
         if logo_data is not None:
             data, extension = logo_data

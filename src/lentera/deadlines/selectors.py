@@ -358,6 +358,7 @@ class DayOff:
     national_name: str = ""  # the national holiday the body's correction falls on
     estimate: bool = False  # a national date the decree has not fixed yet
     rest_day: bool = False  # falls on a day of the week that is not worked anyway
+    correction: int | None = None  # the body's CalendarDay behind it
 
 
 def calendar_days_off(body: PublicBody, settings: Calendar, year: int) -> list[DayOff]:
@@ -374,6 +375,7 @@ def calendar_days_off(body: PublicBody, settings: Calendar, year: int) -> list[D
             correction.name,
             "added" if correction.day_off else "worked",
             national_name=national.get(correction.date, ""),
+            correction=correction.pk,
         )
     for row in rows.values():
         row.rest_day = row.date.weekday() not in settings.working_weekdays

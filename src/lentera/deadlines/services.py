@@ -3,12 +3,13 @@ corrections, which move the due times of the work waiting in the body."""
 
 import datetime
 
-from django.db import transaction
-from django.utils import timezone
+from django.db import IntegrityError, transaction
+from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from lentera.audit import services as audit
+from lentera.errors import ActionRefused, NotAllowed
 from lentera.organizations.models import PublicBody
 from lentera.register.models import InformationItem
 from lentera.sop import policy
@@ -252,6 +253,37 @@ def delete_calendar_entry(entry: Calendar | CalendarDay, actor) -> int:
         note = _describe(entry, "deleted")
         entry.delete()
         return _calendar_changed(body, actor, note, _changes(before, None))
+
+
+def correct_day(actor, body: PublicBody, *, date: datetime.date, day_off: bool, name: str) -> int:
+    """An administrator of `body` adds a day off (a regional holiday) or a national day
+    off worked after all. Returns how many due times moved."""
+    if not policy.may_administer(actor, body):
+        raise NotAllowed(_("Only the administrators of %(body)s do this.") % {"body": body})
+    name = " ".join(name.split())[:200]
+    if not name:
+        raise ActionRefused(_("Say why: the holiday's name or the reason."))
+    taken = ActionRefused(
+        _("%(day)s already has a correction; remove it first.")
+        % {"day": formats.date_format(date, "DATE_FORMAT")}
+    )
+    if CalendarDay.objects.filter(body=body, date=date).exists():
+        raise taken
+    try:
+        with transaction.atomic():
+            entry = CalendarDay(body=body, date=date, day_off=day_off, name=name)
+            return save_calendar_entry(entry, actor)
+    except IntegrityError as exc:  # another administrator was quicker
+        raise taken from exc
+
+
+def remove_day_correction(actor, correction: CalendarDay) -> int:
+    """An administrator of the body removes one of its calendar corrections."""
+    if not policy.may_administer(actor, correction.body):
+        raise NotAllowed(
+            _("Only the administrators of %(body)s do this.") % {"body": correction.body}
+        )
+    return delete_calendar_entry(correction, actor)
 
 
 def recompute_open_due_times(body: PublicBody | int) -> int:

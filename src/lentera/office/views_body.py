@@ -42,7 +42,7 @@ class FaceForm(forms.ModelForm):
 @login_required
 def body_face(request, slug: str):
     body = get_object_or_404(PublicBody, slug=slug)
-    if not policy.may_keep_face(request.user, body):
+    if not policy.may_administer(request.user, body):
         raise PermissionDenied
     form = FaceForm(request.POST or None, request.FILES or None, instance=body)
     if request.method == "POST" and form.is_valid():

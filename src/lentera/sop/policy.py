@@ -310,13 +310,22 @@ def can_handle_hardcopies(actor, item) -> bool:
     return getattr(actor, "is_superuser", False) or is_member_for(actor, item)
 
 
-def issuing_body_ids(user) -> set[int]:
+def head_body_ids(user) -> set[int]:
     """The bodies whose DIP `user` decides: an approver (Kepala PPID) of a body's PPID
-    Utama, and nobody else, issues its editions."""
+    Utama, and nobody else."""
     return {
         m.unit.body_id
         for m in memberships_of(user)
         if m.role == Role.APPROVER and m.unit.ppid_role == PpidRole.MAIN
+    }
+
+
+def issuing_body_ids(user) -> set[int]:
+    """The bodies whose editions (Penetapan DIP) `user` records: the head of its PPID,
+    who decides the list, and its administrators, who keep the body's papers. An
+    edition freezes what is already public, so it publishes nothing new."""
+    return head_body_ids(user) | {
+        m.unit.body_id for m in memberships_of(user) if m.role == Role.ADMIN
     }
 
 
@@ -335,8 +344,10 @@ def can_read_original(user, edition) -> bool:
     )
 
 
-def may_keep_face(user, body) -> bool:
-    """A body's administrators keep its face: logo, PPID contact, hours, notice."""
+def may_administer(user, body) -> bool:
+    """A body's administrators (and superusers) keep its face (logo, PPID contact,
+    hours, notice, licence), its people, units and calendar corrections, and see its
+    API tokens."""
     return body.pk in administered_bodies(user)
 
 
@@ -362,7 +373,7 @@ def import_body_ids(user) -> set[int]:
 def import_refusal(user, batch) -> str | None:
     """Why `user` may not confirm or reject an import batch (None: they may). It is
     decided by whoever issues the body's DIP, and never by its importer (four eyes)."""
-    if not can_issue_edition(user, batch.body):
+    if batch.body_id not in head_body_ids(user):
         return _("Only the head of the body's PPID confirms an imported DIP.")
     if batch.created_by_id == user.pk:
         return _("You imported this file, so someone else must confirm it (four eyes).")

@@ -29,10 +29,11 @@ from django_otp.oath import totp
 from lentera.accounts import services as accounts
 from lentera.api.v1 import api
 from lentera.deadlines.constants import Kind
-from lentera.deadlines.models import Notification
+from lentera.deadlines.models import CalendarDay, Notification
 from lentera.documents import hardcopies
 from lentera.documents.services import add_document, delete_document
 from lentera.organizations.constants import Role
+from lentera.organizations.models import Membership
 from lentera.register import dip_import, imports
 from lentera.register.constants import DisposalChoice, Disposition
 from lentera.register.models import RetentionRule
@@ -116,13 +117,22 @@ API_GRANTS = {
 
 OFFICE_GRANTS = {
     "item-create": {"none": {"officer"}},
-    "edition-new": {"none": {"main_approver"}},
+    # The head of the PPID decides the list; the body's administrators record it too.
+    "edition-new": {"none": {"main_approver", "body_admin"}},
     # Importing an existing DIP: the PPID Utama's officers and the body's administrators;
     # its waiting batch is confirmed by the head of the PPID (the importer never).
     "import": {"none": {"main_officer", "body_admin"}},
     "import-batch": {"none": {"main_approver"}},
     # The body's public details: its administrators (and superusers, who keep every body).
     "body-face": {"none": {"body_admin", "superuser"}},
+    # The body's people, units and calendar: its administrators (never their own roles).
+    "body-members": {"none": {"body_admin", "superuser"}},
+    "body-member-edit": {"none": {"body_admin", "superuser"}},
+    "body-member-remove": {"none": {"body_admin", "superuser"}},
+    "body-units": {"none": {"body_admin", "superuser"}},
+    "body-unit-edit": {"none": {"body_admin", "superuser"}},
+    "calendar-correction-add": {"none": {"body_admin", "superuser"}},
+    "calendar-correction-remove": {"none": {"body_admin", "superuser"}},
     "item-edit": API_GRANTS["PATCH /items/{item_id}"],
     "item-upload": API_GRANTS["POST /items/{item_id}/documents"],
     "document-delete": API_GRANTS["POST /items/{item_id}/documents/{document_id}/delete"],
@@ -162,6 +172,7 @@ OFFICE_READS = {
     "item-history",
     "retention",
     "calendar",
+    "body-tokens",
     "dashboard",
     "hardcopies-out",
     "hardcopy-label",
@@ -520,7 +531,31 @@ def office_request(scene: Scene, route: str, state: str, actor: str) -> Request:
             data = {"token": token}
         case "body-face":
             args = [world.body.slug]
-            data = {"ppid_email": "ppid@contoh.go.id", "service_hours": "Senin–Jumat"}
+            data = {
+                "ppid_email": "ppid@contoh.go.id",
+                "service_hours": "Senin–Jumat",
+                "licence": "cc-by",
+            }
+        case "body-members":
+            args = [world.body.slug]
+            data = {"form": "role", "role-username": world.other_officer.username,
+                    "role-unit": world.unit.pk, "role-role": Role.OFFICER}  # fmt: skip
+        case "body-member-edit" | "body-member-remove":
+            member = Membership.objects.get(user=world.officer, unit=world.unit)
+            args, data = [world.body.slug, member.pk], {"position": "Petugas Dokumentasi"}
+        case "body-units":
+            args, data = [world.body.slug], {"name": "Bagian Matriks", "short_name": "Matriks"}
+        case "body-unit-edit":
+            args = [world.body.slug, world.unit.pk]
+            data = {"name": "Dinas Baru", "short_name": "", "parent": world.main.pk}
+        case "calendar-correction-add":
+            args = [world.body.slug]
+            data = {"date": "2025-06-02", "day_off": "1", "name": "Hari jadi daerah"}
+        case "calendar-correction-remove":
+            correction = CalendarDay.objects.create(
+                body=world.body, date=datetime.date(2025, 6, 3), name="Hari jadi"
+            )
+            args, data = [world.body.slug, correction.pk], {}
         case "import-batch":
             plan = dip_import.plan(_dip_sheet(world.unit.name).encode(), "dip.csv", world.body)
             batch = imports.apply(plan, world.main_officer)
@@ -618,6 +653,7 @@ def _read_request(scene: Scene, route: str) -> Request:
         "hardcopy-label-pdf": [item.hardcopies.first().pk],
         "download": [version.pk],
         "thumbnail": [version.pk],
+        "body-tokens": [scene.world.body.slug],
     }.get(route, [])
     url = reverse(f"office:{route}", args=args)
     if route == "hardcopy-labels":

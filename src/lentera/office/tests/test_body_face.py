@@ -25,6 +25,7 @@ FACE = {
     "service_hours": "Senin–Jumat 08.00–16.00 WIB",
     "service_notice": "Kami siap memberikan pelayanan informasi publik.",
     "social_links": "https://instagram.com/ppidkalbar\nhttps://x.com/ppidkalbar",
+    "licence": "cc-by-sa",
 }
 
 
@@ -57,8 +58,10 @@ def test_an_administrator_sets_the_face_and_the_public_sees_it(client, world, ad
     assert response.status_code == 302
     body = PublicBody.objects.get(pk=world.body.pk)
     assert body.ppid_email == FACE["ppid_email"] and body.logo.name.endswith(".png")
+    assert body.licence == "cc-by-sa"
     event = ActivityEvent.objects.get(verb="face_changed")
     assert event.actor == admin and event.changes["ppid_email"] == ["", FACE["ppid_email"]]
+    assert event.changes["licence"] == ["cc-by", "cc-by-sa"]
 
     client.logout()
     html = client.get(reverse("portal:item", args=[item.pk])).content.decode()

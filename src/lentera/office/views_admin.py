@@ -1,0 +1,307 @@
+"""A body's administration in the office, for its administrators: people and their
+roles and positions, units, and the body's API tokens (the face is views_body, the
+calendar corrections views_calendar). The rules are accounts.administration's."""
+
+import logging
+import smtplib
+
+from django import forms
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth import get_user_model
+from django.contrib.auth.decorators import login_required
+from django.contrib.auth.tokens import default_token_generator
+from django.core.exceptions import PermissionDenied
+from django.core.mail import send_mail
+from django.db.models import Count
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.template.loader import render_to_string
+from django.utils.encoding import force_bytes
+from django.utils.http import urlsafe_base64_encode
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_POST
+
+from lentera.accounts import administration
+from lentera.accounts.models import ApiToken
+from lentera.errors import ActionRefused
+from lentera.organizations.constants import Role
+from lentera.organizations.models import Membership, PublicBody, Unit
+from lentera.sop import policy
+
+from .actions import _refused
+
+logger = logging.getLogger(__name__)
+
+
+def administered(request, slug: str) -> PublicBody:
+    """The body named in the address, if the person asking administers it."""
+    body = get_object_or_404(PublicBody, slug=slug)
+    if not policy.may_administer(request.user, body):
+        raise PermissionDenied
+    return body
+
+
+class _UnitChoice(forms.ModelChoiceField):
+    def label_from_instance(self, unit) -> str:
+        return unit.name
+
+
+class RoleForm(forms.Form):
+    """A role for an account that exists."""
+
+    username = forms.CharField(label=gettext_lazy("Username"), max_length=150)
+    unit = _UnitChoice(label=gettext_lazy("Unit"), queryset=Unit.objects.none(), empty_label=None)
+    role = forms.ChoiceField(label=gettext_lazy("Role"), choices=Role.choices)
+    position = forms.CharField(
+        label=gettext_lazy("Position (jabatan)"),
+        max_length=120,
+        required=False,
+        help_text=gettext_lazy(
+            "As the SOP's performer column names it, e.g. “Petugas Dokumentasi”."
+        ),
+    )
+
+    def __init__(self, *args, body, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["unit"].queryset = body.units.order_by("name")
+
+    def clean_username(self):
+        name = self.cleaned_data["username"].strip()
+        user = get_user_model().objects.filter(username__iexact=name).first()
+        if user is None:
+            raise forms.ValidationError(
+                _("No account has this username; make a new one below."), code="unknown"
+            )
+        return user
+
+
+class NewPersonForm(RoleForm):
+    """A new account and its first role."""
+
+    username = forms.RegexField(
+        label=gettext_lazy("Username"),
+        max_length=150,
+        regex=r"^[\w.@+-]+\Z",
+        help_text=gettext_lazy("Letters, digits and . @ + - _ only, e.g. “budi.santoso”."),
+    )
+    full_name = forms.CharField(label=gettext_lazy("Full name"), max_length=300)
+    email = forms.EmailField(
+        label=gettext_lazy("E-mail"),
+        help_text=gettext_lazy("The link to set a password is sent here."),
+    )
+    field_order = ["username", "full_name", "email", "unit", "role", "position"]
+
+    def clean_username(self):
+        return self.cleaned_data["username"].strip()
+
+
+class PositionForm(forms.Form):
+    position = forms.CharField(label=gettext_lazy("Position (jabatan)"), max_length=120,
+                               required=False)  # fmt: skip
+
+
+class UnitForm(forms.Form):
+    name = forms.CharField(label=gettext_lazy("Name"), max_length=200)
+    short_name = forms.CharField(label=gettext_lazy("Short name"), max_length=60, required=False)
+    parent = _UnitChoice(
+        label=gettext_lazy("Parent unit"), queryset=Unit.objects.none(), required=False
+    )
+
+    def __init__(self, *args, body, unit=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        others = body.units.order_by("name")
+        if unit is not None:
+            others = others.exclude(pk=unit.pk)
+        self.fields["parent"].queryset = others
+        if unit is not None and unit.is_main:
+            del self.fields["parent"]
+
+
+def _welcome(request, user) -> bool:
+    """Mail a new person the link to set their password (Django's reset token)."""
+    context = {
+        "user": user,
+        "inviter": request.user,
+        "site_url": settings.LENTERA_SITE_URL,
+        "uid": urlsafe_base64_encode(force_bytes(user.pk)),
+        "token": default_token_generator.make_token(user),
+    }
+    subject = render_to_string("office/mail/welcome_subject.txt", context).strip()
+    body = render_to_string("office/mail/welcome.txt", context)
+    try:
+        send_mail(subject, body, None, [user.email])
+    except (OSError, smtplib.SMTPException):
+        logger.warning("The welcome mail to %s could not be sent.", user.email, exc_info=True)
+        return False
+    return True
+
+
+# People ---------------------------------------------------------------------------------
+
+
+@login_required
+def members(request, slug: str):
+    body = administered(request, slug)
+    kind = request.POST.get("form") if request.method == "POST" else None
+    role_form = RoleForm(request.POST if kind == "role" else None, body=body, prefix="role")
+    new_form = NewPersonForm(request.POST if kind == "new" else None, body=body, prefix="new")
+    form = {"role": role_form, "new": new_form}.get(kind)
+    if form is not None and form.is_valid():
+        data = form.cleaned_data
+        try:
+            if kind == "new":
+                member = administration.add_new_member(
+                    request.user, data["unit"], username=data["username"],
+                    full_name=data["full_name"], email=data["email"], role=data["role"],
+                    position=data["position"],
+                )  # fmt: skip
+                mailed = _welcome(request, member.user)
+            else:
+                member = administration.add_member(
+                    request.user, data["unit"], data["username"], role=data["role"],
+                    position=data["position"],
+                )  # fmt: skip
+        except ActionRefused as exc:
+            form.add_error(None, exc.message)
+        else:
+            messages.success(
+                request,
+                _("%(who)s is now %(role)s in %(unit)s.")
+                % {"who": member.user, "role": member.get_role_display(), "unit": member.unit},
+            )
+            if kind == "new" and mailed:
+                messages.info(request, _("A link to set a password was sent to %(mail)s.")
+                              % {"mail": member.user.email})  # fmt: skip
+            elif kind == "new":
+                messages.warning(request, _(
+                    "The mail could not be sent. The person sets a password with “Forgot your "
+                    "password?” on the login page once the mail works again."))  # fmt: skip
+            return redirect("office:body-members", slug=body.slug)
+    rows = (
+        Membership.objects.filter(unit__body=body)
+        .select_related("user", "unit")
+        .order_by("unit__name", "user__username", "role")
+    )
+    return render(
+        request,
+        "office/body_members.html",
+        {"body": body, "rows": rows, "role_form": role_form, "new_form": new_form},
+        status=400 if form is not None else 200,
+    )  # fmt: skip
+
+
+def _member(body, pk) -> Membership:
+    member = Membership.objects.select_related("user", "unit").filter(pk=pk).first()
+    if member is None or member.unit.body_id != body.pk:
+        raise Http404
+    return member
+
+
+@require_POST
+@login_required
+def member_edit(request, slug: str, pk: int):
+    body = administered(request, slug)
+    member = _member(body, pk)
+    form = PositionForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("The position is at most 120 characters."))
+        return redirect("office:body-members", slug=body.slug)
+    try:
+        administration.change_position(request.user, member, form.cleaned_data["position"])
+    except ActionRefused as exc:
+        _refused(request, exc)
+    else:
+        messages.success(request, _("The position was saved."))
+    return redirect("office:body-members", slug=body.slug)
+
+
+@require_POST
+@login_required
+def member_remove(request, slug: str, pk: int):
+    body = administered(request, slug)
+    member = _member(body, pk)
+    try:
+        administration.remove_member(request.user, member)
+    except ActionRefused as exc:
+        _refused(request, exc)
+    else:
+        messages.success(
+            request,
+            _("%(who)s is no longer %(role)s in %(unit)s.")
+            % {"who": member.user, "role": member.get_role_display(), "unit": member.unit},
+        )
+    return redirect("office:body-members", slug=body.slug)
+
+
+# Units ----------------------------------------------------------------------------------
+
+
+@login_required
+def units(request, slug: str):
+    body = administered(request, slug)
+    form = UnitForm(request.POST or None, body=body)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            unit = administration.add_unit(
+                request.user, body, name=data["name"], short_name=data["short_name"],
+                parent=data["parent"],
+            )  # fmt: skip
+        except ActionRefused as exc:
+            form.add_error(None, exc.message)
+        else:
+            messages.success(request, _("The unit %(unit)s was added.") % {"unit": unit})
+            return redirect("office:body-units", slug=body.slug)
+    rows = (
+        body.units.select_related("parent")
+        .annotate(people=Count("memberships__user", distinct=True))
+        .order_by("name")
+    )
+    status = 400 if request.method == "POST" else 200
+    return render(
+        request, "office/body_units.html", {"body": body, "rows": rows, "form": form},
+        status=status,
+    )  # fmt: skip
+
+
+@login_required
+def unit_edit(request, slug: str, pk: int):
+    body = administered(request, slug)
+    unit = get_object_or_404(Unit, pk=pk, body=body)
+    initial = {"name": unit.name, "short_name": unit.short_name, "parent": unit.parent}
+    form = UnitForm(request.POST or None, body=body, unit=unit, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            administration.change_unit(
+                request.user, unit, name=data["name"], short_name=data["short_name"],
+                parent=data.get("parent"),
+            )  # fmt: skip
+        except ActionRefused as exc:
+            form.add_error(None, exc.message)
+        else:
+            messages.success(request, _("The unit was saved."))
+            return redirect("office:body-units", slug=body.slug)
+    status = 400 if request.method == "POST" else 200
+    return render(
+        request, "office/body_unit_edit.html", {"body": body, "unit": unit, "form": form},
+        status=status,
+    )  # fmt: skip
+
+
+# API tokens -----------------------------------------------------------------------------
+
+
+@login_required
+def tokens(request, slug: str):
+    """The API tokens of the body's people: who can reach the API in its name."""
+    body = administered(request, slug)
+    rows = (
+        ApiToken.objects.filter(user__memberships__unit__body=body)
+        .select_related("user")
+        .distinct()
+        .order_by("-created_at")
+    )
+    return render(request, "office/body_tokens.html", {"body": body, "rows": rows})
