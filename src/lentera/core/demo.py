@@ -17,8 +17,10 @@ from django.utils.text import slugify
 from lentera.documents.services import add_document, record_hardcopy
 from lentera.organizations.constants import PpidRole, Role
 from lentera.organizations.models import Membership, PublicBody, Unit
+from lentera.register import editions
 from lentera.register import workflow as engine
 from lentera.register.constants import Category, Status
+from lentera.register.models import DipEdition
 from lentera.register.services import (
     CLASSIFICATION_FIELDS,
     create_item,
@@ -109,6 +111,23 @@ def _load(stdout, stored: list[str]) -> None:
             )
     # The walk above took a second; give the dashboard weeks of history to measure.
     backdate_history(timezone.now(), created)
+    for spec, body in zip(BODIES, bodies, strict=True):
+        _ensure_edition(spec, body, stored)
+
+
+def _ensure_edition(spec: DemoBody, body: PublicBody, stored: list[str]) -> None:
+    """The body's DIP as its head decided it today (Penetapan DIP), once."""
+    if DipEdition.objects.filter(body=body).exists():
+        return
+    today = timezone.localdate()
+    edition = editions.issue_edition(
+        body,
+        _member(body.main_unit, Role.APPROVER),
+        f"SK PPID {spec.short_name} Nomor 1 Tahun {today.year}",
+        today,
+        f"Kepala Dinas Kominfo selaku Atasan PPID {spec.short_name}",
+    )
+    stored.append(edition.pdf.name)
 
 
 def _preset(key: str) -> Sop:

@@ -256,13 +256,16 @@ def delete_calendar_entry(entry: Calendar | CalendarDay, actor) -> int:
 
 
 def correct_day(actor, body: PublicBody, *, date: datetime.date, day_off: bool, name: str) -> int:
-    """An administrator of `body` adds a day off (a regional holiday) or a national day
-    off worked after all. Returns how many due times moved."""
+    """An administrator of `body` adds a day off (a regional holiday) or a working day
+    after all (a national day off or a weekend day worked). Returns how many due times
+    moved."""
     if not policy.may_administer(actor, body):
         raise NotAllowed(_("Only the administrators of %(body)s do this.") % {"body": body})
     name = " ".join(name.split())[:200]
     if not name:
         raise ActionRefused(_("Say why: the holiday's name or the reason."))
+    if not day_off and works_anyway(body, date):
+        raise ActionRefused(_("%(date)s is a working day already.") % {"date": date.isoformat()})
     taken = ActionRefused(
         _("%(day)s already has a correction; remove it first.")
         % {"day": formats.date_format(date, "DATE_FORMAT")}

@@ -183,6 +183,41 @@ def add_document(
     return version
 
 
+MAX_FILES_AT_ONCE = 20
+
+
+def add_documents(item, actor, uploads: list, *, title: str = "") -> list:
+    """Attach several files at once, each as a new document of `item`: all or none (a
+    refused file leaves no record and no stored bytes of the others). `title` names a
+    single file's document; several keep their own names."""
+    if not uploads:
+        raise ActionRefused(_("Choose a file to upload."))
+    if len(uploads) > MAX_FILES_AT_ONCE:
+        raise ActionRefused(
+            _("Upload at most %(count)d files at once.") % {"count": MAX_FILES_AT_ONCE}
+        )
+    title = title if len(uploads) == 1 else ""
+    versions = []
+    try:
+        with transaction.atomic():
+            for upload in uploads:
+                versions.append(add_document(item, actor, upload, title=title))
+    except ActionRefused as exc:
+        _discard_all(versions)
+        if len(uploads) == 1:
+            raise
+        raise type(exc)(_("Nothing was stored: %(reason)s") % {"reason": exc.message}) from exc
+    except BaseException:
+        _discard_all(versions)
+        raise
+    return versions
+
+
+def _discard_all(versions) -> None:
+    for version in versions:
+        discard(version.file.name)
+
+
 def discard(name: str) -> None:
     """Delete what a failed action stored; a storage that fails again is only logged
     (`lentera fixity --sweep` finds what is left)."""

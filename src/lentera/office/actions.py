@@ -5,11 +5,13 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
 from lentera.documents.models import Document
 from lentera.documents.services import (
     add_document,
+    add_documents,
     delete_document,
     dispose_document,
     record_hardcopy,
@@ -175,26 +177,30 @@ def item_reopen(request, pk):
 @login_required
 @require_POST
 def item_upload(request, pk):
+    """New documents (one or several files), or a new version of one document."""
     item = _office_item(request, pk)
     form = UploadForm(request.POST, request.FILES)
     if not form.is_valid():
         messages.error(request, _("Choose a file to upload."))
         return redirect("office:item", pk=pk)
-    document = None
-    if form.cleaned_data["document"]:
-        document = get_object_or_404(Document, pk=form.cleaned_data["document"], item=item)
+    files, title = form.cleaned_data["file"], form.cleaned_data["title"]
     try:
-        version = add_document(
-            item,
-            request.user,
-            form.cleaned_data["file"],
-            title=form.cleaned_data["title"],
-            document=document,
-        )
+        if form.cleaned_data["document"]:
+            document = get_object_or_404(Document, pk=form.cleaned_data["document"], item=item)
+            if len(files) > 1:
+                raise ActionRefused(_("A new version is one file."))
+            versions = [add_document(item, request.user, files[0], document=document)]
+        else:
+            versions = add_documents(item, request.user, files, title=title)
     except ActionRefused as exc:
         _refused(request, exc)
     else:
-        messages.success(request, _("“%(name)s” was stored.") % {"name": version.original_name})
+        names = ", ".join(f"“{version.original_name}”" for version in versions)
+        messages.success(
+            request,
+            ngettext("%(names)s was stored.", "%(names)s were stored.", len(versions))
+            % {"names": names},
+        )
     return redirect("office:item", pk=pk)
 
 

@@ -40,9 +40,35 @@ class NewItemForm(ItemForm):
     file = forms.FileField(label=_("Soft copy (optional)"), required=False)
 
 
+class MultipleFileInput(forms.ClearableFileInput):
+    allow_multiple_selected = True
+
+
+class MultipleFileField(forms.FileField):
+    """One or more files from one input: a list of uploads."""
+
+    widget = MultipleFileInput(attrs={"aria-describedby": "id_file_help"})
+
+    def clean(self, data, initial=None):
+        # Only "some file was sent": an empty or odd file is the service's to refuse,
+        # with its name in the message.
+        uploads = [one for one in (data if isinstance(data, list | tuple) else [data]) if one]
+        if not uploads:
+            raise forms.ValidationError(self.error_messages["required"], code="required")
+        return uploads
+
+
 class UploadForm(forms.Form):
-    file = forms.FileField(label=_("File"))
-    title = forms.CharField(label=_("Document title"), max_length=300, required=False)
+    file = MultipleFileField(
+        label=_("Files"),
+        help_text=_("Choose several at once, or drop them here. Each becomes a document."),
+    )
+    title = forms.CharField(
+        label=_("Document title"),
+        max_length=300,
+        required=False,
+        help_text=_("For a single file; several files keep their own names."),
+    )
     # Set when the file is a new version of an existing document.
     document = forms.IntegerField(required=False, widget=forms.HiddenInput)
 

@@ -42,7 +42,8 @@ class CorrectionForm(forms.Form):
     day_off = forms.TypedChoiceField(
         label=gettext_lazy("Correction"),
         choices=[("1", gettext_lazy("a day off for this body (e.g. a regional holiday)")),
-                 ("0", gettext_lazy("a national day off that this body works"))],
+                 ("0", gettext_lazy("a working day after all (a national day off or a weekend day "
+                                    "that this body works)"))],
         coerce=lambda value: value == "1",
         widget=forms.RadioSelect,
         initial="1",

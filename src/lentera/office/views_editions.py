@@ -1,4 +1,5 @@
-"""Issuing a DIP edition (Penetapan DIP): for approvers of a body's PPID Utama."""
+"""Issuing a DIP edition (Penetapan DIP): for the head of a body's PPID Utama and its
+administrators."""
 
 from django import forms
 from django.contrib import messages

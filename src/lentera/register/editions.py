@@ -45,7 +45,9 @@ def edition_path(edition: DipEdition) -> str:
 
 def _check(body: PublicBody, actor, decree_number: str, decided_on, signer: str) -> None:
     if not policy.can_issue_edition(actor, body):
-        raise NotAllowed(_("Only an approver of the PPID Utama can issue the body's DIP."))
+        raise NotAllowed(
+            _("Only the head of the PPID Utama and the body's administrators issue its DIP.")
+        )
     if not decree_number:
         raise ActionRefused(_("Enter the number of the decree."))
     if not signer:

@@ -6,6 +6,7 @@ import pytest
 from django.contrib.auth import get_user_model
 from django.core.files.storage import default_storage
 from django.core.management import call_command
+from django.urls import reverse
 
 from lentera.audit.models import ActivityEvent
 from lentera.audit.selectors import verify_chain
@@ -16,8 +17,8 @@ from lentera.documents.models import Document, DocumentVersion, HardCopy
 from lentera.organizations.constants import PpidRole, Role
 from lentera.organizations.models import Membership, PublicBody, Unit
 from lentera.register.constants import Category, Status
-from lentera.register.models import ClassificationDecision, InformationItem
-from lentera.register.selectors import public_items
+from lentera.register.models import ClassificationDecision, DipEdition, InformationItem
+from lentera.register.selectors import filter_register, public_items
 from lentera.sop.constants import StepKind, Verb
 from lentera.sop.policy import can_perform
 
@@ -46,6 +47,7 @@ def counts() -> dict[str, int]:
         Document,
         DocumentVersion,
         ActivityEvent,
+        DipEdition,
     )
     return {model.__name__: model.objects.count() for model in models}
 
@@ -207,7 +209,7 @@ def test_every_ppid_utama_and_working_unit_is_staffed(logins):
 def test_loading_twice_changes_nothing(logins, files_dir):
     before = counts()
     files_before = sorted(files_dir.rglob("*.pdf"))
-    assert len(files_before) == DocumentVersion.objects.count()
+    assert len(files_before) == DocumentVersion.objects.count() + DipEdition.objects.count()
     assert load_demo() == logins
     assert counts() == before
     assert sorted(files_dir.rglob("*.pdf")) == files_before
@@ -251,3 +253,12 @@ def test_demo_command_prints_the_portal_and_the_logins(db):
     assert "Atasan PPID, Dinkominfotik Kab. Bangka (PPID Utama)" in output
     assert "Petugas Dokumentasi, Biro Kesra Prov. Kalbar" in output
     assert "Pemerintah Kabupaten Bangka" in output
+
+
+def test_each_body_has_its_dip_decided_once(logins, client):
+    for body in PublicBody.objects.all():
+        edition = DipEdition.objects.get(body=body)
+        assert edition.item_count == filter_register(public_items(), body=body).count() > 0
+        assert edition.issued_by.memberships.filter(unit=body.main_unit, role=Role.APPROVER)
+        page = client.get(reverse("portal:edition", args=[edition.pk]))
+        assert page.status_code == 200 and edition.decree_number in page.content.decode()

@@ -345,3 +345,14 @@ def test_a_mail_server_that_refuses_leaves_the_account_and_says_so(admin_client,
     assert "The mail could not be sent." in response.content.decode()
     assert Membership.objects.filter(user__username="rina.kesra").exists()
     assert smtp.messages == []
+
+
+def test_a_working_day_cannot_be_worked_after_all(admin_client, world):
+    monday = "2026-06-08"  # no holiday
+    response = admin_client.post(
+        url("calendar-correction-add", world),
+        {"date": monday, "day_off": "0", "name": "Masuk"},
+        follow=True,
+    )
+    assert "2026-06-08 is a working day already." in response.content.decode()
+    assert not CalendarDay.objects.exists()

@@ -18,18 +18,9 @@ from lentera.portal.tests.conftest import (  # noqa: F401  (fixtures used by nam
 from lentera.portal.tests.test_phone_width import PHONE_390, sideways
 from lentera.testing import make_user
 
-from .test_browser_sop_003 import log_in
+from .test_browser_sop_003 import log_in, tab_to
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-
-
-def tab_to(page, selector: str, limit: int = 80) -> None:
-    """Press Tab until `selector` has the focus, as a keyboard user moves."""
-    for _ in range(limit):
-        if page.evaluate("s => document.activeElement === document.querySelector(s)", selector):
-            return
-        page.keyboard.press("Tab")
-    raise AssertionError(f"Tab never reached {selector}")
 
 
 def test_an_administrator_gives_a_role_with_the_keyboard_alone(

@@ -18,6 +18,15 @@ def log_in(page, base, user):
     page.wait_for_url(f"{base}/kantor/")
 
 
+def tab_to(page, selector: str, limit: int = 80) -> None:
+    """Press Tab until `selector` has the focus, as a keyboard user moves."""
+    for _ in range(limit):
+        if page.evaluate("s => document.activeElement === document.querySelector(s)", selector):
+            return
+        page.keyboard.press("Tab")
+    raise AssertionError(f"Tab never reached {selector}")
+
+
 def log_out(page):
     page.click("header form[action$='/kantor/keluar/'] button")
 

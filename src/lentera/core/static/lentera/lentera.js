@@ -10,3 +10,41 @@ document.addEventListener("click", function (event) {
     window.print();
   }
 });
+
+// <div data-dropzone> around a file input: files dropped on it go into the input, and
+// their names are listed. Without the script the input still takes several files.
+function listFiles(zone, input) {
+  var list = zone.querySelector(".dropped");
+  if (!list) return;
+  list.textContent = "";
+  Array.prototype.forEach.call(input.files, function (file) {
+    var row = document.createElement("li");
+    row.textContent = file.name;
+    list.appendChild(row);
+  });
+}
+
+document.querySelectorAll("[data-dropzone]").forEach(function (zone) {
+  var input = zone.querySelector("input[type=file]");
+  if (!input) return;
+  ["dragenter", "dragover"].forEach(function (name) {
+    zone.addEventListener(name, function (event) {
+      event.preventDefault();
+      zone.classList.add("dragging");
+    });
+  });
+  ["dragleave", "drop"].forEach(function (name) {
+    zone.addEventListener(name, function () {
+      zone.classList.remove("dragging");
+    });
+  });
+  zone.addEventListener("drop", function (event) {
+    event.preventDefault();
+    if (!event.dataTransfer || !event.dataTransfer.files.length) return;
+    input.files = event.dataTransfer.files;
+    listFiles(zone, input);
+  });
+  input.addEventListener("change", function () {
+    listFiles(zone, input);
+  });
+});
