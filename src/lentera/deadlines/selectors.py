@@ -19,6 +19,15 @@ from .calendar import WorkCalendar, is_handling_standard, national_holidays
 from .models import FINISHED, Calendar, CalendarDay, StepTiming
 from .services import calendar_for
 
+
+def body_zone(body_id: int) -> ZoneInfo:
+    """The time zone of a body's working calendar (WIB, WITA or WIT): the one its pages
+    give dates and times in, so that the public page, the office and the dashboard
+    name the same day."""
+    zone = Calendar.objects.filter(body_id=body_id).values_list("time_zone", flat=True).first()
+    return ZoneInfo(zone or Calendar._meta.get_field("time_zone").default)
+
+
 OVERDUE_LIST_LIMIT = 200
 
 

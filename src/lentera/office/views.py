@@ -12,7 +12,7 @@ from django.utils import timezone
 from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 
-from lentera.deadlines.selectors import with_due
+from lentera.deadlines.selectors import body_zone, with_due
 from lentera.deadlines.services import mark_opened, mark_seen
 from lentera.documents.selectors import office_versions
 from lentera.documents.serving import counts_as_download, serve_thumbnail, serve_version
@@ -291,7 +291,8 @@ def item_detail(request, pk):
     item = _office_item(request, pk)
     if request.method == "GET" and not is_prefetch(request):
         mark_seen(request.user, item=item)  # its notifications are read: here it is
-    return render(request, "office/item_detail.html", detail_context(request, item))
+    with timezone.override(body_zone(item.holding_unit.body_id)):
+        return render(request, "office/item_detail.html", detail_context(request, item))
 
 
 @login_required

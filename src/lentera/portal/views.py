@@ -6,12 +6,13 @@ from pathlib import PurePosixPath
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
-from django.utils import translation
+from django.utils import timezone, translation
 from django.utils.cache import patch_vary_headers
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 
+from lentera.deadlines.selectors import body_zone
 from lentera.documents import health
 from lentera.documents.serving import serve_thumbnail, serve_version
 from lentera.organizations.models import PublicBody
@@ -59,18 +60,20 @@ def item_detail(request: HttpRequest, pk: int) -> HttpResponse:
     item, files = reading.item, reading.files
     for version in files:
         version.extension = PurePosixPath(version.original_name).suffix.lstrip(".").upper()
-    response = render(
-        request,
-        "portal/item.html",
-        {
-            "item": item,
-            "versions": files,
-            "history": reading.history,
-            "record": reading.record,
-            "structured_data": structured_data(request, item, files, reading.record),
-            **_sharing_meta(request, item, files),
-        },
-    )
+    # Dates in the body's own time zone, as its office and dashboard give them.
+    with timezone.override(body_zone(item.holding_unit.body_id)):
+        response = render(
+            request,
+            "portal/item.html",
+            {
+                "item": item,
+                "versions": files,
+                "history": reading.history,
+                "record": reading.record,
+                "structured_data": structured_data(request, item, files, reading.record),
+                **_sharing_meta(request, item, files),
+            },
+        )
     patch_vary_headers(response, ["Accept"])
     return response
 

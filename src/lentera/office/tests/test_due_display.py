@@ -180,3 +180,31 @@ def test_last_updated_and_next_update_are_one_date_everywhere(ptk, en):
             "24 October 2026"
         )
     assert "24 April 2026" in stale and "24 October 2026" in stale and "10 January" not in stale
+
+
+def test_a_wita_body_names_the_same_day_on_every_page(ptk, en):
+    """Listed at 23:30 WIB, which is already the next day in Makassar: a body on WITA
+    time sees that next day on the public page, its office and its dashboard."""
+    Calendar.objects.create(body=ptk.body, time_zone=TimeZone.WITA)
+    InformationItem.objects.filter(pk=ptk.item.pk).update(
+        status=Status.PUBLISHED,
+        current_step=None,
+        category=Category.PERIODIC,
+        published_at=at("2026-04-23 23:30"),
+        listed_at=at("2026-04-23 23:30"),
+        update_interval_months=6,
+    )
+    when = at("2026-11-05 10:00")
+    public = get(en, reverse("portal:item", args=[ptk.item.pk]), when)
+    en.force_login(ptk.main_officer)
+    office = get(en, reverse("office:item", args=[ptk.item.pk]), when)
+    board = get(en, reverse("office:dashboard"), when)
+    stale = text(re.search(r'<table id="stale"[^>]*>(.*?)</table>', board, re.S)[1])
+    for html in (public, office):
+        assert text(re.search(r'<dd id="last-updated">(.*?)</dd>', html, re.S)[1]) == (
+            "24 April 2026"
+        )
+        assert text(re.search(r'<dd id="next-update">(.*?)</dd>', html, re.S)[1]) == (
+            "24 October 2026"
+        )
+    assert "24 April 2026" in stale and "23 April" not in stale

@@ -219,7 +219,7 @@ def test_unpublished_withdrawn_and_exempt_items_are_not_found(client, world):
 
 
 def test_item_page_query_budget(client, item, django_assert_max_num_queries):
-    # The item, its files, its record; + 1: the register's state (the key of the page
-    # kept for anonymous visitors).
-    with django_assert_max_num_queries(3 + 1):
+    # The item, its files, its record, its body's time zone; + 1: the register's state
+    # (the key of the page kept for anonymous visitors).
+    with django_assert_max_num_queries(4 + 1):
         get(client, item)

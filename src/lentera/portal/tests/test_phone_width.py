@@ -58,3 +58,17 @@ def test_public_page_fits_a_390_px_phone(public_site, open_context, name):
     open_page(page, public_site.url(name))
     problem = sideways(page)
     assert not problem, problem
+
+
+def test_search_facets_fold_on_a_phone_and_not_on_a_desktop(public_site, open_context):
+    phone = open_context(**PHONE_390).new_page()
+    open_page(phone, public_site.url("search"))
+    assert phone.evaluate("document.querySelector('#facets').open") is False
+    first = phone.evaluate("document.querySelector('.hit').getBoundingClientRect().top")
+    assert first < 844, f"the first result starts {first:.0f} px down"
+    phone.click("#facets summary")  # one tap opens them
+    assert phone.locator("#facets ul a").first.is_visible()
+
+    desktop = open_context(viewport={"width": 1280, "height": 900}).new_page()
+    open_page(desktop, public_site.url("search"))
+    assert desktop.evaluate("document.querySelector('#facets').open") is True

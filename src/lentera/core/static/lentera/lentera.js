@@ -48,3 +48,11 @@ document.querySelectorAll("[data-dropzone]").forEach(function (zone) {
     listFiles(zone, input);
   });
 });
+
+// <details open data-fold-narrow>: open on wide screens and without the script, folded
+// on a phone so that what it holds does not push the page's content down.
+if (!window.matchMedia("(min-width: 48rem)").matches) {
+  document.querySelectorAll("details[data-fold-narrow]").forEach(function (box) {
+    box.open = false;
+  });
+}
