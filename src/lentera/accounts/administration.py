@@ -6,19 +6,24 @@ Two rules hold whoever asks: an administrator never changes their own roles (som
 else grants them, so nobody makes themselves the reviewer and the approver of an item),
 and a unit's name stays unique in its body."""
 
+import datetime
+import re
 import secrets
 
 from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
+from django.db.models import Count
+from django.utils import timezone
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
 from lentera.audit import services as audit
+from lentera.audit.models import ActivityEvent
 from lentera.errors import ActionRefused, NotAllowed
 from lentera.organizations.constants import PpidRole, Role
-from lentera.organizations.models import Membership, PublicBody, Unit
-from lentera.organizations.selectors import administered_bodies
+from lentera.organizations.models import Membership, ProposedRole, PublicBody, Unit, fold_name
+from lentera.organizations.selectors import administered_bodies, head_body_ids
 
 from .constants import Verb
 
@@ -52,26 +57,62 @@ def add_new_member(
         return add_member(actor, unit, user, role=role, position=position)
 
 
+# A new username: ASCII letters, digits and . @ + - _ (no look-alike letters).
+USERNAME = re.compile(r"[A-Za-z0-9.@+_-]{1,150}")
+# New accounts one administrator makes in an hour: each sends a mail.
+ACCOUNTS_PER_HOUR = 20
+
+
+def account_for(body: PublicBody, username: str):
+    """The account named `username` that an administrator of `body` may give a role: one
+    that already works in the body or in no body at all (never another body's person,
+    whose name, logins and tokens would then show here)."""
+    users = get_user_model().objects.filter(username=username.strip())
+    user = users.first() or (
+        get_user_model().objects.filter(username__iexact=username.strip()).order_by("pk").first()
+    )
+    if user is None:
+        return None
+    bodies = set(Membership.objects.filter(user=user).values_list("unit__body_id", flat=True))
+    return user if not bodies or body.pk in bodies else None
+
+
 def _new_account(actor, body: PublicBody, *, username: str, full_name: str, email: str):
     _refuse_unless_admin(actor, body)
     User = get_user_model()
-    username, email = username.strip(), email.strip()
+    username, email, full_name = username.strip(), email.strip(), " ".join(full_name.split())
+    if not USERNAME.fullmatch(username):
+        raise ActionRefused(_("Letters, digits and . @ + - _ only, e.g. “budi.santoso”."))
     if not email:
         raise ActionRefused(
             _("Give the person's e-mail address: the link to set a password goes there.")
+        )
+    if not full_name or len(full_name) > 150 or "://" in full_name or "www." in full_name:
+        raise ActionRefused(_("Give the person's name, without addresses."))
+    hour_ago = timezone.now() - datetime.timedelta(hours=1)
+    made = ActivityEvent.objects.filter(
+        verb=Verb.ACCOUNT_CREATED, actor=actor, created_at__gte=hour_ago
+    ).count()
+    if made >= ACCOUNTS_PER_HOUR and not actor.is_superuser:
+        raise ActionRefused(
+            _("You made %(count)d accounts in the last hour; try again later.") % {"count": made}
         )
     if User.objects.filter(username__iexact=username).exists():
         raise ActionRefused(_("The username %(name)s is taken.") % {"name": username})
     if User.objects.filter(email__iexact=email).exists():
         raise ActionRefused(_("Another account already uses this e-mail address."))
-    first, _space, last = full_name.strip().partition(" ")
+    first, _space, last = full_name.partition(" ")
     user = User(username=username, email=email, first_name=first[:150], last_name=last[:150])
     try:
         user.full_clean(exclude=["password"])
     except ValidationError as exc:
         raise ActionRefused(" ".join(exc.messages)) from exc
     user.set_password(secrets.token_urlsafe(32))  # usable, so the reset mail reaches it
-    user.save()
+    try:
+        with transaction.atomic():
+            user.save()
+    except IntegrityError as exc:  # the same username, made meanwhile
+        raise ActionRefused(_("The username %(name)s is taken.") % {"name": username}) from exc
     audit.record(
         Verb.ACCOUNT_CREATED, actor=actor, unit=body.main_unit, note=_who(user),
         changes={"email": email},
@@ -79,17 +120,31 @@ def _new_account(actor, body: PublicBody, *, username: str, full_name: str, emai
     return user
 
 
-def add_member(actor, unit: Unit, user, *, role: str, position: str = "") -> Membership:
-    """Give `user` a role (and a position, as the SOP's columns name it) in `unit`."""
+# Roles that check content or administer the body: one administrator proposes them and
+# a second person confirms (a superuser's grant needs no second). Officer roles and
+# positions take effect at once: an officer alone puts nothing before the public.
+CONFIRMED_ROLES = frozenset({Role.REVIEWER, Role.APPROVER, Role.ADMIN})
+
+
+def add_member(actor, unit: Unit, user, *, role: str, position: str = ""):
+    """Give `user` a role (and a position, as the SOP's columns name it) in `unit`: a
+    Membership at once, or a ProposedRole that a second person confirms."""
     _refuse_unless_admin(actor, unit.body)
     _refuse_self(actor, user)
     if role not in Role.values:
         raise ActionRefused(_("Choose a role."))
     if not user.is_active:
         raise ActionRefused(_("This account is not active."))
-    position = " ".join(position.split())[:120]
+    position = _position(position)
+    held = ActionRefused(
+        _("%(who)s already holds this role in %(unit)s.") % {"who": _who(user), "unit": unit}
+    )
+    if Membership.objects.filter(user=user, unit=unit, role=role).exists():
+        raise held
     try:
         with transaction.atomic():
+            if role in CONFIRMED_ROLES and not actor.is_superuser:
+                return _propose(actor, unit, user, role, position)
             member = Membership.objects.create(user=user, unit=unit, role=role, position=position)
             audit.record(
                 Verb.MEMBER_ADDED,
@@ -98,22 +153,133 @@ def add_member(actor, unit: Unit, user, *, role: str, position: str = "") -> Mem
                 note=f"{_who(user)} · {member.get_role_display()}",
                 changes={"role": role, "position": position},
             )
-    except IntegrityError as exc:
-        raise ActionRefused(
-            _("%(who)s already holds this role in %(unit)s.") % {"who": _who(user), "unit": unit}
-        ) from exc
+    except IntegrityError as exc:  # the same grant, made or proposed meanwhile
+        raise held from exc
     return member
+
+
+def _propose(actor, unit, user, role, position) -> ProposedRole:
+    if ProposedRole.objects.filter(user=user, unit=unit, role=role).exists():
+        raise ActionRefused(_("This role is already proposed and waits for confirmation."))
+    proposal = ProposedRole.objects.create(
+        user=user, unit=unit, role=role, position=position, proposed_by=actor
+    )
+    audit.record(
+        Verb.ROLE_PROPOSED,
+        actor=actor,
+        unit=unit,
+        note=f"{_who(user)} · {proposal.get_role_display()}",
+        changes={"role": role, "position": position},
+    )
+    return proposal
+
+
+def may_confirm(actor, body: PublicBody) -> bool:
+    """Who may confirm (or reject) a role proposed in `body`: its administrators, the
+    head of its PPID Utama and superusers (never for their own proposal or role)."""
+    return (
+        actor.is_superuser
+        or body.pk in administered_bodies(actor)
+        or body.pk in head_body_ids(actor)
+    )
+
+
+def proposals_for(actor):
+    """The proposed roles `actor` may confirm: in bodies they administer or head, made by
+    someone else for someone else."""
+    bodies = administered_bodies(actor) | head_body_ids(actor)
+    waiting = ProposedRole.objects.select_related("user", "unit", "proposed_by")
+    if not actor.is_superuser:
+        waiting = waiting.filter(unit__body_id__in=bodies)
+    return waiting.exclude(proposed_by=actor).exclude(user=actor)
+
+
+def proposals_by_body(actor) -> list[dict]:
+    """How many proposed roles wait for `actor` to confirm, per body (slug, name, n);
+    no query for those who neither administer nor head a body."""
+    if not (actor.is_superuser or administered_bodies(actor) or head_body_ids(actor)):
+        return []
+    return list(
+        proposals_for(actor)
+        .values("unit__body__slug", "unit__body__name")
+        .annotate(n=Count("pk"))
+        .order_by("unit__body__name")
+    )
+
+
+def _proposal(pk: int) -> ProposedRole:
+    proposal = (
+        ProposedRole.objects.select_for_update()
+        .select_related("user", "unit__body", "proposed_by")
+        .filter(pk=pk)
+        .first()
+    )
+    if proposal is None:
+        raise ActionRefused(_("This proposal no longer waits: someone decided it already."))
+    return proposal
+
+
+def confirm_role(actor, proposal_id: int) -> Membership:
+    """A second person confirms a proposed role: it takes effect now."""
+    with transaction.atomic():
+        proposal = _proposal(proposal_id)
+        if not may_confirm(actor, proposal.unit.body):
+            raise NotAllowed(_("Only the administrators and the head of the PPID confirm roles."))
+        if actor.pk in (proposal.proposed_by_id, proposal.user_id):
+            raise NotAllowed(
+                _("Someone other than its proposer and the person it is for confirms a role "
+                  "(four eyes).")
+            )  # fmt: skip
+        member, _created = Membership.objects.get_or_create(
+            user=proposal.user, unit=proposal.unit, role=proposal.role,
+            defaults={"position": proposal.position},
+        )  # fmt: skip
+        audit.record(
+            Verb.MEMBER_ADDED,
+            actor=actor,
+            unit=proposal.unit,
+            note=f"{_who(proposal.user)} · {member.get_role_display()}",
+            changes={"role": proposal.role, "position": member.position,
+                     "proposed_by": proposal.proposed_by.get_username()},
+        )  # fmt: skip
+        proposal.delete()
+    return member
+
+
+def reject_role(actor, proposal_id: int) -> ProposedRole:
+    """Whoever may confirm a proposed role rejects it instead; its proposer withdraws it."""
+    with transaction.atomic():
+        proposal = _proposal(proposal_id)
+        own = proposal.proposed_by_id == actor.pk
+        if not own and not may_confirm(actor, proposal.unit.body):
+            raise NotAllowed(_("Only the administrators and the head of the PPID confirm roles."))
+        if proposal.user_id == actor.pk and not own:
+            raise NotAllowed(_("Another administrator changes your own roles (four eyes)."))
+        audit.record(
+            Verb.ROLE_REJECTED,
+            actor=actor,
+            unit=proposal.unit,
+            note=f"{_who(proposal.user)} · {proposal.get_role_display()}",
+            changes={"role": proposal.role, "proposed_by": proposal.proposed_by.get_username()},
+        )
+        proposal.delete()
+    return proposal
+
+
+def _position(text: str) -> str:
+    position = " ".join(text.replace("\x00", "").split())
+    if len(position) > 120:
+        raise ActionRefused(_("The position is at most 120 characters."))
+    return position
 
 
 def change_position(actor, member: Membership, position: str) -> Membership:
     """Change the position (jabatan) a member holds in their unit."""
     _refuse_unless_admin(actor, member.unit.body)
     _refuse_self(actor, member.user)
-    position = " ".join(position.split())[:120]
+    position = _position(position)
     with transaction.atomic():
-        member = (
-            Membership.objects.select_for_update().select_related("user", "unit").get(pk=member.pk)
-        )
+        member = _locked(member)
         if member.position == position:
             return member
         before, member.position = member.position, position
@@ -128,11 +294,21 @@ def change_position(actor, member: Membership, position: str) -> Membership:
     return member
 
 
+def _locked(member: Membership) -> Membership:
+    found = (
+        Membership.objects.select_for_update().select_related("user", "unit").filter(pk=member.pk)
+    ).first()
+    if found is None:
+        raise ActionRefused(_("This role was taken away meanwhile."))
+    return found
+
+
 def remove_member(actor, member: Membership) -> None:
     """Take a role away; the account and its past work stay."""
     _refuse_unless_admin(actor, member.unit.body)
     _refuse_self(actor, member.user)
     with transaction.atomic():
+        member = _locked(member)
         audit.record(
             Verb.MEMBER_REMOVED,
             actor=actor,
@@ -155,8 +331,14 @@ def _free_slug(body: PublicBody, name: str) -> str:
 
 
 def _check_unit(unit: Unit) -> None:
-    """A unit's name is unique in its body, and its parent is a unit of the same body
-    that is not the unit itself or one below it."""
+    """A unit's name and short name name no other unit of its body (case and spacing
+    aside, other names included), and its parent is a unit of the same body that is not
+    the unit itself or one below it; only the PPID Utama has none."""
+    if unit.parent is None and not unit.is_main:
+        raise ActionRefused(_("Choose the unit above this one."))
+    taken = unit.names_of_others()
+    if fold_name(unit.name) in taken or (unit.short_name and fold_name(unit.short_name) in taken):
+        raise ActionRefused(_("Another unit of this body already goes by this name."))
     parent, seen = unit.parent, set()
     while parent is not None:
         if parent.body_id != unit.body_id:
@@ -214,7 +396,8 @@ def change_unit(actor, unit: Unit, *, name: str, short_name: str, parent) -> Uni
         "parent": parent,
     }
     with transaction.atomic():
-        unit = Unit.objects.select_for_update().get(pk=unit.pk)
+        PublicBody.objects.select_for_update().get(pk=unit.body_id)  # one change at a time
+        unit = Unit.objects.get(pk=unit.pk)
         before = {key: getattr(unit, key) for key in fields}
         for key, value in fields.items():
             setattr(unit, key, value)

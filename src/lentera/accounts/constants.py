@@ -18,6 +18,8 @@ class Verb(models.TextChoices):
     FACE_CHANGED = "face_changed", _("changed the body's public contact details")
     ACCOUNT_CREATED = "account_created", _("created an account")
     MEMBER_ADDED = "member_added", _("gave a role in a unit")
+    ROLE_PROPOSED = "role_proposed", _("proposed a role in a unit")
+    ROLE_REJECTED = "role_rejected", _("rejected a proposed role")
     MEMBER_CHANGED = "member_changed", _("changed a member's position")
     MEMBER_REMOVED = "member_removed", _("took a role away")
     UNIT_ADDED = "unit_added", _("added a unit")

@@ -55,7 +55,7 @@ def works_anyway(body: PublicBody, day: datetime.date) -> bool:
     weekdays and no national holiday (so marking it "worked after all" says nothing)."""
     settings = calendar_settings(body)
     usual = day.weekday() in settings.working_weekdays
-    return usual and day not in national_holidays(day.year)
+    return usual and not (settings.national_holidays and day in national_holidays(day.year))
 
 
 def due_of(timing: StepTiming, calendar: WorkCalendar) -> datetime.datetime | None:
@@ -265,7 +265,10 @@ def correct_day(actor, body: PublicBody, *, date: datetime.date, day_off: bool, 
     if not name:
         raise ActionRefused(_("Say why: the holiday's name or the reason."))
     if not day_off and works_anyway(body, date):
-        raise ActionRefused(_("%(date)s is a working day already.") % {"date": date.isoformat()})
+        raise ActionRefused(
+            _("%(date)s is a working day already.")
+            % {"date": formats.date_format(date, "DATE_FORMAT")}
+        )
     taken = ActionRefused(
         _("%(day)s already has a correction; remove it first.")
         % {"day": formats.date_format(date, "DATE_FORMAT")}

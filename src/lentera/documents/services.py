@@ -4,6 +4,7 @@ import hashlib
 import logging
 import unicodedata
 import uuid
+from dataclasses import dataclass
 
 from django.conf import settings
 from django.core.files.storage import default_storage
@@ -107,6 +108,90 @@ def store(name: str, content) -> str:
         ) from exc
 
 
+@dataclass
+class _Stored:
+    """An upload checked and stored under a fresh name, waiting for its record."""
+
+    name: str  # the file's own name, cleaned
+    sha256: str
+    size: int
+    content_type: str
+    stored_name: str
+
+
+def _store_upload(item, actor, upload, document, imported, others=()) -> _Stored:
+    """Check `upload` (size, type, not a twin of the item's files or of `others`, the
+    files stored before it in the same request) and store its bytes under a fresh
+    random name: the storage keeps it as given, so a failure can remove it by name."""
+    _check_may_add(item, actor, document, imported)
+    name = clean_file_name(getattr(upload, "name", ""))
+    limit = settings.LENTERA_MAX_UPLOAD_BYTES
+    too_big = _("“%(name)s” is larger than the limit of %(limit)s.") % {
+        "name": name, "limit": filesizeformat(limit)
+    }  # fmt: skip
+    if upload.size is not None and upload.size > limit:
+        raise ActionRefused(too_big)
+    sha256, size, head = _digest(upload)
+    if size == 0:
+        raise ActionRefused(_("“%(name)s” is empty.") % {"name": name})
+    if size > limit:
+        raise ActionRefused(too_big)
+    content_type = detect_content_type(head, name)
+    _refuse_twin(item, sha256)  # before storing anything
+    for other in others:
+        if other.sha256 == sha256:
+            raise ActionRefused(
+                _("“%(name)s” is the same file as “%(other)s”.")
+                % {"name": name, "other": other.name}
+            )
+    stored_name = (
+        f"documents/{timezone.now():%Y/%m}/{uuid.uuid4().hex}.{ALLOWED_TYPES[content_type]}"
+    )
+    try:
+        stored_name = store(stored_name, upload)
+    except BaseException:
+        discard(stored_name)  # a storage that failed half-way may have kept a part
+        raise
+    return _Stored(name, sha256, size, content_type, stored_name)
+
+
+def _record(item, actor, stored: _Stored, *, title, document, imported) -> DocumentVersion:
+    """The document version, its activity event and its text-extraction job for bytes
+    already stored; call inside a transaction."""
+    # Re-check under the item's row lock: another action may have moved it on.
+    item = lock_item(item, None)
+    if document is not None:  # it may have been deleted while the bytes were stored
+        document = Document.objects.select_for_update().get(pk=document.pk)
+    _check_may_add(item, actor, document, imported)
+    _refuse_twin(item, stored.sha256)
+    if document is None:
+        document = Document.objects.create(item=item, title=title.strip() or stored.name)
+    number = (document.versions.aggregate(n=Max("number"))["n"] or 0) + 1
+    version = DocumentVersion.objects.create(
+        document=document,
+        number=number,
+        file=stored.stored_name,
+        sha256=stored.sha256,
+        size=stored.size,
+        content_type=stored.content_type,
+        original_name=stored.name,
+        uploaded_by=actor,
+    )
+    audit.record(
+        Verb.UPLOAD,
+        actor=actor,
+        item=item,
+        unit=item.holding_unit,
+        changes={"file": stored.name, "sha256": stored.sha256, "size": stored.size,
+                 "version": number},
+    )  # fmt: skip
+    item.lock_version += 1
+    item.save(update_fields=["lock_version", "updated_at"])
+    # Queued in the same transaction: no job without its version, and the other way round.
+    extract_text.enqueue(version.pk)
+    return version
+
+
 def add_document(
     item,
     actor,
@@ -118,104 +203,53 @@ def add_document(
 ):
     """Attach `upload` to `item`, as a new document or a new version of `document`
     (`imported`: a file that came with a new entry of a DIP import)."""
-    item = type(item).objects.select_related("current_step").get(pk=item.pk)  # not stale
-    _check_may_add(item, actor, document, imported)
-    name = clean_file_name(getattr(upload, "name", ""))
-    limit = settings.LENTERA_MAX_UPLOAD_BYTES
-    if upload.size is not None and upload.size > limit:
-        raise ActionRefused(
-            _("“%(name)s” is larger than the limit of %(limit)s.")
-            % {"name": name, "limit": filesizeformat(limit)}
-        )
-    sha256, size, head = _digest(upload)
-    if size == 0:
-        raise ActionRefused(_("“%(name)s” is empty.") % {"name": name})
-    if size > limit:
-        raise ActionRefused(
-            _("“%(name)s” is larger than the limit of %(limit)s.")
-            % {"name": name, "limit": filesizeformat(limit)}
-        )
-    content_type = detect_content_type(head, name)
-    _refuse_twin(item, sha256)  # before storing anything
-
-    # A fresh random name: the storage keeps it as given, so a failed write
-    # can be cleaned up by that name too.
-    stored_name = (
-        f"documents/{timezone.now():%Y/%m}/{uuid.uuid4().hex}.{ALLOWED_TYPES[content_type]}"
-    )
-    try:
-        stored_name = store(stored_name, upload)
-        with transaction.atomic():
-            # Re-check under the item's row lock: another action may have moved it on.
-            item = lock_item(item, None)
-            if document is not None:  # it may have been deleted while the bytes were stored
-                document = Document.objects.select_for_update().get(pk=document.pk)
-            _check_may_add(item, actor, document, imported)
-            _refuse_twin(item, sha256)
-            if document is None:
-                document = Document.objects.create(item=item, title=title.strip() or name)
-            number = (document.versions.aggregate(n=Max("number"))["n"] or 0) + 1
-            version = DocumentVersion.objects.create(
-                document=document,
-                number=number,
-                file=stored_name,
-                sha256=sha256,
-                size=size,
-                content_type=content_type,
-                original_name=name,
-                uploaded_by=actor,
-            )
-            audit.record(
-                Verb.UPLOAD,
-                actor=actor,
-                item=item,
-                unit=item.holding_unit,
-                changes={"file": name, "sha256": sha256, "size": size, "version": number},
-            )
-            item.lock_version += 1
-            item.save(update_fields=["lock_version", "updated_at"])
-            # Queued in the same transaction: no job without its version, and the
-            # other way round.
-            extract_text.enqueue(version.pk)
-    except BaseException:
-        discard(stored_name)  # no file without its record
-        raise
-    return version
+    return add_documents(item, actor, [upload], title=title, document=document,
+                         imported=imported)[0]  # fmt: skip
 
 
 MAX_FILES_AT_ONCE = 20
 
 
-def add_documents(item, actor, uploads: list, *, title: str = "") -> list:
-    """Attach several files at once, each as a new document of `item`: all or none (a
-    refused file leaves no record and no stored bytes of the others). `title` names a
-    single file's document; several keep their own names."""
+def add_documents(
+    item, actor, uploads: list, *, title: str = "", document=None, imported: bool = False
+) -> list:
+    """Attach several files at once, each as a new document of `item` (or one file as a
+    new version of `document`): all or none. Every file is checked and stored first,
+    outside any transaction (a large file must not hold the database's write lock);
+    then one short transaction writes their records. A refused file leaves no record
+    and no stored bytes of the others. `title` names a single file's document."""
     if not uploads:
         raise ActionRefused(_("Choose a file to upload."))
     if len(uploads) > MAX_FILES_AT_ONCE:
         raise ActionRefused(
             _("Upload at most %(count)d files at once.") % {"count": MAX_FILES_AT_ONCE}
         )
+    if document is not None and len(uploads) > 1:
+        raise ActionRefused(_("A new version is one file."))
+    item = type(item).objects.select_related("current_step").get(pk=item.pk)  # not stale
     title = title if len(uploads) == 1 else ""
-    versions = []
+    stored: list[_Stored] = []
     try:
+        for upload in uploads:
+            stored.append(_store_upload(item, actor, upload, document, imported, stored))
         with transaction.atomic():
-            for upload in uploads:
-                versions.append(add_document(item, actor, upload, title=title))
+            return [
+                _record(item, actor, one, title=title, document=document, imported=imported)
+                for one in stored
+            ]
     except ActionRefused as exc:
-        _discard_all(versions)
+        _discard_all(stored)
         if len(uploads) == 1:
             raise
         raise type(exc)(_("Nothing was stored: %(reason)s") % {"reason": exc.message}) from exc
     except BaseException:
-        _discard_all(versions)
+        _discard_all(stored)  # no file without its record
         raise
-    return versions
 
 
-def _discard_all(versions) -> None:
-    for version in versions:
-        discard(version.file.name)
+def _discard_all(stored) -> None:
+    for one in stored:
+        discard(one.stored_name)
 
 
 def discard(name: str) -> None:

@@ -10,7 +10,6 @@ from django.views.decorators.http import require_POST
 
 from lentera.documents.models import Document
 from lentera.documents.services import (
-    add_document,
     add_documents,
     delete_document,
     dispose_document,
@@ -184,14 +183,11 @@ def item_upload(request, pk):
         messages.error(request, _("Choose a file to upload."))
         return redirect("office:item", pk=pk)
     files, title = form.cleaned_data["file"], form.cleaned_data["title"]
+    document = None
+    if form.cleaned_data["document"]:
+        document = get_object_or_404(Document, pk=form.cleaned_data["document"], item=item)
     try:
-        if form.cleaned_data["document"]:
-            document = get_object_or_404(Document, pk=form.cleaned_data["document"], item=item)
-            if len(files) > 1:
-                raise ActionRefused(_("A new version is one file."))
-            versions = [add_document(item, request.user, files[0], document=document)]
-        else:
-            versions = add_documents(item, request.user, files, title=title)
+        versions = add_documents(item, request.user, files, title=title, document=document)
     except ActionRefused as exc:
         _refused(request, exc)
     else:

@@ -110,6 +110,11 @@ urlpatterns = [
         views_admin.member_remove,
         name="body-member-remove",
     ),
+    path(
+        "badan/<slug:slug>/usulan-peran/<id:pk>/",
+        views_admin.proposal_decide,
+        name="body-proposal-decide",
+    ),
     path("badan/<slug:slug>/unit/", views_admin.units, name="body-units"),
     path("badan/<slug:slug>/unit/<id:pk>/", views_admin.unit_edit, name="body-unit-edit"),
     path("badan/<slug:slug>/token/", views_admin.tokens, name="body-tokens"),

@@ -12,6 +12,7 @@ from django.utils import timezone
 from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 
+from lentera.accounts import administration
 from lentera.deadlines.selectors import body_zone, with_due
 from lentera.deadlines.services import mark_opened, mark_seen
 from lentera.documents.selectors import office_versions
@@ -88,6 +89,8 @@ def my_work(request):
         "page": page,
         "queue": with_due(page.object_list),
         "can_create": bool(recording_units(request.user)),
+        # Roles proposed in the bodies the user administers or heads, theirs to confirm.
+        "proposals": administration.proposals_by_body(request.user),
     }
     if page.has_previous():
         context["previous_query"] = "?" + urlencode({"halaman": page.previous_page_number()})

@@ -8,7 +8,6 @@ import smtplib
 from django import forms
 from django.conf import settings
 from django.contrib import messages
-from django.contrib.auth import get_user_model
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.tokens import default_token_generator
 from django.core.exceptions import PermissionDenied
@@ -27,7 +26,7 @@ from lentera.accounts import administration
 from lentera.accounts.models import ApiToken
 from lentera.errors import ActionRefused
 from lentera.organizations.constants import Role
-from lentera.organizations.models import Membership, PublicBody, Unit
+from lentera.organizations.models import Membership, ProposedRole, PublicBody, Unit
 from lentera.sop import policy
 
 from .actions import _refused
@@ -65,14 +64,15 @@ class RoleForm(forms.Form):
 
     def __init__(self, *args, body, **kwargs):
         super().__init__(*args, **kwargs)
+        self.body = body
         self.fields["unit"].queryset = body.units.order_by("name")
 
     def clean_username(self):
-        name = self.cleaned_data["username"].strip()
-        user = get_user_model().objects.filter(username__iexact=name).first()
+        user = administration.account_for(self.body, self.cleaned_data["username"])
         if user is None:
             raise forms.ValidationError(
-                _("No account has this username; make a new one below."), code="unknown"
+                _("No account of this body has this username; make a new one below."),
+                code="unknown",
             )
         return user
 
@@ -143,7 +143,11 @@ def _welcome(request, user) -> bool:
 
 @login_required
 def members(request, slug: str):
-    body = administered(request, slug)
+    body = get_object_or_404(PublicBody, slug=slug)
+    if not administration.may_confirm(request.user, body):  # administrators and the head
+        raise PermissionDenied
+    if request.method == "POST" and not policy.may_administer(request.user, body):
+        raise PermissionDenied
     kind = request.POST.get("form") if request.method == "POST" else None
     role_form = RoleForm(request.POST if kind == "role" else None, body=body, prefix="role")
     new_form = NewPersonForm(request.POST if kind == "new" else None, body=body, prefix="new")
@@ -166,11 +170,7 @@ def members(request, slug: str):
         except ActionRefused as exc:
             form.add_error(None, exc.message)
         else:
-            messages.success(
-                request,
-                _("%(who)s is now %(role)s in %(unit)s.")
-                % {"who": member.user, "role": member.get_role_display(), "unit": member.unit},
-            )
+            _granted(request, member)
             if kind == "new" and mailed:
                 messages.info(request, _("A link to set a password was sent to %(mail)s.")
                               % {"mail": member.user.email})  # fmt: skip
@@ -184,12 +184,48 @@ def members(request, slug: str):
         .select_related("user", "unit")
         .order_by("unit__name", "user__username", "role")
     )
+    proposals = ProposedRole.objects.filter(unit__body=body).select_related(
+        "user", "unit", "proposed_by"
+    )
     return render(
         request,
         "office/body_members.html",
-        {"body": body, "rows": rows, "role_form": role_form, "new_form": new_form},
+        {"body": body, "rows": rows, "role_form": role_form, "new_form": new_form,
+         "proposals": proposals, "may_administer": policy.may_administer(request.user, body)},
         status=400 if form is not None else 200,
     )  # fmt: skip
+
+
+def _granted(request, grant) -> None:
+    values = {"who": grant.user, "role": grant.get_role_display(), "unit": grant.unit}
+    if isinstance(grant, ProposedRole):
+        messages.success(request, _(
+            "%(who)s is proposed as %(role)s in %(unit)s: another administrator or the head "
+            "of the PPID confirms it.") % values)  # fmt: skip
+    else:
+        messages.success(request, _("%(who)s is now %(role)s in %(unit)s.") % values)
+
+
+@require_POST
+@login_required
+def proposal_decide(request, slug: str, pk: int):
+    """Confirm (or reject) a proposed role: another administrator, the head of the PPID
+    or a superuser; never its proposer or the person it is for."""
+    body = get_object_or_404(PublicBody, slug=slug)
+    if not administration.may_confirm(request.user, body):
+        raise PermissionDenied
+    if not ProposedRole.objects.filter(pk=pk, unit__body=body).exists():
+        raise Http404
+    try:
+        if "confirm" in request.POST:
+            _granted(request, administration.confirm_role(request.user, pk))
+        else:
+            proposal = administration.reject_role(request.user, pk)
+            messages.success(request, _("The proposed role of %(who)s was rejected.")
+                             % {"who": proposal.user})  # fmt: skip
+    except ActionRefused as exc:
+        _refused(request, exc)
+    return redirect("office:body-members", slug=body.slug)
 
 
 def _member(body, pk) -> Membership:

@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from .models import Membership, PublicBody, Unit, UnitAlias
+from .models import Membership, ProposedRole, PublicBody, Unit, UnitAlias
 
 
 class UnitInline(admin.TabularInline):
@@ -43,3 +43,20 @@ class MembershipAdmin(admin.ModelAdmin):
     list_filter = ["role", "unit__body"]
     search_fields = ["user__username", "user__first_name", "user__last_name", "unit__name"]
     autocomplete_fields = ["user", "unit"]
+
+
+@admin.register(ProposedRole)
+class ProposedRoleAdmin(admin.ModelAdmin):
+    """Read-only: proposals are confirmed or rejected in the office, where it is logged."""
+
+    list_display = ["user", "unit", "role", "proposed_by", "proposed_at"]
+    list_filter = ["role", "unit__body"]
+
+    def has_add_permission(self, request) -> bool:
+        return False
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return False

@@ -8,6 +8,11 @@ from .constants import PpidRole, Role
 from .licences import DEFAULT_LICENCE, LICENCE_CHOICES, LICENCE_HELP, LICENCES, Licence
 
 
+def fold_name(text: str) -> str:
+    """A unit's name as names are compared: case and spacing aside."""
+    return " ".join(text.casefold().split())
+
+
 class PublicBody(models.Model):
     """A Badan Publik: a government body that runs a PPID."""
 
@@ -152,6 +157,19 @@ class Unit(models.Model):
     def is_main(self) -> bool:
         return self.ppid_role == PpidRole.MAIN
 
+    def names_of_others(self) -> set[str]:
+        """The names, short names and other names of the body's other units, folded: a
+        name in it could not tell this unit from another (in an imported DIP, say)."""
+        others = Unit.objects.filter(body_id=self.body_id).exclude(pk=self.pk)
+        return {
+            fold_name(text)
+            for text in [
+                *others.values_list("name", flat=True),
+                *others.exclude(short_name="").values_list("short_name", flat=True),
+                *UnitAlias.objects.filter(unit__in=others).values_list("name", flat=True),
+            ]
+        }
+
     def sop_in_use(self):
         """The SOP new items of this unit follow: its own, an ancestor's, or the body's."""
         unit, seen = self, set()
@@ -188,17 +206,7 @@ class UnitAlias(models.Model):
         or other name (an imported DIP could not tell them apart)."""
         if not self.unit_id or not self.name:
             return
-        key = " ".join(self.name.casefold().split())
-        others = Unit.objects.filter(body_id=self.unit.body_id).exclude(pk=self.unit_id)
-        taken = {
-            " ".join(text.casefold().split())
-            for text in [
-                *others.values_list("name", flat=True),
-                *others.exclude(short_name="").values_list("short_name", flat=True),
-                *UnitAlias.objects.filter(unit__in=others).values_list("name", flat=True),
-            ]
-        }
-        if key in taken:
+        if fold_name(self.name) in self.unit.names_of_others():
             raise ValidationError(
                 {"name": _("Another unit of this body already goes by this name.")}
             )
@@ -233,6 +241,43 @@ class Membership(models.Model):
         verbose_name_plural = _("memberships")
         constraints = [
             models.UniqueConstraint(fields=["user", "unit", "role"], name="membership_unique")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user} · {self.get_role_display()} · {self.unit}"
+
+
+class ProposedRole(models.Model):
+    """A role that checks or administers (reviewer, approver, administrator), proposed by
+    one administrator and waiting for a second person (another administrator, the head
+    of the PPID Utama or a superuser) to confirm it: nobody makes an account of theirs
+    the reviewer or approver of their own work alone."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("user"),
+        on_delete=models.CASCADE,
+        related_name="proposed_roles",
+    )
+    unit = models.ForeignKey(
+        Unit, verbose_name=_("unit"), on_delete=models.CASCADE, related_name="proposed_roles"
+    )
+    role = models.CharField(_("role"), max_length=20, choices=Role.choices)
+    position = models.CharField(_("position (jabatan)"), max_length=120, blank=True)
+    proposed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("proposed by"),
+        on_delete=models.CASCADE,
+        related_name="+",
+    )
+    proposed_at = models.DateTimeField(_("proposed at"), auto_now_add=True)
+
+    class Meta:
+        ordering = ["proposed_at"]
+        verbose_name = _("proposed role")
+        verbose_name_plural = _("proposed roles")
+        constraints = [
+            models.UniqueConstraint(fields=["user", "unit", "role"], name="proposed_role_unique")
         ]
 
     def __str__(self) -> str:

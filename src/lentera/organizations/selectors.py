@@ -55,3 +55,13 @@ def administered_bodies(user) -> set[int]:
     if getattr(user, "is_superuser", False):
         return set(PublicBody.objects.values_list("pk", flat=True))
     return {m.unit.body_id for m in memberships_of(user) if m.role == Role.ADMIN}
+
+
+def head_body_ids(user) -> set[int]:
+    """The bodies whose DIP `user` decides: an approver (Kepala PPID) of a body's PPID
+    Utama, and nobody else."""
+    return {
+        m.unit.body_id
+        for m in memberships_of(user)
+        if m.role == Role.APPROVER and m.unit.ppid_role == PpidRole.MAIN
+    }

@@ -21,7 +21,12 @@ from django.utils.translation import gettext as _
 
 from lentera.errors import Conflict
 from lentera.organizations.constants import PpidRole, Role
-from lentera.organizations.selectors import administered_bodies, has_role, memberships_of
+from lentera.organizations.selectors import (
+    administered_bodies,
+    has_role,
+    head_body_ids,
+    memberships_of,
+)
 
 from .constants import (
     CHECKING_KINDS,
@@ -308,16 +313,6 @@ def can_handle_hardcopies(actor, item) -> bool:
     """Members (any role) of the item's holding unit or of its body's PPID Utama
     keep its hard copies, whatever the item's status."""
     return getattr(actor, "is_superuser", False) or is_member_for(actor, item)
-
-
-def head_body_ids(user) -> set[int]:
-    """The bodies whose DIP `user` decides: an approver (Kepala PPID) of a body's PPID
-    Utama, and nobody else."""
-    return {
-        m.unit.body_id
-        for m in memberships_of(user)
-        if m.role == Role.APPROVER and m.unit.ppid_role == PpidRole.MAIN
-    }
 
 
 def issuing_body_ids(user) -> set[int]:

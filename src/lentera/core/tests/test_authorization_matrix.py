@@ -33,7 +33,7 @@ from lentera.deadlines.models import CalendarDay, Notification
 from lentera.documents import hardcopies
 from lentera.documents.services import add_document, delete_document
 from lentera.organizations.constants import Role
-from lentera.organizations.models import Membership
+from lentera.organizations.models import Membership, ProposedRole
 from lentera.register import dip_import, imports
 from lentera.register.constants import DisposalChoice, Disposition
 from lentera.register.models import RetentionRule
@@ -129,6 +129,9 @@ OFFICE_GRANTS = {
     "body-members": {"none": {"body_admin", "superuser"}},
     "body-member-edit": {"none": {"body_admin", "superuser"}},
     "body-member-remove": {"none": {"body_admin", "superuser"}},
+    # A proposed reviewer, approver or administrator role: a second person confirms it
+    # (another administrator, the head of the PPID Utama, a superuser).
+    "body-proposal-decide": {"none": {"body_admin", "main_approver", "superuser"}},
     "body-units": {"none": {"body_admin", "superuser"}},
     "body-unit-edit": {"none": {"body_admin", "superuser"}},
     "calendar-correction-add": {"none": {"body_admin", "superuser"}},
@@ -543,6 +546,12 @@ def office_request(scene: Scene, route: str, state: str, actor: str) -> Request:
         case "body-member-edit" | "body-member-remove":
             member = Membership.objects.get(user=world.officer, unit=world.unit)
             args, data = [world.body.slug, member.pk], {"position": "Petugas Dokumentasi"}
+        case "body-proposal-decide":
+            proposer = make_user(f"admin.pengusul.{actor}", world.main, Role.ADMIN)
+            proposal = ProposedRole.objects.create(
+                user=world.other_officer, unit=world.unit, role=Role.REVIEWER, proposed_by=proposer
+            )
+            args, data = [world.body.slug, proposal.pk], {"confirm": "1"}
         case "body-units":
             args, data = [world.body.slug], {"name": "Bagian Matriks", "short_name": "Matriks"}
         case "body-unit-edit":

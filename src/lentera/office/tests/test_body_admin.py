@@ -17,7 +17,7 @@ from lentera.accounts import services as accounts
 from lentera.audit.models import ActivityEvent
 from lentera.deadlines.models import CalendarDay
 from lentera.organizations.constants import Role
-from lentera.organizations.models import Membership, Unit
+from lentera.organizations.models import Membership, ProposedRole, Unit
 from lentera.register import dip_import, imports
 from lentera.sop import policy
 from lentera.testing import PONTIANAK, build_preset_world, build_world, make_user, new_item
@@ -160,7 +160,7 @@ def test_an_address_already_in_use_makes_no_second_account(admin_client, world):
 def test_an_unknown_account_or_a_role_held_twice_is_refused(admin_client, world):
     unknown = admin_client.post(url("body-members", world), role_post("siapa", world.unit))
     assert unknown.status_code == 400
-    assert "No account has this username" in unknown.content.decode()
+    assert "No account of this body has this username" in unknown.content.decode()
     twice = admin_client.post(
         url("body-members", world), role_post("petugas.kesra", world.unit, Role.OFFICER)
     )
@@ -354,5 +354,98 @@ def test_a_working_day_cannot_be_worked_after_all(admin_client, world):
         {"date": monday, "day_off": "0", "name": "Masuk"},
         follow=True,
     )
-    assert "2026-06-08 is a working day already." in response.content.decode()
+    assert "June 8, 2026 is a working day already." in response.content.decode()
     assert not CalendarDay.objects.exists()
+
+
+def test_a_checking_role_waits_for_a_second_person(client, admin_client, admin, world):
+    """An administrator proposes a reviewer; neither they nor the person confirm it; the
+    head of the PPID Utama does, and only then does the role count."""
+    head = make_user("kepala.utama", world.main, Role.APPROVER)
+    person = make_user("rudi.kesra")
+    response = admin_client.post(
+        url("body-members", world), role_post("rudi.kesra", world.unit, Role.REVIEWER),
+        follow=True,
+    )  # fmt: skip
+    assert "another administrator or the head of the PPID confirms it" in response.text
+    proposal = ProposedRole.objects.get(user=person)
+    assert not Membership.objects.filter(user=person).exists()
+    decide = url("body-proposal-decide", world, proposal.pk)
+    admin_client.post(decide, {"confirm": "1"})
+    as_person = Client()
+    as_person.force_login(person)
+    assert as_person.post(decide, {"confirm": "1"}).status_code == 403
+    assert not Membership.objects.filter(user=person).exists()
+
+    client.force_login(head)
+    assert "1 proposed role in" in client.get(reverse("office:my-work")).text
+    assert client.get(url("body-members", world)).status_code == 200  # to decide
+    assert (
+        client.post(url("body-members", world), role_post("warga", world.unit)).status_code == 403
+    )
+    client.post(decide, {"confirm": "1"})
+    member = Membership.objects.get(user=person)
+    assert (member.unit, member.role) == (world.unit, Role.REVIEWER)
+    assert not ProposedRole.objects.exists()
+    event = ActivityEvent.objects.filter(verb="member_added").last()
+    assert event.actor == head and event.changes["proposed_by"] == "admin.kalbar"
+    assert verbs().count("role_proposed") == 1
+
+
+def test_one_administrator_cannot_make_an_approver_of_their_own(admin_client, admin, world, smtp):
+    """The puppet: a new account for an address the administrator reads, as approver.
+    It stays a proposal that neither of the two can confirm."""
+    admin_client.post(url("body-members", world), new_post(world.main, role=Role.APPROVER))
+    puppet = get_user_model().objects.get(username="rina.kesra")
+    proposal = ProposedRole.objects.get(user=puppet)
+    for who in (admin, puppet):
+        as_who = Client()
+        as_who.force_login(who)
+        as_who.post(url("body-proposal-decide", world, proposal.pk), {"confirm": "1"})
+    assert not Membership.objects.filter(user=puppet).exists()
+    # Nor a second administrator to confirm for them.
+    admin_client.post(
+        url("body-members", world), role_post("petugas.kesra", world.main, Role.ADMIN)
+    )
+    assert not Membership.objects.filter(user=world.officer, role=Role.ADMIN).exists()
+    # The proposer withdraws; the others reject.
+    admin_client.post(url("body-proposal-decide", world, proposal.pk), {"reject": "1"})
+    assert not ProposedRole.objects.filter(pk=proposal.pk).exists()
+    assert "role_rejected" in verbs()
+
+
+def test_another_bodys_people_are_not_found_by_username(admin_client, world):
+    other = build_world("lain-")
+    response = admin_client.post(
+        url("body-members", world), role_post(other.officer.username, world.unit, Role.OFFICER)
+    )
+    assert response.status_code == 400
+    assert "No account of this body has this username" in response.text
+    assert not Membership.objects.filter(user=other.officer, unit=world.unit).exists()
+
+
+@pytest.mark.parametrize("name", ["ＢＵＤＩ", "budi kesra", "büdi"])
+def test_look_alike_usernames_are_refused(admin_client, world, name):
+    make_user("budi")
+    response = admin_client.post(url("body-members", world), new_post(world.unit, username=name))
+    assert response.status_code == 400
+    assert get_user_model().objects.filter(username__in=["BUDI", name]).count() == 0
+
+
+def test_a_unit_name_that_another_unit_goes_by_is_refused(admin_client, world):
+    world.other_unit.short_name = "Dinkes"
+    world.other_unit.save()
+    for data in (
+        {"name": "DINKES"},
+        {"name": "Dinas  kesehatan"},
+        {"name": "X", "short_name": "dinkes"},
+    ):
+        response = admin_client.post(url("body-units", world), data)
+        assert response.status_code == 400, data
+        assert "Another unit of this body already goes by this name." in response.text
+    orphan = admin_client.post(
+        url("body-unit-edit", world, world.unit.pk), {"name": world.unit.name, "short_name": ""}
+    )
+    assert orphan.status_code == 400 and "Choose the unit above this one." in orphan.text
+    world.unit.refresh_from_db()
+    assert world.unit.parent == world.main

@@ -45,7 +45,10 @@ def test_three_files_become_three_documents(client, world, item, files_dir):
 @pytest.mark.parametrize(
     "bad, reason",
     [
-        (pdf_upload("kembar.pdf", "Lampiran 1"), "already attached"),
+        (
+            pdf_upload("kembar.pdf", "Lampiran 1"),
+            "“kembar.pdf” is the same file as “lampiran-1.pdf”.",
+        ),
         (SimpleUploadedFile("kosong.pdf", b""), "is empty"),
         (SimpleUploadedFile("skrip.exe", b"MZ\x90\x00" * 64), "not a file type Lentera accepts"),
     ],
@@ -87,3 +90,26 @@ def test_someone_who_may_not_edit_stores_nothing(client, world, item, files_dir)
     response = upload(client, item, [pdf_upload("a.pdf", "A"), pdf_upload("b.pdf", "B")])
     assert response.status_code in (403, 404)
     assert stored(files_dir) == [] and not Document.objects.filter(item=item).exists()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_bytes_are_stored_outside_any_transaction(client, world, files_dir, monkeypatch):
+    """A large file must not hold the database's write lock while it is copied: every
+    file is stored first, then one short transaction writes the records."""
+    from django.db import connection
+
+    from lentera.documents import services
+
+    item = new_item(world, form_softcopy=False)
+    client.force_login(world.officer)
+    seen = []
+    original = services.store
+
+    def watching(name, content):
+        seen.append(connection.in_atomic_block)
+        return original(name, content)
+
+    monkeypatch.setattr(services, "store", watching)
+    upload(client, item, [pdf_upload("a.pdf", "A"), pdf_upload("b.pdf", "B")])
+    assert seen == [False, False]
+    assert Document.objects.filter(item=item).count() == 2
