@@ -1,5 +1,6 @@
 """The officers' workspace: thin views over the register, document and SOP services."""
 
+import json
 import re
 
 from django.contrib import messages
@@ -122,6 +123,9 @@ def item_create(request):
         copied = None  # seen, but not of a unit the officer records for
         initial = selectors.entry_defaults(units[0], today)
     form = NewItemForm(request.POST or None, request.FILES or None, units=units, initial=initial)
+    if copied is None:  # the retention the unit gives each category follows the choice
+        by_category = selectors.retention_by_category(units[0])
+        form.fields["retention_period"].widget.attrs["data-by-category"] = json.dumps(by_category)
     kept = kept_uploads.find(user, request.POST.get("kept_file", ""))
     if request.method == "POST" and request.POST.get("drop_kept") and kept:
         kept.discard()

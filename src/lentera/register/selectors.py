@@ -374,6 +374,26 @@ def entry_defaults(unit, today: datetime.date) -> dict:
     return {name: value for name, value in values.items() if value not in ("", None)}
 
 
+def retention_by_category(unit) -> dict[str, str]:
+    """The retention period (Jangka waktu penyimpanan) the unit wrote on its newest entry
+    of each category that is not exempt: the form offers it when the officer chooses
+    that category (a berkala report is kept longer than an announcement, say)."""
+    found = {}
+    for category in Category.values:
+        if category == Category.EXEMPT:
+            continue
+        text = (
+            InformationItem.objects.filter(holding_unit=unit, category=category)
+            .exclude(retention_period="")
+            .order_by("-created_at", "-pk")
+            .values_list("retention_period", flat=True)
+            .first()
+        )
+        if text:
+            found[category] = text
+    return found
+
+
 def copied_entry(item: InformationItem, today: datetime.date) -> dict:
     """Form values for the next entry of a recurring one (a berkala report, each year):
     its columns, with its year moved to this one in the title and summary too; the

@@ -109,3 +109,21 @@ def test_several_files_dropped_on_an_items_page(live_server, world, page):
     page.wait_for_selector(".msg.success")
     names = set(item.documents.values_list("versions__original_name", flat=True))
     assert names == {"neraca-2025.pdf", "lra-2025.pdf"}
+
+
+def test_the_retention_follows_the_chosen_category(live_server, world, page):
+    new_item(world, title="Pengumuman 2024", category=Category.ON_DEMAND,
+             retention_period="2 tahun")  # fmt: skip
+    new_item(world, title="LKjIP 2024", category=Category.PERIODIC,
+             retention_period="10 tahun", update_interval_months=6)  # fmt: skip
+    new_item(world, title="Data Pribadi", category=Category.EXEMPT, retention_period="rahasia")
+    log_in(page, live_server.url, world.officer)
+    page.goto(f"{live_server.url}/kantor/informasi/baru/")
+    assert page.input_value("#id_retention_period") == "10 tahun"  # the newest entry's
+    page.select_option("#id_category", Category.ON_DEMAND)
+    assert page.input_value("#id_retention_period") == "2 tahun"
+    page.select_option("#id_category", Category.EXEMPT)  # nothing offered from exempt ones
+    assert page.input_value("#id_retention_period") == "2 tahun"
+    page.fill("#id_retention_period", "5 tahun")  # the officer's own value stays
+    page.select_option("#id_category", Category.PERIODIC)
+    assert page.input_value("#id_retention_period") == "5 tahun"

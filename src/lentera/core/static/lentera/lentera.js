@@ -56,3 +56,21 @@ if (!window.matchMedia("(min-width: 48rem)").matches) {
     box.open = false;
   });
 }
+
+// <input data-by-category='{"berkala": "10 tahun", …}'>: the retention period the unit
+// gives each category. Choosing another category offers its value, unless the officer
+// typed their own.
+document.querySelectorAll("input[data-by-category]").forEach(function (input) {
+  var form = input.form;
+  var category = form && form.querySelector("select[name=category]");
+  if (!category) return;
+  var values = JSON.parse(input.getAttribute("data-by-category"));
+  var offered = input.value;
+  category.addEventListener("change", function () {
+    var next = values[category.value];
+    if (next && (input.value === "" || input.value === offered)) {
+      input.value = next;
+      offered = next;
+    }
+  });
+});
