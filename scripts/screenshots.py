@@ -3,7 +3,8 @@ phone, from a running demo (`lentera demo` in another terminal):
 
     .venv/bin/python scripts/screenshots.py [--base http://127.0.0.1:8000]
 
-It signs in as a demo officer for the office's pages; Chromium is Debian's `chromium`
+It signs in as a demo officer for the office's pages and as a body administrator for
+the administration's; Chromium is Debian's `chromium`
 (scripts/test installs it) or LENTERA_CHROMIUM. Each picture is the first
 screen and a half of its page (JPEG), enough to show its layout."""
 
@@ -36,6 +37,12 @@ OFFICE = {
     "kantor": "/kantor/",
     "dasbor": "/kantor/dasbor/",
     "informasi-baru": "/kantor/informasi/baru/",
+}
+ADMIN = "admin.ppid.kalbar"
+ADMINISTRATION = {
+    "badan-profil": "/kantor/badan/prov-kalbar/",
+    "badan-anggota": "/kantor/badan/prov-kalbar/anggota/",
+    "badan-kalender": "/kantor/kalender/?badan=prov-kalbar",
 }
 
 
@@ -71,13 +78,15 @@ def main() -> None:
             pages["sop-1"] = _first_sop(page, args.base)
             for name, path in pages.items():
                 shoot(page, args.base + path, out / f"{name}-{size}.jpg")
-            page.goto(args.base + "/kantor/masuk/")
-            page.fill("#id_username", OFFICER)
-            page.fill("#id_password", PASSWORD)
-            page.click("button[type=submit]")
-            page.wait_for_url("**/kantor/**")
-            for name, path in OFFICE.items():
-                shoot(page, args.base + path, out / f"{name}-{size}.jpg")
+            for who, office in ((OFFICER, OFFICE), (ADMIN, ADMINISTRATION)):
+                page.context.clear_cookies()
+                page.goto(args.base + "/kantor/masuk/")
+                page.fill("#id_username", who)
+                page.fill("#id_password", PASSWORD)
+                page.click("button[type=submit]")
+                page.wait_for_url("**/kantor/**")
+                for name, path in office.items():
+                    shoot(page, args.base + path, out / f"{name}-{size}.jpg")
             context.close()
         browser.close()
     print(f"Screenshots written to {out}/")

@@ -71,10 +71,15 @@ def account_for(body: PublicBody, username: str):
     user = users.first() or (
         get_user_model().objects.filter(username__iexact=username.strip()).order_by("pk").first()
     )
-    if user is None:
+    if user is None or user.is_superuser or not user.is_active:
         return None
     bodies = set(Membership.objects.filter(user=user).values_list("unit__body_id", flat=True))
     return user if not bodies or body.pk in bodies else None
+
+
+def works_in(user, body: PublicBody) -> bool:
+    """`user` holds a role in `body` already (someone vouched for them there)."""
+    return Membership.objects.filter(user=user, unit__body=body).exists()
 
 
 def _new_account(actor, body: PublicBody, *, username: str, full_name: str, email: str):
@@ -82,12 +87,16 @@ def _new_account(actor, body: PublicBody, *, username: str, full_name: str, emai
     User = get_user_model()
     username, email, full_name = username.strip(), email.strip(), " ".join(full_name.split())
     if not USERNAME.fullmatch(username):
-        raise ActionRefused(_("Letters, digits and . @ + - _ only, e.g. “budi.santoso”."))
+        raise ActionRefused(
+            _("Use the letters a–z, digits and . @ + - _ only, e.g. “budi.santoso”.")
+        )
     if not email:
         raise ActionRefused(
             _("Give the person's e-mail address: the link to set a password goes there.")
         )
-    if not full_name or len(full_name) > 150 or "://" in full_name or "www." in full_name:
+    if len(full_name) > 150:
+        raise ActionRefused(_("The name is at most 150 characters."))
+    if not full_name or re.search(r"://|www\.|\.(com|id|net|org|io|xyz)\b", full_name, re.I):
         raise ActionRefused(_("Give the person's name, without addresses."))
     hour_ago = timezone.now() - datetime.timedelta(hours=1)
     made = ActivityEvent.objects.filter(
@@ -126,6 +135,16 @@ def _new_account(actor, body: PublicBody, *, username: str, full_name: str, emai
 CONFIRMED_ROLES = frozenset({Role.REVIEWER, Role.APPROVER, Role.ADMIN})
 
 
+def needs_second_person(actor, user, body: PublicBody, role: str) -> bool:
+    """Whether a role takes effect only once a second person confirms it: a role that
+    checks or administers, and any role for someone who does not work in the body yet
+    (a new account could be the administrator's own second identity, who would then
+    record what the administrator approves). A superuser's grant needs no second."""
+    if actor.is_superuser:
+        return False
+    return role in CONFIRMED_ROLES or not works_in(user, body)
+
+
 def add_member(actor, unit: Unit, user, *, role: str, position: str = ""):
     """Give `user` a role (and a position, as the SOP's columns name it) in `unit`: a
     Membership at once, or a ProposedRole that a second person confirms."""
@@ -135,16 +154,18 @@ def add_member(actor, unit: Unit, user, *, role: str, position: str = ""):
         raise ActionRefused(_("Choose a role."))
     if not user.is_active:
         raise ActionRefused(_("This account is not active."))
+    if account_for(unit.body, user.get_username()) != user:
+        raise NotAllowed(_("No account of this body has this username; make a new one below."))
     position = _position(position)
     held = ActionRefused(
         _("%(who)s already holds this role in %(unit)s.") % {"who": _who(user), "unit": unit}
     )
     if Membership.objects.filter(user=user, unit=unit, role=role).exists():
         raise held
+    if needs_second_person(actor, user, unit.body, role):
+        return _propose(actor, unit, user, role, position)
     try:
         with transaction.atomic():
-            if role in CONFIRMED_ROLES and not actor.is_superuser:
-                return _propose(actor, unit, user, role, position)
             member = Membership.objects.create(user=user, unit=unit, role=role, position=position)
             audit.record(
                 Verb.MEMBER_ADDED,
@@ -153,24 +174,31 @@ def add_member(actor, unit: Unit, user, *, role: str, position: str = ""):
                 note=f"{_who(user)} · {member.get_role_display()}",
                 changes={"role": role, "position": position},
             )
-    except IntegrityError as exc:  # the same grant, made or proposed meanwhile
+            # A superuser's grant settles what was proposed for the same role.
+            ProposedRole.objects.filter(user=user, unit=unit, role=role).delete()
+    except IntegrityError as exc:  # the same grant, made meanwhile
         raise held from exc
     return member
 
 
 def _propose(actor, unit, user, role, position) -> ProposedRole:
+    waiting = ActionRefused(_("This role is already proposed and waits for confirmation."))
     if ProposedRole.objects.filter(user=user, unit=unit, role=role).exists():
-        raise ActionRefused(_("This role is already proposed and waits for confirmation."))
-    proposal = ProposedRole.objects.create(
-        user=user, unit=unit, role=role, position=position, proposed_by=actor
-    )
-    audit.record(
-        Verb.ROLE_PROPOSED,
-        actor=actor,
-        unit=unit,
-        note=f"{_who(user)} · {proposal.get_role_display()}",
-        changes={"role": role, "position": position},
-    )
+        raise waiting
+    try:
+        with transaction.atomic():
+            proposal = ProposedRole.objects.create(
+                user=user, unit=unit, role=role, position=position, proposed_by=actor
+            )
+            audit.record(
+                Verb.ROLE_PROPOSED,
+                actor=actor,
+                unit=unit,
+                note=f"{_who(user)} · {proposal.get_role_display()}",
+                changes={"role": role, "position": position},
+            )
+    except IntegrityError as exc:  # proposed meanwhile
+        raise waiting from exc
     return proposal
 
 
@@ -230,17 +258,29 @@ def confirm_role(actor, proposal_id: int) -> Membership:
                 _("Someone other than its proposer and the person it is for confirms a role "
                   "(four eyes).")
             )  # fmt: skip
-        member, _created = Membership.objects.get_or_create(
+        body, proposer = proposal.unit.body, proposal.proposed_by
+        if not (
+            proposer.is_active
+            and (proposer.is_superuser or body.pk in administered_bodies(proposer))
+        ):
+            raise ActionRefused(
+                _("Its proposer no longer administers the body: reject it, or propose it anew.")
+            )  # fmt: skip
+        if account_for(body, proposal.user.get_username()) != proposal.user:
+            raise ActionRefused(
+                _("The account is no longer active or now works in another body: reject it.")
+            )
+        member, created = Membership.objects.get_or_create(
             user=proposal.user, unit=proposal.unit, role=proposal.role,
             defaults={"position": proposal.position},
         )  # fmt: skip
         audit.record(
-            Verb.MEMBER_ADDED,
+            Verb.MEMBER_ADDED if created else Verb.ROLE_REJECTED,
             actor=actor,
             unit=proposal.unit,
             note=f"{_who(proposal.user)} · {member.get_role_display()}",
             changes={"role": proposal.role, "position": member.position,
-                     "proposed_by": proposal.proposed_by.get_username()},
+                     "proposed_by": proposer.get_username(), "already_held": not created},
         )  # fmt: skip
         proposal.delete()
     return member
@@ -256,7 +296,7 @@ def reject_role(actor, proposal_id: int) -> ProposedRole:
         if proposal.user_id == actor.pk and not own:
             raise NotAllowed(_("Another administrator changes your own roles (four eyes)."))
         audit.record(
-            Verb.ROLE_REJECTED,
+            Verb.ROLE_WITHDRAWN if own else Verb.ROLE_REJECTED,
             actor=actor,
             unit=proposal.unit,
             note=f"{_who(proposal.user)} · {proposal.get_role_display()}",

@@ -20,6 +20,7 @@ class Verb(models.TextChoices):
     MEMBER_ADDED = "member_added", _("gave a role in a unit")
     ROLE_PROPOSED = "role_proposed", _("proposed a role in a unit")
     ROLE_REJECTED = "role_rejected", _("rejected a proposed role")
+    ROLE_WITHDRAWN = "role_withdrawn", _("withdrew a proposed role")
     MEMBER_CHANGED = "member_changed", _("changed a member's position")
     MEMBER_REMOVED = "member_removed", _("took a role away")
     UNIT_ADDED = "unit_added", _("added a unit")

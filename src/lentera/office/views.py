@@ -123,9 +123,10 @@ def item_create(request):
         copied = None  # seen, but not of a unit the officer records for
         initial = selectors.entry_defaults(units[0], today)
     form = NewItemForm(request.POST or None, request.FILES or None, units=units, initial=initial)
-    if copied is None:  # the retention the unit gives each category follows the choice
-        by_category = selectors.retention_by_category(units[0])
-        form.fields["retention_period"].widget.attrs["data-by-category"] = json.dumps(by_category)
+    if copied is None and request.method == "GET":
+        # The retention each unit gives each category follows the officer's choice.
+        by_unit = {unit.pk: selectors.retention_by_category(unit) for unit in units}
+        form.fields["retention_period"].widget.attrs["data-by-category"] = json.dumps(by_unit)
     kept = kept_uploads.find(user, request.POST.get("kept_file", ""))
     if request.method == "POST" and request.POST.get("drop_kept") and kept:
         kept.discard()

@@ -83,10 +83,12 @@ class NewPersonForm(RoleForm):
     username = forms.RegexField(
         label=gettext_lazy("Username"),
         max_length=150,
-        regex=r"^[\w.@+-]+\Z",
-        help_text=gettext_lazy("Letters, digits and . @ + - _ only, e.g. “budi.santoso”."),
+        regex=r"^[A-Za-z0-9.@+_-]+\Z",
+        help_text=gettext_lazy(
+            "Use the letters a–z, digits and . @ + - _ only, e.g. “budi.santoso”."
+        ),
     )
-    full_name = forms.CharField(label=gettext_lazy("Full name"), max_length=300)
+    full_name = forms.CharField(label=gettext_lazy("Full name"), max_length=150)
     email = forms.EmailField(
         label=gettext_lazy("E-mail"),
         help_text=gettext_lazy("The link to set a password is sent here."),
@@ -200,8 +202,8 @@ def _granted(request, grant) -> None:
     values = {"who": grant.user, "role": grant.get_role_display(), "unit": grant.unit}
     if isinstance(grant, ProposedRole):
         messages.success(request, _(
-            "%(who)s is proposed as %(role)s in %(unit)s: another administrator or the head "
-            "of the PPID confirms it.") % values)  # fmt: skip
+            "%(who)s is proposed as %(role)s in %(unit)s: another administrator, the head of "
+            "the PPID or a superuser confirms it.") % values)  # fmt: skip
     else:
         messages.success(request, _("%(who)s is now %(role)s in %(unit)s.") % values)
 
@@ -221,8 +223,11 @@ def proposal_decide(request, slug: str, pk: int):
             _granted(request, administration.confirm_role(request.user, pk))
         else:
             proposal = administration.reject_role(request.user, pk)
-            messages.success(request, _("The proposed role of %(who)s was rejected.")
-                             % {"who": proposal.user})  # fmt: skip
+            if proposal.proposed_by_id == request.user.pk:
+                text = _("Your proposed role for %(who)s was withdrawn.")
+            else:
+                text = _("The proposed role of %(who)s was rejected.")
+            messages.success(request, text % {"who": proposal.user})
     except ActionRefused as exc:
         _refused(request, exc)
     return redirect("office:body-members", slug=body.slug)

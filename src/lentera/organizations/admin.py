@@ -47,7 +47,8 @@ class MembershipAdmin(admin.ModelAdmin):
 
 @admin.register(ProposedRole)
 class ProposedRoleAdmin(admin.ModelAdmin):
-    """Read-only: proposals are confirmed or rejected in the office, where it is logged."""
+    """Proposals are confirmed or rejected in the office, where it is logged; here they
+    are read (and go with a deleted account or unit)."""
 
     list_display = ["user", "unit", "role", "proposed_by", "proposed_at"]
     list_filter = ["role", "unit__body"]
@@ -56,7 +57,4 @@ class ProposedRoleAdmin(admin.ModelAdmin):
         return False
 
     def has_change_permission(self, request, obj=None) -> bool:
-        return False
-
-    def has_delete_permission(self, request, obj=None) -> bool:
         return False

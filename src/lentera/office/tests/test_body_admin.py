@@ -74,21 +74,21 @@ def test_the_menu_leads_administrators_to_every_page(admin_client, world):
     assert admin_client.get(reverse("office:edition-new")).status_code == 200
 
 
-def test_a_role_given_to_an_existing_account_lets_them_work(admin_client, admin, world):
-    person = make_user("budi.kesra")
+def test_an_officer_role_for_someone_of_the_body_counts_at_once(admin_client, admin, world):
+    person = world.other_officer  # works in the body already, in another unit
     response = admin_client.post(
-        url("body-members", world), role_post("BUDI.kesra", world.unit, Role.OFFICER)
+        url("body-members", world), role_post("PETUGAS.dinkes", world.unit, Role.OFFICER)
     )
     assert response.status_code == 302
-    member = Membership.objects.get(user=person)
-    assert (member.unit, member.role) == (world.unit, Role.OFFICER)
+    member = Membership.objects.get(user=person, unit=world.unit)
+    assert member.role == Role.OFFICER
     event = ActivityEvent.objects.get(verb="member_added")
-    assert event.actor == admin and event.unit == world.unit and "budi.kesra" in event.note
+    assert event.actor == admin and event.unit == world.unit and "petugas.dinkes" in event.note
     # They now record information for the unit.
     worker = Client()
     worker.force_login(person)
-    assert worker.get(reverse("office:item-create")).status_code == 200
-    assert policy.has_role(person, world.unit, Role.OFFICER)
+    form = worker.get(reverse("office:item-create")).text
+    assert f'<option value="{world.unit.pk}"' in form
 
     # The position, then the role taken away: each logged.
     admin_client.post(url("body-member-edit", world, member.pk), {"position": " Petugas  PPID "})
@@ -96,9 +96,22 @@ def test_a_role_given_to_an_existing_account_lets_them_work(admin_client, admin,
     assert member.position == "Petugas PPID"
     admin_client.post(url("body-member-remove", world, member.pk))
     assert not Membership.objects.filter(pk=member.pk).exists()
-    assert get_user_model().objects.filter(pk=person.pk).exists()  # the account stays
+    assert Membership.objects.filter(user=person, unit=world.other_unit).exists()
     assert verbs()[-3:] == ["member_added", "member_changed", "member_removed"]
-    assert worker.get(reverse("office:item-create")).status_code == 302  # nowhere to record
+    assert f'<option value="{world.unit.pk}"' not in worker.get(reverse("office:item-create")).text
+
+
+def test_anyone_new_to_the_body_waits_for_a_second_person(client, admin_client, world):
+    """Even as an officer: an account the administrator made could be their own second
+    identity, recording what they approve."""
+    head = make_user("kepala.utama", world.main, Role.APPROVER)
+    newcomer = make_user("budi.baru")
+    admin_client.post(url("body-members", world), role_post("budi.baru", world.unit, Role.OFFICER))
+    proposal = ProposedRole.objects.get(user=newcomer)
+    assert not Membership.objects.filter(user=newcomer).exists()
+    client.force_login(head)
+    client.post(url("body-proposal-decide", world, proposal.pk), {"confirm": "1"})
+    assert Membership.objects.get(user=newcomer).role == Role.OFFICER
 
 
 def test_a_new_person_sets_their_password_from_the_mail(admin_client, world, smtp, settings):
@@ -107,9 +120,9 @@ def test_a_new_person_sets_their_password_from_the_mail(admin_client, world, smt
     assert response.status_code == 302
     person = get_user_model().objects.get(username="rina.kesra")
     assert (person.first_name, person.last_name) == ("Rina", "Marlina")
-    member = Membership.objects.get(user=person)
-    assert (member.role, member.position) == (Role.OFFICER, "Petugas Dokumentasi")
-    assert verbs()[-2:] == ["account_created", "member_added"]
+    proposal = ProposedRole.objects.get(user=person)  # new to the body: a second person
+    assert (proposal.role, proposal.position) == (Role.OFFICER, "Petugas Dokumentasi")
+    assert verbs()[-2:] == ["account_created", "role_proposed"]
 
     [mail] = smtp.messages
     assert mail["to"] == ["rina@kalbarprov.go.id"] and "rina.kesra" in mail["body"]
@@ -343,7 +356,7 @@ def test_a_mail_server_that_refuses_leaves_the_account_and_says_so(admin_client,
     smtp.refuse = "Lentera"
     response = admin_client.post(url("body-members", world), new_post(world.unit), follow=True)
     assert "The mail could not be sent." in response.content.decode()
-    assert Membership.objects.filter(user__username="rina.kesra").exists()
+    assert ProposedRole.objects.filter(user__username="rina.kesra").exists()
     assert smtp.messages == []
 
 
@@ -367,7 +380,7 @@ def test_a_checking_role_waits_for_a_second_person(client, admin_client, admin, 
         url("body-members", world), role_post("rudi.kesra", world.unit, Role.REVIEWER),
         follow=True,
     )  # fmt: skip
-    assert "another administrator or the head of the PPID confirms it" in response.text
+    assert "another administrator, the head of the PPID or a superuser confirms it" in response.text
     proposal = ProposedRole.objects.get(user=person)
     assert not Membership.objects.filter(user=person).exists()
     decide = url("body-proposal-decide", world, proposal.pk)
@@ -408,10 +421,33 @@ def test_one_administrator_cannot_make_an_approver_of_their_own(admin_client, ad
         url("body-members", world), role_post("petugas.kesra", world.main, Role.ADMIN)
     )
     assert not Membership.objects.filter(user=world.officer, role=Role.ADMIN).exists()
-    # The proposer withdraws; the others reject.
-    admin_client.post(url("body-proposal-decide", world, proposal.pk), {"reject": "1"})
+    # The proposer withdraws.
+    response = admin_client.post(
+        url("body-proposal-decide", world, proposal.pk), {"reject": "1"}, follow=True
+    )
+    assert "was withdrawn" in response.text
     assert not ProposedRole.objects.filter(pk=proposal.pk).exists()
-    assert "role_rejected" in verbs()
+    assert "role_withdrawn" in verbs()
+
+
+def test_a_proposal_is_checked_again_when_confirmed(client, admin, admin_client, world):
+    head = make_user("kepala.utama", world.main, Role.APPROVER)
+    first = make_user("satu.baru")
+    second = make_user("dua.baru")
+    for name in ("satu.baru", "dua.baru"):
+        admin_client.post(url("body-members", world), role_post(name, world.unit, Role.REVIEWER))
+    one, two = ProposedRole.objects.get(user=first), ProposedRole.objects.get(user=second)
+    # The second person went to work in another body meanwhile.
+    other = build_world("lain-")
+    Membership.objects.create(user=second, unit=other.unit, role=Role.OFFICER)
+    client.force_login(head)
+    moved = client.post(url("body-proposal-decide", world, two.pk), {"confirm": "1"}, follow=True)
+    assert "now works in another body" in moved.text
+    # The proposer is no longer an administrator.
+    Membership.objects.filter(user=admin).delete()
+    gone = client.post(url("body-proposal-decide", world, one.pk), {"confirm": "1"}, follow=True)
+    assert "Its proposer no longer administers the body" in gone.text
+    assert not Membership.objects.filter(user__in=[first, second], unit=world.unit).exists()
 
 
 def test_another_bodys_people_are_not_found_by_username(admin_client, world):

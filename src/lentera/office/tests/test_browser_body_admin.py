@@ -29,13 +29,13 @@ def test_an_administrator_gives_a_role_with_the_keyboard_alone(
     open_context,  # noqa: F811
 ):
     admin = make_user("admin.kalbar", world.main, Role.ADMIN)
-    person = make_user("budi.kesra")
+    person = world.other_officer  # an officer of another unit of the body
     base = live_server.url
     page = open_context(**DESKTOP).new_page()
     log_in(page, base, admin)
     page.goto(f"{base}/kantor/badan/{world.body.slug}/anggota/")
     tab_to(page, "#id_role-username")
-    page.keyboard.type("budi.kesra")
+    page.keyboard.type("petugas.dinkes")
     page.keyboard.press("Tab")  # the unit: the first in name order is the Biro
     assert page.evaluate("document.activeElement.id") == "id_role-unit"
     page.keyboard.press("Tab")
@@ -45,7 +45,7 @@ def test_an_administrator_gives_a_role_with_the_keyboard_alone(
     page.keyboard.type("Petugas Dokumentasi")
     page.keyboard.press("Enter")
     page.wait_for_selector(".msg.success")
-    member = Membership.objects.get(user=person)
+    member = Membership.objects.get(user=person, unit=world.unit)
     assert (member.unit, member.role) == (world.unit, Role.OFFICER)
     assert member.position == "Petugas Dokumentasi"
 

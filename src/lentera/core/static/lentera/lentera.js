@@ -57,20 +57,23 @@ if (!window.matchMedia("(min-width: 48rem)").matches) {
   });
 }
 
-// <input data-by-category='{"berkala": "10 tahun", …}'>: the retention period the unit
-// gives each category. Choosing another category offers its value, unless the officer
-// typed their own.
+// <input data-by-category='{"<unit id>": {"berkala": "10 tahun", …}}'>: the retention
+// period each unit gives each category. Choosing another category or unit offers its
+// value, unless the officer typed their own.
 document.querySelectorAll("input[data-by-category]").forEach(function (input) {
   var form = input.form;
   var category = form && form.querySelector("select[name=category]");
-  if (!category) return;
+  var unit = form && form.querySelector("select[name=holding_unit]");
+  if (!category || !unit) return;
   var values = JSON.parse(input.getAttribute("data-by-category"));
   var offered = input.value;
-  category.addEventListener("change", function () {
-    var next = values[category.value];
+  function offer() {
+    var next = (values[unit.value] || {})[category.value];
     if (next && (input.value === "" || input.value === offered)) {
       input.value = next;
       offered = next;
     }
-  });
+  }
+  category.addEventListener("change", offer);
+  unit.addEventListener("change", offer);
 });
