@@ -109,7 +109,7 @@ def store(name: str, content) -> str:
 
 
 @dataclass
-class _Stored:
+class StoredUpload:
     """An upload checked and stored under a fresh name, waiting for its record."""
 
     name: str  # the file's own name, cleaned
@@ -119,11 +119,11 @@ class _Stored:
     stored_name: str
 
 
-def _store_upload(item, actor, upload, document, imported, others=()) -> _Stored:
-    """Check `upload` (size, type, not a twin of the item's files or of `others`, the
+def store_upload(upload, *, item=None, others=()) -> StoredUpload:
+    """Check `upload` (size, type; not a twin of `item`'s files nor of `others`, the
     files stored before it in the same request) and store its bytes under a fresh
-    random name: the storage keeps it as given, so a failure can remove it by name."""
-    _check_may_add(item, actor, document, imported)
+    random name, outside any transaction: a large file must not hold the database's
+    write lock while it is copied. The caller records it (record_upload) or discards it."""
     name = clean_file_name(getattr(upload, "name", ""))
     limit = settings.LENTERA_MAX_UPLOAD_BYTES
     too_big = _("“%(name)s” is larger than the limit of %(limit)s.") % {
@@ -137,13 +137,15 @@ def _store_upload(item, actor, upload, document, imported, others=()) -> _Stored
     if size > limit:
         raise ActionRefused(too_big)
     content_type = detect_content_type(head, name)
-    _refuse_twin(item, sha256)  # before storing anything
+    if item is not None:
+        _refuse_twin(item, sha256)  # before storing anything
     for other in others:
         if other.sha256 == sha256:
             raise ActionRefused(
                 _("“%(name)s” is the same file as “%(other)s”.")
                 % {"name": name, "other": other.name}
             )
+    # The storage keeps the name as given, so a failure can remove it by that name.
     stored_name = (
         f"documents/{timezone.now():%Y/%m}/{uuid.uuid4().hex}.{ALLOWED_TYPES[content_type]}"
     )
@@ -152,12 +154,14 @@ def _store_upload(item, actor, upload, document, imported, others=()) -> _Stored
     except BaseException:
         discard(stored_name)  # a storage that failed half-way may have kept a part
         raise
-    return _Stored(name, sha256, size, content_type, stored_name)
+    return StoredUpload(name, sha256, size, content_type, stored_name)
 
 
-def _record(item, actor, stored: _Stored, *, title, document, imported) -> DocumentVersion:
+def record_upload(
+    item, actor, stored: StoredUpload, *, title="", document=None, imported=False
+) -> DocumentVersion:
     """The document version, its activity event and its text-extraction job for bytes
-    already stored; call inside a transaction."""
+    store_upload() stored; call inside a transaction (the item's row is locked)."""
     # Re-check under the item's row lock: another action may have moved it on.
     item = lock_item(item, None)
     if document is not None:  # it may have been deleted while the bytes were stored
@@ -228,15 +232,17 @@ def add_documents(
         raise ActionRefused(_("A new version is one file."))
     item = type(item).objects.select_related("current_step").get(pk=item.pk)  # not stale
     title = title if len(uploads) == 1 else ""
-    stored: list[_Stored] = []
+    stored: list[StoredUpload] = []
     try:
         for upload in uploads:
-            stored.append(_store_upload(item, actor, upload, document, imported, stored))
+            _check_may_add(item, actor, document, imported)
+            stored.append(store_upload(upload, item=item, others=stored))
         with transaction.atomic():
             return [
-                _record(item, actor, one, title=title, document=document, imported=imported)
+                record_upload(item, actor, one, title=title, document=document,
+                              imported=imported)
                 for one in stored
-            ]
+            ]  # fmt: skip
     except ActionRefused as exc:
         _discard_all(stored)
         if len(uploads) == 1:

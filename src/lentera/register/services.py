@@ -5,7 +5,7 @@ from django.db.models import F
 from django.utils.translation import gettext as _
 
 from lentera.audit import services as audit
-from lentera.documents.services import add_document
+from lentera.documents.services import discard, record_upload, store_upload
 from lentera.errors import ActionRefused, NotAllowed
 from lentera.organizations.constants import Role
 from lentera.organizations.models import Unit
@@ -38,19 +38,26 @@ def create_item(actor, *, first_file=None, note: str = "", **fields) -> Informat
         raise NotAllowed(_("Only an officer of the holding unit can record its information."))
     item.sop = sop_to_follow(unit)
     item.full_clean(exclude=ENGINE_FIELDS)
-    with transaction.atomic():
-        item.save()
-        audit.record(
-            Verb.CREATE,
-            actor=actor,
-            item=item,
-            unit=unit,
-            note=note,
-            changes=snapshot(item, EDITABLE_FIELDS),
-        )
-        engine.start(item, actor)
-        if first_file:  # a form may give False for "no file"
-            add_document(item, actor, first_file)
+    # The file's bytes first, outside the transaction (a form may give False: no file).
+    stored = store_upload(first_file) if first_file else None
+    try:
+        with transaction.atomic():
+            item.save()
+            audit.record(
+                Verb.CREATE,
+                actor=actor,
+                item=item,
+                unit=unit,
+                note=note,
+                changes=snapshot(item, EDITABLE_FIELDS),
+            )
+            engine.start(item, actor)
+            if stored is not None:
+                record_upload(item, actor, stored)
+    except BaseException:
+        if stored is not None:
+            discard(stored.stored_name)  # no file without its record
+        raise
     return item
 
 

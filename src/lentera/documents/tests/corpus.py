@@ -45,6 +45,19 @@ def text_pdf(name: str = "laporan-keuangan.pdf") -> tuple[str, bytes]:
     return name, bytes(pdf.output())
 
 
+def long_text_pdf(name: str = "laporan-tahunan.pdf", pages: int = 100) -> tuple[str, bytes]:
+    """A PDF whose text layer takes a few hundred milliseconds to read: long enough for
+    a signal sent as its extractor starts to arrive first, however loaded the machine."""
+    from fpdf import FPDF
+
+    pdf = FPDF()
+    pdf.set_font("helvetica", size=11)
+    for number in range(1, pages + 1):
+        pdf.add_page()
+        pdf.multi_cell(0, 6, f"Halaman {number}. " + "Realisasi anggaran belanja daerah. " * 40)
+    return name, bytes(pdf.output())
+
+
 def scanned_page_image():
     """A Pillow image of a printed Indonesian page, as a 300 dpi scanner makes it."""
     from PIL import Image, ImageDraw, ImageFont

@@ -383,7 +383,7 @@ def _stop_extractor_as_it_starts(monkeypatch, stop: int) -> list[int]:
 def test_an_extractor_stopped_from_outside_requeues_the_job_and_never_fails_the_file(
     world, item, stop, monkeypatch
 ):
-    version = attach(world, item, corpus.text_pdf())
+    version = attach(world, item, corpus.long_text_pdf())
     jobs_before = DBTaskResult.objects.count()
     stopped = _stop_extractor_as_it_starts(monkeypatch, stop)
     assert extract_version(version.pk) == "requeued"

@@ -8,7 +8,7 @@ from django.urls import reverse
 
 from lentera.documents.models import Document, DocumentVersion
 from lentera.documents.services import MAX_FILES_AT_ONCE
-from lentera.testing import new_item, pdf_upload
+from lentera.testing import item_fields, new_item, pdf_upload
 
 
 @pytest.fixture(autouse=True)
@@ -113,3 +113,29 @@ def test_bytes_are_stored_outside_any_transaction(client, world, files_dir, monk
     upload(client, item, [pdf_upload("a.pdf", "A"), pdf_upload("b.pdf", "B")])
     assert seen == [False, False]
     assert Document.objects.filter(item=item).count() == 2
+    # A new entry's first file too.
+    fields = item_fields(world.unit, made_on="2025-02-14", holding_unit=world.unit.pk)
+    response = client.post(
+        reverse("office:item-create"), {**fields, "title": "Baru", "file": pdf_upload("c.pdf", "C")}
+    )
+    assert response.status_code == 302
+    assert seen == [False, False, False]
+    assert Document.objects.filter(item__title="Baru").count() == 1
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_new_entry_refused_after_its_file_was_stored_leaves_no_file(
+    client, world, files_dir, monkeypatch
+):
+    from lentera.register import services as register
+
+    client.force_login(world.officer)
+
+    def refuse(*args, **kwargs):
+        raise RuntimeError("the SOP engine failed")
+
+    monkeypatch.setattr(register.engine, "start", refuse)
+    fields = item_fields(world.unit, made_on="2025-02-14", holding_unit=world.unit.pk)
+    with pytest.raises(RuntimeError):
+        client.post(reverse("office:item-create"), {**fields, "file": pdf_upload("d.pdf", "D")})
+    assert stored(files_dir) == [] and not Document.objects.exists()
