@@ -1,10 +1,11 @@
-"""A body's administrators keep its people and units in the office (office.views_admin):
-who holds which role and position in which unit, new accounts, new and renamed units.
+"""A body's administrators keep its people in the office (office.views_admin): who holds
+which role and position in which unit, and new accounts (its units: accounts.units).
 Every change enters the activity log against the body's PPID Utama.
 
-Two rules hold whoever asks: an administrator never changes their own roles (someone
-else grants them, so nobody makes themselves the reviewer and the approver of an item),
-and a unit's name stays unique in its body."""
+Two rules hold whoever asks: an administrator never changes their own roles, and a role
+that checks or administers (or any role for someone new to the body) waits for a second
+person to confirm it, so nobody makes themselves, or an account of theirs, the reviewer
+and the approver of an item."""
 
 import datetime
 import re
@@ -15,20 +16,19 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import Count
 from django.utils import timezone
-from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
 from lentera.audit import services as audit
 from lentera.audit.models import ActivityEvent
 from lentera.errors import ActionRefused, NotAllowed
-from lentera.organizations.constants import PpidRole, Role
-from lentera.organizations.models import Membership, ProposedRole, PublicBody, Unit, fold_name
+from lentera.organizations.constants import Role
+from lentera.organizations.models import Membership, ProposedRole, PublicBody, Unit
 from lentera.organizations.selectors import administered_bodies, head_body_ids
 
 from .constants import Verb
 
 
-def _refuse_unless_admin(actor, body: PublicBody) -> None:
+def refuse_unless_admin(actor, body: PublicBody) -> None:
     if body.pk not in administered_bodies(actor):
         raise NotAllowed(_("Only the administrators of %(body)s do this.") % {"body": body})
 
@@ -83,7 +83,7 @@ def works_in(user, body: PublicBody) -> bool:
 
 
 def _new_account(actor, body: PublicBody, *, username: str, full_name: str, email: str):
-    _refuse_unless_admin(actor, body)
+    refuse_unless_admin(actor, body)
     User = get_user_model()
     username, email, full_name = username.strip(), email.strip(), " ".join(full_name.split())
     if not USERNAME.fullmatch(username):
@@ -148,7 +148,7 @@ def needs_second_person(actor, user, body: PublicBody, role: str) -> bool:
 def add_member(actor, unit: Unit, user, *, role: str, position: str = ""):
     """Give `user` a role (and a position, as the SOP's columns name it) in `unit`: a
     Membership at once, or a ProposedRole that a second person confirms."""
-    _refuse_unless_admin(actor, unit.body)
+    refuse_unless_admin(actor, unit.body)
     _refuse_self(actor, user)
     if role not in Role.values:
         raise ActionRefused(_("Choose a role."))
@@ -315,7 +315,7 @@ def _position(text: str) -> str:
 
 def change_position(actor, member: Membership, position: str) -> Membership:
     """Change the position (jabatan) a member holds in their unit."""
-    _refuse_unless_admin(actor, member.unit.body)
+    refuse_unless_admin(actor, member.unit.body)
     _refuse_self(actor, member.user)
     position = _position(position)
     with transaction.atomic():
@@ -345,7 +345,7 @@ def _locked(member: Membership) -> Membership:
 
 def remove_member(actor, member: Membership) -> None:
     """Take a role away; the account and its past work stay."""
-    _refuse_unless_admin(actor, member.unit.body)
+    refuse_unless_admin(actor, member.unit.body)
     _refuse_self(actor, member.user)
     with transaction.atomic():
         member = _locked(member)
@@ -357,100 +357,3 @@ def remove_member(actor, member: Membership) -> None:
             changes={"role": member.role, "position": member.position},
         )
         Membership.objects.filter(pk=member.pk).delete()
-
-
-# Units ----------------------------------------------------------------------------------
-
-
-def _free_slug(body: PublicBody, name: str) -> str:
-    base = slugify(f"{body.slug}-{name}")[:70].strip("-") or body.slug
-    slug, number = base, 2
-    while Unit.objects.filter(slug=slug).exists():
-        slug, number = f"{base}-{number}", number + 1
-    return slug
-
-
-def _check_unit(unit: Unit) -> None:
-    """A unit's name and short name name no other unit of its body (case and spacing
-    aside, other names included), and its parent is a unit of the same body that is not
-    the unit itself or one below it; only the PPID Utama has none."""
-    if unit.parent is None and not unit.is_main:
-        raise ActionRefused(_("Choose the unit above this one."))
-    taken = unit.names_of_others()
-    if fold_name(unit.name) in taken or (unit.short_name and fold_name(unit.short_name) in taken):
-        raise ActionRefused(_("Another unit of this body already goes by this name."))
-    parent, seen = unit.parent, set()
-    while parent is not None:
-        if parent.body_id != unit.body_id:
-            raise ActionRefused(_("The parent unit must belong to the same body."))
-        if parent.pk == unit.pk or parent.pk in seen:
-            raise ActionRefused(_("A unit cannot sit below itself."))
-        seen.add(parent.pk)
-        parent = parent.parent
-    try:
-        unit.full_clean(exclude=["slug", "sop", "parent"])
-    except ValidationError as exc:
-        raise ActionRefused(" ".join(exc.messages)) from exc
-
-
-def _save_unit(unit: Unit) -> None:
-    try:
-        with transaction.atomic():
-            unit.save()
-    except IntegrityError as exc:  # another administrator was quicker with the name
-        raise ActionRefused(_("Another unit of this body already has this name.")) from exc
-
-
-def add_unit(actor, body: PublicBody, *, name: str, short_name: str = "", parent=None) -> Unit:
-    """A new PPID Pelaksana unit of `body` (the PPID Utama exists from the start)."""
-    _refuse_unless_admin(actor, body)
-    name, short_name = " ".join(name.split()), " ".join(short_name.split())
-    with transaction.atomic():
-        PublicBody.objects.select_for_update().get(pk=body.pk)  # one new slug at a time
-        unit = Unit(
-            body=body,
-            name=name,
-            short_name=short_name,
-            parent=parent or body.main_unit,
-            ppid_role=PpidRole.IMPLEMENTING,
-            slug=_free_slug(body, short_name or name),
-        )
-        _check_unit(unit)
-        _save_unit(unit)
-        audit.record(
-            Verb.UNIT_ADDED,
-            actor=actor,
-            unit=unit,
-            note=unit.name,
-            changes={"short_name": short_name, "parent": str(unit.parent or "")},
-        )
-    return unit
-
-
-def change_unit(actor, unit: Unit, *, name: str, short_name: str, parent) -> Unit:
-    """Rename a unit or move it in the body's tree; its items and people stay."""
-    _refuse_unless_admin(actor, unit.body)
-    fields = {
-        "name": " ".join(name.split()),
-        "short_name": " ".join(short_name.split()),
-        "parent": parent,
-    }
-    with transaction.atomic():
-        PublicBody.objects.select_for_update().get(pk=unit.body_id)  # one change at a time
-        unit = Unit.objects.get(pk=unit.pk)
-        before = {key: getattr(unit, key) for key in fields}
-        for key, value in fields.items():
-            setattr(unit, key, value)
-        if unit.is_main and parent is not None:
-            raise ActionRefused(_("The PPID Utama is the top of the body's tree."))
-        _check_unit(unit)
-        changes = {
-            key: [str(before[key] or ""), str(value or "")]
-            for key, value in fields.items()
-            if before[key] != value
-        }
-        if not changes:
-            return unit
-        _save_unit(unit)
-        audit.record(Verb.UNIT_CHANGED, actor=actor, unit=unit, note=unit.name, changes=changes)
-    return unit

@@ -23,6 +23,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from lentera.accounts import administration
+from lentera.accounts import units as unit_services
 from lentera.accounts.models import ApiToken
 from lentera.errors import ActionRefused
 from lentera.organizations.constants import Role
@@ -286,7 +287,7 @@ def units(request, slug: str):
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
-            unit = administration.add_unit(
+            unit = unit_services.add_unit(
                 request.user, body, name=data["name"], short_name=data["short_name"],
                 parent=data["parent"],
             )  # fmt: skip
@@ -316,7 +317,7 @@ def unit_edit(request, slug: str, pk: int):
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
-            administration.change_unit(
+            unit_services.change_unit(
                 request.user, unit, name=data["name"], short_name=data["short_name"],
                 parent=data.get("parent"),
             )  # fmt: skip
