@@ -205,27 +205,25 @@ def _propose(actor, unit, user, role, position) -> ProposedRole:
 def may_confirm(actor, body: PublicBody) -> bool:
     """Who may confirm (or reject) a role proposed in `body`: its administrators, the
     head of its PPID Utama and superusers (never for their own proposal or role)."""
-    return (
-        actor.is_superuser
-        or body.pk in administered_bodies(actor)
-        or body.pk in head_body_ids(actor)
-    )
+    return body.pk in administered_bodies(actor) | head_body_ids(actor)
 
 
 def proposals_for(actor):
     """The proposed roles `actor` may confirm: in bodies they administer or head, made by
     someone else for someone else."""
-    bodies = administered_bodies(actor) | head_body_ids(actor)
-    waiting = ProposedRole.objects.select_related("user", "unit", "proposed_by")
-    if not actor.is_superuser:
-        waiting = waiting.filter(unit__body_id__in=bodies)
-    return waiting.exclude(proposed_by=actor).exclude(user=actor)
+    bodies = administered_bodies(actor) | head_body_ids(actor)  # every body: a superuser
+    return (
+        ProposedRole.objects.filter(unit__body_id__in=bodies)
+        .select_related("user", "unit", "proposed_by")
+        .exclude(proposed_by=actor)
+        .exclude(user=actor)
+    )
 
 
 def proposals_by_body(actor) -> list[dict]:
     """How many proposed roles wait for `actor` to confirm, per body (slug, name, n);
     no query for those who neither administer nor head a body."""
-    if not (actor.is_superuser or administered_bodies(actor) or head_body_ids(actor)):
+    if not (administered_bodies(actor) or head_body_ids(actor)):
         return []
     return list(
         proposals_for(actor)

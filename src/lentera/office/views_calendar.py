@@ -58,13 +58,16 @@ class CorrectionForm(forms.Form):
 
 
 @login_required
-def calendar(request, form=None, status=200):
+def calendar(request):
     bodies = list(member_bodies(request.user))
     body = chosen_body(request, bodies)
     if body is None:
         raise Http404
+    return _page(request, body, bodies, _year(request))
+
+
+def _page(request, body, bodies, year: int, form=None, status: int = 200):
     settings = calendar_settings(body)
-    year = _year(request)
     days = calendar_days_off(body, settings, year)
     return render(
         request,
@@ -96,9 +99,8 @@ def correction_add(request, slug: str):
     body = administered(request, slug)
     form = CorrectionForm(request.POST)
     if not form.is_valid():
-        request.GET = request.GET.copy()
-        request.GET["badan"] = body.slug
-        return calendar(request, form=form, status=400)
+        bodies = list(member_bodies(request.user))
+        return _page(request, body, bodies, timezone.localdate().year, form, status=400)
     data = form.cleaned_data
     try:
         moved = deadlines.correct_day(

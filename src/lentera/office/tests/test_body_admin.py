@@ -485,3 +485,13 @@ def test_a_unit_name_that_another_unit_goes_by_is_refused(admin_client, world):
     assert orphan.status_code == 400 and "Choose the unit above this one." in orphan.text
     world.unit.refresh_from_db()
     assert world.unit.parent == world.main
+
+
+def test_a_position_too_long_changes_nothing(admin_client, world):
+    member = Membership.objects.get(user=world.officer)
+    response = admin_client.post(
+        url("body-member-edit", world, member.pk), {"position": "x" * 121}, follow=True
+    )
+    assert "The position is at most 120 characters." in response.text
+    member.refresh_from_db()
+    assert member.position == ""
