@@ -1,4 +1,4 @@
-"""`lentera reindex` beside a raw insert of the same text with the same stemming (SQLite).
+"""`lentera reindex` beside a raw insert of the same text with the same stemming.
 
 Issue 20: a rebuild of the search index within 1.5x of its raw engine. On a register
 kept by `bench/search.py --keep` (or `bench/office.py`), one run times:
@@ -6,12 +6,18 @@ kept by `bench/search.py --keep` (or `bench/office.py`), one run times:
 - Lentera: `search.index.rebuild()`, what `lentera reindex` runs: the public items
   and their files' newest public versions read through the ORM, one SearchEntry per
   item, both FTS5 tables written, then merged (`optimize`);
-- raw: the same texts read back from the SearchEntry rows with the bare cursor,
-  stemmed with the same stemmer (search.text.stems), the same filter tokens, both
-  FTS5 tables emptied and written with executemany, then merged; no model object,
-  no public check, no SearchEntry write.
+- raw, SQLite: the same texts read back from the SearchEntry rows with the bare
+  cursor, stemmed with the same stemmer (search.text.stems), the same filter tokens,
+  both FTS5 tables emptied and written with executemany, then merged; no model
+  object, no public check, no SearchEntry write;
+- raw, PostgreSQL: the same rows read back with the bare cursor and written with
+  executemany into a new table like search_searchentry (the same columns and
+  indexes, GIN ones included), each tsvector made by the same SQL from the same
+  cleaned words (search.postgres.columns), then analysed; no model object, no
+  public check, no old rows to delete.
 
     .venv/bin/python bench/reindex.py --reuse /tmp/lentera-bench-xyz
+    .venv/bin/python bench/reindex.py --reuse postgres://postgres@127.0.0.1:5432/lentera_bench_123
 """
 
 import argparse
@@ -70,23 +76,59 @@ def raw_insert() -> int:
     return written
 
 
+ENTRY_COLUMNS = (
+    "item_id, body_id, unit_id, category, year, listed_at, title, summary, meta, file_text,"
+    " file_types, sort_key"
+)
+
+
+def raw_insert_postgres() -> int:
+    from django.db import connection, transaction
+
+    from lentera.search import postgres
+
+    names = [name.strip() for name in ENTRY_COLUMNS.split(",")]
+    columns = ENTRY_COLUMNS + ", " + ", ".join(postgres.COLUMNS)
+    values = ", ".join(["%s"] * len(names) + list(postgres.COLUMNS.values()))
+    written = 0
+    with transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute(
+            "CREATE TABLE bench_raw (LIKE search_searchentry INCLUDING DEFAULTS INCLUDING INDEXES)"
+        )
+        with connection.chunked_cursor() as rows:
+            rows.execute(f"SELECT {ENTRY_COLUMNS} FROM search_searchentry ORDER BY sort_key")
+            while chunk := rows.fetchmany(CHUNK):
+                entries = [SimpleNamespace(**dict(zip(names, row, strict=True))) for row in chunk]
+                cursor.executemany(
+                    f"INSERT INTO bench_raw ({columns}) VALUES ({values})",
+                    [row + postgres.columns(e) for row, e in zip(chunk, entries, strict=True)],
+                )
+                written += len(chunk)
+        cursor.execute("ANALYZE bench_raw")
+    return written
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--reuse", required=True, metavar="DIR", help="a kept SQLite register")
+    parser.add_argument(
+        "--reuse", required=True, metavar="DIR_OR_URL", help="a kept register (search.py --keep)"
+    )
     args = parser.parse_args()
-    generator.setup_django(None, args.reuse)
+    postgres = args.reuse.startswith("postgres")
+    generator.setup_django(args.reuse if postgres else None, None if postgres else args.reuse)
     from django.db import connection
 
     from lentera.search.index import rebuild
 
-    if connection.vendor != "sqlite":
-        raise SystemExit("SQLite only for now")
     started = time.perf_counter()
     ours = rebuild()
     lentera = time.perf_counter() - started
     started = time.perf_counter()
-    theirs = raw_insert()
+    theirs = raw_insert() if connection.vendor == "sqlite" else raw_insert_postgres()
     raw = time.perf_counter() - started
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("DROP TABLE bench_raw")
     assert ours == theirs, (ours, theirs)
     print(
         f"{connection.vendor}: {ours} entries  lentera {lentera:6.1f} s  raw {raw:6.1f} s  "

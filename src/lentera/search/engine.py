@@ -57,22 +57,22 @@ def run(query: SearchQuery) -> SearchResult:
     rows = matches.facet_rows(COUNT_LIMIT + 1)
     more = len(rows) > COUNT_LIMIT
     rows = rows[:COUNT_LIMIT]
-    every = None if more else [row[0] for row in rows]
-    keys = _page(engine, matches, every, terms, query, limit, offset) if limit else []
+    newest = [row[0] for row in rows]
+    keys = _page(engine, matches, newest, more, terms, query, limit, offset) if limit else []
     total = matches.count() if query.exact_total and more else len(rows)
     facets = facet_counts(rows, query) if query.facets else {}
     return SearchResult(hits=_hits(keys, terms), total=total, facets=facets, more=more)
 
 
-def _page(engine, matches: Read, every, terms, query, limit: int, offset: int) -> list[int]:
-    """The keys of the page; `every` holds the key of each match, newest first, when
-    there are no more than COUNT_LIMIT of them."""
+def _page(engine, matches: Read, newest, more, terms, query, limit: int, offset: int) -> list[int]:
+    """The keys of the page; `newest` holds the keys of the newest COUNT_LIMIT matches,
+    all of them unless there are `more`."""
     if query.sort == "date" or not terms:
-        return (
-            every[offset : offset + limit] if every is not None else matches.newest(limit, offset)
-        )
+        if offset + limit <= len(newest) or not more:
+            return newest[offset : offset + limit]
+        return matches.newest(limit, offset)
     keys = []
-    for tier in engine.tiers(terms, query, every):
+    for tier in engine.tiers(terms, query, newest, not more):
         found = tier.newest(limit - len(keys), offset)
         if found:
             keys += found

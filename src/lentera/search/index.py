@@ -7,6 +7,7 @@ import threading
 from collections.abc import Iterable, Iterator
 
 from django.db import connection, transaction
+from django.db.models.functions import Coalesce
 
 from lentera.register.selectors import latest_public_versions_of, public_items
 from lentera.register.services import public_changed
@@ -67,8 +68,10 @@ def refresh_held_by(*, unit_id: int | None = None, body_id: int | None = None) -
 def rebuild(progress=None) -> int:
     """Empty the index and fill it from every public item; returns the count.
 
-    `progress` is called with the number of items written after each chunk."""
-    queryset = public_items().order_by("pk")
+    `progress` is called with the number of items written after each chunk. The
+    entries are written in the order of their sort keys, so that the newest-first
+    reads find neighbours side by side on disk."""
+    queryset = public_items().order_by(Coalesce("listed_at", "published_at", "updated_at"), "pk")
     written = 0
     with transaction.atomic():
         SearchEntry.objects.all().delete()
@@ -82,6 +85,8 @@ def rebuild(progress=None) -> int:
                 progress(len(entries))
         engine.backend().optimize()
         public_changed()
+    if not connection.in_atomic_block:  # (VACUUM runs outside any transaction)
+        engine.backend().reclaim()
     return written
 
 
@@ -99,14 +104,18 @@ def _write(entries: list[SearchEntry]) -> None:
 
 
 def _insert(entries: list[SearchEntry]) -> None:
-    """The entries' rows, in one statement run for them all: bulk_create compiles its
-    SQL again for every batch (about 75 rows on SQLite), a tenth of a rebuild's time."""
+    """The entries' rows with the engine's own columns (PostgreSQL's tsvectors), in one
+    statement run for them all: bulk_create compiles its SQL again for every batch
+    (about 75 rows on SQLite), a tenth of a rebuild's time; and a row written once is
+    half the work of a row written, then updated."""
+    backend = engine.backend()
     fields = SearchEntry._meta.concrete_fields
     quote = connection.ops.quote_name
-    columns = ", ".join(quote(field.column) for field in fields)
-    values = ", ".join(["%s"] * len(fields))
+    columns = ", ".join([quote(field.column) for field in fields] + list(backend.COLUMNS))
+    values = ", ".join(["%s"] * len(fields) + list(backend.COLUMNS.values()))
     rows = [
         [field.get_db_prep_save(getattr(entry, field.attname), connection) for field in fields]
+        + list(backend.columns(entry))
         for entry in entries
     ]
     with connection.cursor() as cursor:

@@ -1,5 +1,6 @@
 """Highlighted snippets, cut from the public text a SearchEntry holds."""
 
+import html
 import re
 from functools import lru_cache
 
@@ -14,13 +15,13 @@ LONGEST_WORD = 64  # letters looked back for a word's start (no real word is lon
 
 
 @lru_cache(maxsize=256)
-def _parts(stems: frozenset[str]) -> re.Pattern:
+def _parts(stems: frozenset[str], ignore_case: bool) -> re.Pattern:
     # The Indonesian stemmer only strips affixes and may change a stem's first letter
     # (meN- + pukul = memukul), so every form of a word contains its stem minus the
     # first letter: a search for those parts (a fast scan in C) finds the words worth
     # stemming.
     parts = sorted({re.escape(s if len(s) <= 3 else s[1:]) for s in stems}, key=len)
-    return re.compile("|".join(reversed(parts)), re.IGNORECASE)
+    return re.compile("|".join(reversed(parts)), re.IGNORECASE if ignore_case else 0)
 
 
 _WORD_REST = re.compile(r"[^\W_]*")  # letters and digits, as text.WORD_RE
@@ -28,8 +29,12 @@ _WORD_REST = re.compile(r"[^\W_]*")  # letters and digits, as text.WORD_RE
 
 def _searched_words(text: str, stems: frozenset[str], end: int):
     """(start, end) of each word before `end` whose stem was searched for, in order."""
-    parts, position = _parts(stems), 0
-    while found := parts.search(text, position, end):
+    # The parts are looked for in the lower-cased text, four times faster than
+    # ignoring case, where each character stays one character (nearly always).
+    lowered = text.lower()
+    ignore_case = len(lowered) != len(text)
+    haystack, parts, position = text if ignore_case else lowered, _parts(stems, ignore_case), 0
+    while found := parts.search(haystack, position, end):
         start = found.start()
         floor = max(0, start - LONGEST_WORD)
         while start > floor and text[start - 1].isalnum():
@@ -45,10 +50,11 @@ def mark(text: str, stems: frozenset[str]) -> SafeString:
         return escape(text)
     out, last = [], 0
     for start, end in _searched_words(text, stems, len(text)):
-        out.append(escape(text[last:start]))
-        out.append("<mark>" + escape(text[start:end]) + "</mark>")
+        # The standard library's escape, as Django's does, without its lazy-text check.
+        out.append(html.escape(text[last:start]))
+        out.append("<mark>" + html.escape(text[start:end]) + "</mark>")
         last = end
-    out.append(escape(text[last:]))
+    out.append(html.escape(text[last:]))
     return mark_safe("".join(out))
 
 

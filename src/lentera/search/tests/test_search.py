@@ -2,6 +2,7 @@
 
 import pytest
 from django.core.management import call_command
+from django.db import connection
 
 from lentera.register.constants import Category
 from lentera.register.models import InformationItem
@@ -136,6 +137,22 @@ def test_reindex_rebuilds_the_same_entries(listed):
     assert titles(search(SearchQuery(text="visi misi"))) == ["Rencana Strategis"]
 
 
+@pytest.mark.django_db(transaction=True)
+def test_a_rebuild_of_its_own_leaves_no_dead_rows_behind(listed):
+    listed(title="Rencana Strategis")
+    listed(title="Rencana Kerja")
+    assert index.rebuild() == 2
+    assert titles(search(SearchQuery(text="rencana"))) == ["Rencana Kerja", "Rencana Strategis"]
+    if connection.vendor == "postgresql":  # VACUUM freed the rows the rebuild replaced
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "SELECT n_dead_tup, last_vacuum FROM pg_stat_user_tables "
+                "WHERE relname = 'search_searchentry'"
+            )
+            dead, vacuumed = cursor.fetchone()
+        assert vacuumed is not None and dead == 0
+
+
 @pytest.fixture
 def tiers_of_sanitasi(listed):
     """Six entries with "sanitasi" in the title, the summary or the file only, each
@@ -166,6 +183,28 @@ def test_pages_follow_the_tiers_from_any_offset(monkeypatch, tiers_of_sanitasi, 
         assert titles(page) == tiers_of_sanitasi[offset : offset + 2], offset
     by_date = search(SearchQuery(text="sanitasi", sort="date", offset=1, limit=2))
     assert titles(by_date) == ["Sanitasi title 1", "Dokumen summary 2"]
+
+
+@pytest.mark.parametrize("count_limit", [1000, 2], ids=["every match known", "more matches"])
+def test_a_phrase_ranks_by_where_its_words_stand_together(monkeypatch, listed, count_limit):
+    """The title tier needs every word and phrase in the title itself: a phrase split
+    between title and summary, or its words apart in the title, ranks lower."""
+    monkeypatch.setattr(engine, "COUNT_LIMIT", count_limit)
+    listed(title="Laporan Keuangan Desa", summary="Dana desa.")
+    listed(title="Keuangan dan Laporan Desa", summary="Laporan keuangan dana desa.")
+    listed(title="Rekap Desa", summary="Neraca.", file_text="Laporan keuangan dana desa.")
+    listed(title="Laporan Desa", summary="Keuangan dana desa.")  # no phrase anywhere
+    assert titles(search(SearchQuery(text='"laporan keuangan" desa'))) == [
+        "Laporan Keuangan Desa",
+        "Keuangan dan Laporan Desa",
+        "Rekap Desa",
+    ]
+    assert titles(search(SearchQuery(text="keuangan desa laporan"))) == [
+        "Keuangan dan Laporan Desa",  # the titles holding all three, newest first
+        "Laporan Keuangan Desa",
+        "Laporan Desa",
+        "Rekap Desa",
+    ]
 
 
 def test_above_the_count_limit_the_total_says_more(monkeypatch, tiers_of_sanitasi):
