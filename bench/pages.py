@@ -178,6 +178,7 @@ def main() -> None:
         with psycopg.connect(args.postgres, autocommit=True) as conn:
             conn.execute(f"CREATE DATABASE {name}")
         database_url = args.postgres.rsplit("/", 1)[0] + "/" + name
+    kept_pages_mb = os.environ.get("LENTERA_PAGE_CACHE_MB")
     generator.setup_django(database_url, data_dir)
     data_dir = os.environ["LENTERA_DATA_DIR"]
     if not args.reuse:
@@ -192,6 +193,11 @@ def main() -> None:
     paths = pages(random.Random(20))
     connections.close_all()
     env = {**os.environ, "LENTERA_DATA_DIR": data_dir, "LENTERA_LOG_LEVEL": "WARNING"}
+    # The server keeps pages as configured (setup_django turned keeping off for this
+    # process's own timings).
+    env.pop("LENTERA_PAGE_CACHE_MB")
+    if kept_pages_mb is not None:
+        env["LENTERA_PAGE_CACHE_MB"] = kept_pages_mb
     if database_url:
         env["DATABASE_URL"] = database_url
     hello_env = {**env, "DJANGO_SETTINGS_MODULE": "hello_site", "PYTHONPATH": str(BENCH)}

@@ -128,7 +128,7 @@ def setup_django(database_url: str | None, data_dir: str | None = None) -> None:
     if database_url:
         os.environ["DATABASE_URL"] = database_url
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "lentera.settings")
-    os.environ.setdefault("LENTERA_PAGE_CACHE_ENTRIES", "0")  # every /cari/ page timed is built
+    os.environ.setdefault("LENTERA_PAGE_CACHE_MB", "0")  # every /cari/ page timed is built
     import django
 
     django.setup()

@@ -246,21 +246,21 @@ KEPT_UPLOADS_DIR = DATA_DIR / "kept-uploads"
 
 TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
 
-PAGE_CACHE_ENTRIES = max(0, int(os.environ.get("LENTERA_PAGE_CACHE_ENTRIES", "1000")))
+PAGE_CACHE_MB = max(0, int(os.environ.get("LENTERA_PAGE_CACHE_MB", "64")))
 # "default": counters (failed API tokens, export builds) per server process.
 # "exports": built PDF and XLSX exports of the public register, on disk, keyed on the
 # register's state (register.selectors.register_state), so memory stays flat.
 CACHES = {
     "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
     # Public pages, kept per register state (register.page_cache), in each process:
-    # LENTERA_PAGE_CACHE_ENTRIES answers of at most 256 KB (0: none kept).
+    # answers of at most 256 KB, LENTERA_PAGE_CACHE_MB in all (0: none kept).
     "pages": {
-        "BACKEND": "django.core.cache.backends.locmem.LocMemCache"
-        if PAGE_CACHE_ENTRIES
+        "BACKEND": "lentera.register.page_cache.KeptPages"
+        if PAGE_CACHE_MB
         else "django.core.cache.backends.dummy.DummyCache",
         "LOCATION": "pages",
         "TIMEOUT": None,
-        "OPTIONS": {"MAX_ENTRIES": PAGE_CACHE_ENTRIES},
+        "OPTIONS": {"MAX_BYTES": PAGE_CACHE_MB * 1024 * 1024},
     },
     "exports": {
         "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",

@@ -13,11 +13,14 @@ it is cut out before the answer is kept, and each visitor gets their own put bac
 
 import hashlib
 import re
+import threading
+from collections import OrderedDict
 from collections.abc import Callable
 from functools import wraps
 
 from django.conf import settings
 from django.core.cache import caches
+from django.core.cache.backends.base import DEFAULT_TIMEOUT, BaseCache
 from django.http import HttpRequest, HttpResponse
 from django.middleware.csrf import get_token
 from django.utils import timezone
@@ -26,8 +29,7 @@ from django.utils.translation import get_language
 from .selectors import register_state
 
 CACHE = "pages"
-# A bigger answer (a long CKAN page, a large sitemap section) is built each time:
-# 1,000 kept answers stay under 250 MB per process whatever addresses are asked.
+# A bigger answer (a long CKAN page, a large sitemap section) is built each time.
 MAX_SIZE = 256 * 1024
 # The token's hidden input as Django writes it, looked for in HTML answers only, where
 # content written by people can never produce it: every quote in a title or summary
@@ -99,3 +101,78 @@ def _answer(request: HttpRequest, content: bytes, headers: list, with_token: boo
     for name, value in headers:
         response[name] = value
     return response
+
+
+class KeptPages(BaseCache):
+    """A process's kept answers, bounded by their size in all (OPTIONS["MAX_BYTES"]):
+    the answers read least recently make room. A count alone would bound either too
+    little (a thousand item pages of 8 KB are 8 MB) or too much (a thousand CKAN pages
+    of 256 KB). Answers are kept as they are, not pickled: nothing changes them.
+    Nothing expires by time: keys change with the register's state instead."""
+
+    _stores: dict[str, tuple[OrderedDict, list, threading.Lock]] = {}
+    _stores_lock = threading.Lock()
+
+    def __init__(self, location: str, params: dict):
+        super().__init__(params)
+        self.max_bytes = int(params.get("OPTIONS", {}).get("MAX_BYTES", 64 * 1024 * 1024))
+        with self._stores_lock:  # one store per location, shared by the process's threads
+            store = self._stores.setdefault(location, (OrderedDict(), [0], threading.Lock()))
+        self._kept, self._size, self._lock = store
+
+    def get(self, key, default=None, version=None):
+        key = self.make_and_validate_key(key, version=version)
+        with self._lock:
+            if key not in self._kept:
+                return default
+            self._kept.move_to_end(key)
+            return self._kept[key][0]
+
+    def set(self, key, value, timeout=DEFAULT_TIMEOUT, version=None):
+        key = self.make_and_validate_key(key, version=version)
+        size = _size(value)
+        with self._lock:
+            self._forget(key)
+            if size > self.max_bytes:
+                return
+            self._kept[key] = (value, size)
+            self._size[0] += size
+            while self._size[0] > self.max_bytes:
+                self._forget(next(iter(self._kept)))
+
+    def add(self, key, value, timeout=DEFAULT_TIMEOUT, version=None):
+        with self._lock:
+            there = self.make_and_validate_key(key, version=version) in self._kept
+        if not there:
+            self.set(key, value, timeout, version)
+        return not there
+
+    def touch(self, key, timeout=DEFAULT_TIMEOUT, version=None):
+        return self.has_key(key, version=version)
+
+    def has_key(self, key, version=None):
+        key = self.make_and_validate_key(key, version=version)
+        with self._lock:
+            return key in self._kept
+
+    def delete(self, key, version=None):
+        key = self.make_and_validate_key(key, version=version)
+        with self._lock:
+            return self._forget(key)
+
+    def clear(self):
+        with self._lock:
+            self._kept.clear()
+            self._size[0] = 0
+
+    def _forget(self, key) -> bool:
+        kept = self._kept.pop(key, None)
+        if kept is not None:
+            self._size[0] -= kept[1]
+        return kept is not None
+
+
+def _size(value) -> int:
+    """About what a kept answer (content, headers, with_token) holds in memory."""
+    content, headers, _ = value
+    return len(content) + sum(len(name) + len(text) for name, text in headers) + 512

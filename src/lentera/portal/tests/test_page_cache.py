@@ -239,7 +239,7 @@ def test_a_retention_code_corrected_in_the_admin_shows_on_kept_item_pages(client
 
 @pytest.mark.django_db
 def test_with_no_pages_kept_every_answer_is_built(client, settings, world, listed):
-    # LENTERA_PAGE_CACHE_ENTRIES=0
+    # LENTERA_PAGE_CACHE_MB=0
     settings.CACHES = {
         **settings.CACHES,
         "pages": {"BACKEND": "django.core.cache.backends.dummy.DummyCache"},
@@ -263,3 +263,36 @@ def test_results_kept_before_the_index_caught_up_are_built_again(
     for refresh in refreshes:
         refresh()
     assert f"/informasi/{item.pk}/" in text(client, url)
+
+
+def test_kept_pages_stay_within_their_byte_budget_dropping_the_least_recently_read():
+    from concurrent.futures import ThreadPoolExecutor
+
+    from lentera.register.page_cache import KeptPages
+
+    kept = KeptPages("test-budget", {"OPTIONS": {"MAX_BYTES": 11_000}})
+    kept.clear()
+
+    def page(n: int, size: int = 2_000) -> tuple:
+        return (b"x" * size, [("Content-Type", "text/html")], False)
+
+    for n in range(4):
+        kept.set(f"p{n}", page(n))
+    assert kept.get("p0") is not None  # read: now the most recent
+    kept.set("p4", page(4))  # 5 x 2.5 KB > 11 KB: the least recently read goes
+    assert kept.get("p1") is None
+    assert all(kept.get(f"p{n}") is not None for n in (0, 2, 3, 4))
+    kept.set("huge", page(0, size=20_000))  # larger than the whole budget: never kept
+    assert kept.get("huge") is None and kept.get("p4") is not None
+
+    def churn(n: int) -> None:  # eight threads setting and reading at once
+        for i in range(300):
+            kept.set(f"t{n}-{i % 17}", page(i, size=100 + i))
+            kept.get(f"t{(n + 1) % 8}-{i % 17}")
+
+    with ThreadPoolExecutor(8) as pool:
+        list(pool.map(churn, range(8)))
+    store, size = kept._kept, kept._size[0]
+    assert size == sum(s for _, s in store.values()) <= 11_000
+    kept.set("shared", page(0))
+    assert KeptPages("test-budget", {}).get("shared") is not None  # one store per place
