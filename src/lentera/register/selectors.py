@@ -149,17 +149,32 @@ def latest_public_versions(item) -> list[DocumentVersion]:
     return latest_public_versions_of([item.pk]).get(item.pk, [])
 
 
-def latest_public_versions_of(item_ids, *, with_text: bool = False) -> dict[int, list]:
+def latest_public_versions_of(item_ids) -> dict[int, list]:
     """item id -> the newest published version of each of its documents, in one query."""
     versions = public_versions().filter(document__item_id__in=list(item_ids))
-    if with_text:
-        versions = versions.defer(None)
+    return _newest_per_document((v.document_id, v.document.item_id, v) for v in versions)
+
+
+def latest_public_texts_of(item_ids) -> dict[int, list[tuple[str, str, str]]]:
+    """item id -> (document title, file name, extracted text) of the newest published
+    version of each of its documents: what the search index holds of them, read as
+    plain values (model objects for 60,000 versions cost a tenth of a rebuild)."""
+    versions = public_versions().filter(document__item_id__in=list(item_ids))
+    rows = versions.values_list(
+        "document_id", "document__item_id", "document__title", "original_name", "text"
+    )
+    return _newest_per_document((row[0], row[1], row[2:]) for row in rows)
+
+
+def _newest_per_document(rows) -> dict[int, list]:
+    """item id -> the first value of each document among (document id, item id, value)
+    rows that come newest first per document (public_versions' order)."""
     latest: dict[int, list] = {}
     seen: set[int] = set()
-    for version in versions:  # newest first per document
-        if version.document_id not in seen:
-            seen.add(version.document_id)
-            latest.setdefault(version.document.item_id, []).append(version)
+    for document_id, item_id, value in rows:
+        if document_id not in seen:
+            seen.add(document_id)
+            latest.setdefault(item_id, []).append(value)
     return latest
 
 

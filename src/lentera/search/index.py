@@ -6,10 +6,10 @@ document or a version (receivers.py), so the index never runs ahead of the regis
 import threading
 from collections.abc import Iterable, Iterator
 
-from django.db import connection, transaction
+from django.db import connection, models, transaction
 from django.db.models.functions import Coalesce
 
-from lentera.register.selectors import latest_public_versions_of, public_items
+from lentera.register.selectors import latest_public_texts_of, public_items
 from lentera.register.services import public_changed
 
 from . import engine
@@ -113,8 +113,15 @@ def _insert(entries: list[SearchEntry]) -> None:
     quote = connection.ops.quote_name
     columns = ", ".join([quote(field.column) for field in fields] + list(backend.COLUMNS))
     values = ", ".join(["%s"] * len(fields) + list(backend.COLUMNS.values()))
+    # Only the moment needs the database's form; the rest are numbers and text.
+    moments = {field.attname for field in fields if isinstance(field, models.DateTimeField)}
     rows = [
-        [field.get_db_prep_save(getattr(entry, field.attname), connection) for field in fields]
+        [
+            field.get_db_prep_save(getattr(entry, field.attname), connection)
+            if field.attname in moments
+            else getattr(entry, field.attname)
+            for field in fields
+        ]
         + list(backend.columns(entry))
         for entry in entries
     ]
@@ -148,18 +155,9 @@ ITEM_VALUES = (
 
 def _build(items) -> Iterator[SearchEntry]:
     items = list(items.values(*ITEM_VALUES))
-    files = _public_files([item["pk"] for item in items])
+    files = latest_public_texts_of([item["pk"] for item in items])
     for item in items:
         yield _entry(item, files.get(item["pk"], []))
-
-
-def _public_files(item_ids: list[int]) -> dict[int, list[tuple]]:
-    """item id -> [(document title, file name, text)] of each document's newest public version."""
-    latest = latest_public_versions_of(item_ids, with_text=True)
-    return {
-        item_id: [(v.document.title, v.original_name, v.text) for v in versions]
-        for item_id, versions in latest.items()
-    }
 
 
 def _entry(item: dict, files: list[tuple]) -> SearchEntry:
