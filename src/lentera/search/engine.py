@@ -36,6 +36,19 @@ class Read(Protocol):
         matches, newest first."""
 
 
+class Keys:
+    """A tier known in full: its keys, newest first."""
+
+    def __init__(self, keys: list[int]):
+        self.keys = keys
+
+    def newest(self, limit: int, offset: int = 0) -> list[int]:
+        return self.keys[offset : offset + limit]
+
+    def count(self) -> int:
+        return len(self.keys)
+
+
 def backend():
     if connection.vendor == "postgresql":
         from . import postgres

@@ -12,16 +12,16 @@ as lexemes, so words and filters are found in one index scan.
   phrase is found in an index: PostgreSQL's GIN index has no positions, and checking
   them means reading every entry that holds the words.
 
-Reads are plain SQL on search_searchentry, newest first by sort_key. When the engine
-already knows every match (at most engine.COUNT_LIMIT), the tiers are read among
-those keys only: the planner cannot tell a rare word from a missing one, and might
-otherwise walk the whole table backwards looking for a page that is not there."""
+Reads are plain SQL on search_searchentry, newest first by sort_key: by walking the
+sort_key index back, or, when the matches are few for the entries wanted, by reading
+them all from the GIN indexes (_Read._sparse). When the engine already knows every
+match (at most engine.COUNT_LIMIT), one read among those keys tells each one's tier."""
 
 from functools import lru_cache
 
 from django.db import connection
 
-from .engine import COUNT_LIMIT
+from .engine import Keys
 from .facets import facet_tokens, filter_tokens
 from .parse import Terms
 from .query import SearchQuery
@@ -120,10 +120,8 @@ class _Read:
             return cursor.fetchall()
 
     def newest(self, limit: int, offset: int = 0) -> list[int]:
-        sql = (
-            f"SELECT e.sort_key FROM search_searchentry e WHERE {self.where} "
-            "ORDER BY e.sort_key DESC LIMIT %s OFFSET %s"
-        )
+        select = self._matching("e.sort_key", limit + offset)
+        sql = f"{select} ORDER BY e.sort_key DESC LIMIT %s OFFSET %s"
         return [row[0] for row in self._rows(sql, self.params + [limit, offset])]
 
     def count(self) -> int:
@@ -131,28 +129,32 @@ class _Read:
         return self._rows(sql, self.params)[0][0]
 
     def facet_rows(self, limit: int) -> list[tuple]:
-        select = (
-            "SELECT e.sort_key, e.category, e.body_id, e.unit_id, e.year, e.file_types "
-            f"FROM search_searchentry e WHERE {self.where}"
+        select = self._matching(
+            "e.sort_key, e.category, e.body_id, e.unit_id, e.year, e.file_types", limit
         )
-        if self._sparse():
-            # Every match through the GIN indexes, then the newest of them.
-            select = f"WITH m AS MATERIALIZED ({select}) SELECT * FROM m e"
         return self._rows(f"{select} ORDER BY e.sort_key DESC LIMIT %s", self.params + [limit])
 
-    def _sparse(self) -> bool:
+    def _matching(self, columns: str, wanted: int) -> str:
+        """SELECT `columns` of the matches, for reading the `wanted` newest."""
+        select = f"SELECT {columns} FROM search_searchentry e WHERE {self.where}"
+        if self._sparse(wanted):
+            # Every match through the GIN indexes, then the newest of them.
+            select = f"WITH m AS MATERIALIZED ({select}) SELECT * FROM m e"
+        return select
+
+    def _sparse(self, wanted: int) -> bool:
         """Whether reading every match costs less than walking back from the newest
         entry until enough match. The planner prices the walk too low: it does not
-        count that each entry's tsvector must be decompressed to be checked, two to
-        three times the cost of taking an entry from a GIN index (bench/search.py),
+        count that each entry's tsvector must be read and checked, two to three
+        times the cost of taking an entry from a GIN index (bench/search.py),
         and estimates of words found together run low. With d the share of N
-        entries that match, the walk reads COUNT_LIMIT / d entries, the index d * N."""
+        entries that match, the walk reads `wanted` / d entries, the index d * N."""
         explain = f"EXPLAIN (FORMAT JSON) SELECT 1 FROM search_searchentry e WHERE {self.where}"
         estimated = self._rows(explain, self.params)[0][0][0]["Plan"]["Plan Rows"]
         entries = self._rows(
             "SELECT reltuples FROM pg_class WHERE oid = 'search_searchentry'::regclass", []
         )[0][0]
-        return estimated**2 < COUNT_LIMIT * max(entries, 1)
+        return estimated**2 < wanted * max(entries, 1)
 
 
 def _all(*tsqueries: str | None) -> str | None:
@@ -206,16 +208,30 @@ def matches(terms: Terms, query: SearchQuery) -> _Read:
     return _Read(where, params)
 
 
-def tiers(terms: Terms, query: SearchQuery, newest: list[int], complete: bool) -> tuple[_Read, ...]:
+def tiers(terms: Terms, query: SearchQuery, newest: list[int], complete: bool) -> tuple:
     """The words in the title; in title and summary; anywhere else. `newest`: the
-    keys of the newest matches, `complete` when they are all of them; then the tiers
-    are read among those keys only."""
+    keys of the newest matches, `complete` when they are all of them: then one read
+    tells each one's tier (three reads among those keys took up to four times longer)."""
     rest = matches(terms, query)
     tsquery = _tsquery(terms)
     if tsquery is None:  # PostgreSQL dropped every word; the pairs may still match
         return (rest,)
-    scope, scope_params = (["e.sort_key = ANY(%s)"], [newest]) if complete else ([], [])
-    head, head_params = list(scope), list(scope_params)
+    if complete:
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "SELECT e.sort_key, e.head_title @@ %s::tsquery, e.head @@ %s::tsquery "
+                "FROM search_searchentry e WHERE e.sort_key = ANY(%s)",
+                [tsquery, tsquery, newest],
+            )
+            places = {key: (in_title, in_head) for key, in_title, in_head in cursor.fetchall()}
+        in_title = {key for key, (title, _) in places.items() if title}
+        in_head = {key for key, (_, head) in places.items() if head}
+        return (
+            Keys([key for key in newest if key in in_title]),
+            Keys([key for key in newest if key in in_head and key not in in_title]),
+            Keys([key for key in newest if key not in in_head]),
+        )
+    head, head_params = [], []
     if pairs_query := _pairs_query(terms):
         # A phrase must be a match's phrase: in `head`, the summary's first word
         # follows the title's last, a pair no entry holds.
@@ -228,8 +244,5 @@ def tiers(terms: Terms, query: SearchQuery, newest: list[int], complete: bool) -
             [*head, "e.head @@ %s::tsquery", "NOT e.head_title @@ %s::tsquery"],
             [*head_params, wanted, tsquery],
         ),
-        _Read(
-            [*scope, rest.where, "NOT e.head @@ %s::tsquery"],
-            [*scope_params, *rest.params, tsquery],
-        ),
+        _Read([rest.where, "NOT e.head @@ %s::tsquery"], [*rest.params, tsquery]),
     )

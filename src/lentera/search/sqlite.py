@@ -13,6 +13,7 @@ facet columns of the newest matches come from an index that covers them."""
 
 from django.db import connection
 
+from .engine import Keys
 from .facets import facet_tokens, filter_tokens
 from .parse import Terms
 from .query import SearchQuery
@@ -154,9 +155,9 @@ def tiers(terms: Terms, query: SearchQuery, newest: list[int], complete: bool) -
         in_head = dict(cursor.fetchall())
     in_title = {key for key, stemmed in in_head.items() if _holds(stemmed.split(), terms)}
     return (
-        _Keys([key for key in newest if key in in_title]),
-        _Keys([key for key in newest if key in in_head and key not in in_title]),
-        _Keys([key for key in newest if key not in in_head]),
+        Keys([key for key in newest if key in in_title]),
+        Keys([key for key in newest if key in in_head and key not in in_title]),
+        Keys([key for key in newest if key not in in_head]),
     )
 
 
@@ -168,16 +169,3 @@ def _holds(column: list[str], terms: Terms) -> bool:
         return False
     line = f" {' '.join(column)} "
     return all(f" {' '.join(stem(w) for w in phrase)} " in line for phrase in terms.phrases)
-
-
-class _Keys:
-    """A tier known in full: its keys, newest first."""
-
-    def __init__(self, keys: list[int]):
-        self.keys = keys
-
-    def newest(self, limit: int, offset: int = 0) -> list[int]:
-        return self.keys[offset : offset + limit]
-
-    def count(self) -> int:
-        return len(self.keys)
