@@ -4,7 +4,8 @@ Generates text PDFs (fpdf2, words drawn at random) of a few sizes and times, per
 file, the best of a few runs of:
 
 - Lentera's path: the extraction server forks a child that reads the text layer
-  (pypdfium2) and draws the first-page preview, under the same limits as a worker;
+  (pypdfium2) and draws the first-page preview, under the same limits as a worker
+  (a second process, made beforehand, reads pages from the last one backwards);
 - `pdftotext FILE OUT` started as a process, as a worker would start it, and with
   `pdftoppm` drawing the same preview (poppler doing the whole job).
 

@@ -7,9 +7,10 @@ kept by `bench/search.py --keep` (or `bench/office.py`), one run times:
   and their files' newest public versions read through the ORM, one SearchEntry per
   item, both FTS5 tables written, then merged (`optimize`);
 - raw, SQLite: the same texts read back from the SearchEntry rows with the bare
-  cursor in sort-key order (FTS5 takes rows in rowid order fastest), stemmed with the same stemmer (search.text.stems), the same filter tokens,
-  both FTS5 tables emptied and written with executemany, then merged; no model
-  object, no public check, no SearchEntry write;
+  cursor in sort-key order (FTS5 takes rows in rowid order fastest), stemmed with
+  the same stemmer (search.text.stems), the same filter tokens, both FTS5 tables
+  emptied and written with executemany, then merged; no model object, no public
+  check, no SearchEntry write;
 - raw, PostgreSQL: the same rows read back with the bare cursor and written with
   executemany into a new table like search_searchentry (the same columns and
   indexes, GIN ones included), each tsvector made by the same SQL from the same

@@ -70,6 +70,22 @@ def scanned_page_image():
     return page
 
 
+def pdf_with_a_scanned_last_page(
+    name: str = "laporan-dan-lampiran.pdf", text_pages: int = 5
+) -> tuple[str, bytes]:
+    """Pages with a text layer ("Halaman 1" ...), then a scanned page that OCR must read."""
+    from fpdf import FPDF
+
+    pdf = FPDF()
+    pdf.set_font("helvetica", size=12)
+    for number in range(1, text_pages + 1):
+        pdf.add_page()
+        pdf.multi_cell(0, 8, f"Halaman {number}. Laporan realisasi anggaran belanja daerah.")
+    pdf.add_page()
+    pdf.image(scanned_page_image(), x=0, y=0, w=pdf.w)
+    return name, bytes(pdf.output())
+
+
 def scanned_png(name: str = "surat-pindaian.png") -> tuple[str, bytes]:
     buffer = io.BytesIO()
     scanned_page_image().save(buffer, "PNG", dpi=(300, 300))

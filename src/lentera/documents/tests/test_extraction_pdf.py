@@ -1,0 +1,233 @@
+"""PDFs: a long one's pages are read by two processes, the job from the first page and
+a forked copy of it (pagereader.PageReader) from the last, and the text comes out as
+one process reading them all keeps it; the first page's preview is a plain PNG."""
+
+import io
+import os
+import re
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pypdfium2 as pdfium
+import pytest
+from PIL import Image
+
+from lentera.documents import checks, extractor, pagereader
+from lentera.documents.constants import TextStatus
+from lentera.documents.extractor import Job, Text, _png
+from lentera.documents.pagereader import PageReader
+from lentera.testing import new_item
+
+from . import corpus
+from .test_extraction import assert_has_words, extracted
+
+
+@pytest.fixture
+def item(world):
+    return new_item(world)
+
+
+@pytest.fixture
+def tesseract():
+    languages = checks.tesseract_languages()
+    if languages is None or "ind" not in languages:
+        pytest.skip("tesseract-ocr and tesseract-ocr-ind are not installed")
+
+
+def read_in_one_process(source: Path) -> str:
+    """The text of each page in turn, as extractor.Text keeps it."""
+    text = Text()
+    with pdfium.PdfDocument(str(source)) as pdf:
+        for page in pdf:
+            textpage = page.get_textpage()
+            text.add(textpage.get_text_range())
+    return text.value()
+
+
+def job_text(source: Path, out: Path) -> str:
+    """The text extractor.Job reads from a PDF here, without OCR."""
+    out.mkdir(exist_ok=True)
+    job = Job(source, out, ocr_languages="", ocr_max_pages=0, budget=60)
+    job.pdf()
+    assert (out / "thumbnail.png").is_file()
+    return job.text.value()
+
+
+@pytest.fixture
+def reader(monkeypatch):
+    """A PageReader waiting for its job, as the extraction server's copy makes one."""
+    reader = PageReader()
+    reader.limit(memory_mb=1024, seconds=60)
+    monkeypatch.setattr(extractor, "_reader", reader)
+    yield reader
+    reader.close()
+
+
+@pytest.fixture
+def long_pdf(tmp_path) -> Path:
+    name, data = corpus.long_text_pdf(pages=9)
+    (tmp_path / name).write_bytes(data)
+    return tmp_path / name
+
+
+def test_a_long_pdf_read_by_two_processes_comes_out_whole_and_in_order(world, item, long_pdf):
+    version = extracted(world, item, (long_pdf.name, long_pdf.read_bytes()))
+    assert version.text_status == TextStatus.DONE
+    # Read back from text.txt with universal newlines, as the job's text always is.
+    assert version.text == read_in_one_process(long_pdf).replace("\r\n", "\n")
+    starts = [version.text.index(f"Halaman {number}.") for number in range(1, 10)]
+    assert starts == sorted(starts)
+
+
+def test_a_scanned_page_in_the_second_half_is_read_by_ocr(world, item, tesseract):
+    version = extracted(world, item, corpus.pdf_with_a_scanned_last_page())
+    assert version.text_status == TextStatus.DONE
+    assert version.text_method == "ocr"
+    assert_has_words(version.text, corpus.WORDS["scan"])
+    assert version.text.index("Halaman 5.") < version.text.lower().index("keterbukaan")
+
+
+def test_without_ocr_a_scanned_page_in_the_second_half_leaves_the_others_text(
+    world, item, monkeypatch, tmp_path
+):
+    monkeypatch.setenv("PATH", str(tmp_path))  # an empty folder: no tesseract
+    version = extracted(world, item, corpus.pdf_with_a_scanned_last_page())
+    assert version.text_status == TextStatus.DONE
+    assert version.text_method == "text"
+    assert [line.split(".")[0] for line in version.text.splitlines()] == [
+        f"Halaman {number}" for number in range(1, 6)
+    ]
+
+
+@pytest.mark.parametrize("cap", [30, 700, 5000, 12_000])
+def test_the_text_cap_cuts_a_split_pdf_where_it_cuts_one_read_whole(
+    long_pdf, tmp_path, monkeypatch, reader, cap
+):
+    monkeypatch.setattr(extractor, "MAX_TEXT_CHARS", cap)
+    split = job_text(long_pdf, tmp_path / "split")
+    assert reader.started
+    assert split == job_text(long_pdf, tmp_path / "whole")  # the reader is used up: alone
+    assert len(split) == min(cap, len(read_in_one_process(long_pdf)))
+
+
+def test_the_job_reads_from_the_front_and_the_copy_from_the_back_until_they_meet(
+    long_pdf, tmp_path, monkeypatch
+):
+    job = os.getpid()
+    page_text = pagereader.page_text
+
+    def marked(page):
+        if os.getpid() == job:
+            time.sleep(0.05)  # a slow job: the copy reads the last pages
+            return page_text(page)
+        return page_text(page).strip() + " [salinan]"
+
+    monkeypatch.setattr(pagereader, "page_text", marked)
+    reader = PageReader()  # forked with the marks
+    reader.limit(memory_mb=1024, seconds=60)
+    monkeypatch.setattr(extractor, "_reader", reader)
+    try:
+        text = job_text(long_pdf, tmp_path / "out")
+    finally:
+        reader.close()
+    pages = re.split(r"\n(?=Halaman \d+\.)", text)  # each page starts "Halaman N."
+    by_copy = [page.endswith(" [salinan]") for page in pages]
+    assert len(pages) == 9 and not by_copy[0] and by_copy[-1]
+    assert by_copy == sorted(by_copy)  # the job's pages, then the copy's
+    whole = [page.removesuffix(" [salinan]") for page in pages]
+    assert "\n".join(whole) == read_in_one_process(long_pdf)
+
+
+def test_the_pages_the_copy_could_not_read_are_read_by_the_job(long_pdf, tmp_path, monkeypatch):
+    job = os.getpid()
+    page_text = pagereader.page_text
+
+    def fails_in_the_copy(page):
+        text = page_text(page)
+        if os.getpid() != job:
+            raise MemoryError
+        return text
+
+    monkeypatch.setattr(pagereader, "page_text", fails_in_the_copy)
+    reader = PageReader()
+    reader.limit(memory_mb=1024, seconds=60)
+    monkeypatch.setattr(extractor, "_reader", reader)
+    try:
+        assert job_text(long_pdf, tmp_path / "out") == read_in_one_process(long_pdf)
+        assert reader.started and reader.texts == {}
+    finally:
+        reader.close()
+
+
+def test_a_copy_that_died_before_its_job_leaves_every_page_to_the_job(long_pdf, tmp_path, reader):
+    os.kill(reader.pid, signal.SIGKILL)
+    os.waitid(os.P_PID, reader.pid, os.WEXITED | os.WNOWAIT)  # gone; the job reaps it
+    assert job_text(long_pdf, tmp_path / "out") == read_in_one_process(long_pdf)
+    assert reader.started and reader.texts == {}
+
+
+def test_the_copy_takes_on_the_jobs_limits_before_the_job_opens_its_file(reader):
+    """Made before the job, it has the server's limits (none) until the job's come."""
+    wanted = {"Max address space": ["1073741824", "1073741824"], "Max cpu time": ["60", "65"]}
+    for _ in range(300):
+        limits = Path(f"/proc/{reader.pid}/limits").read_text().splitlines()
+        found = {
+            name: line[len(name) :].split()[:2]
+            for line in limits
+            for name in wanted
+            if line.startswith(name)
+        }
+        if found == wanted:
+            break
+        time.sleep(0.01)
+    assert found == wanted
+
+
+# The job forks a PageReader and dies (a limit, a crash) once the copy has opened the
+# PDF and is reading; this process, the subreaper, inherits the orphaned copy and
+# prints how it ended.
+JOB_DIES = """
+import ctypes, os, signal, sys, time
+from pathlib import Path
+from lentera.documents.pagereader import PageReader
+ctypes.CDLL(None).prctl(36, 1)  # PR_SET_CHILD_SUBREAPER
+source = sys.argv[1]
+job = os.fork()
+if job == 0:
+    reader = PageReader()
+    reader.limit(memory_mb=1024, seconds=60)
+    reader.start(Path(source), int(sys.argv[2]), 5_000_000)
+    fds = Path(f"/proc/{reader.pid}/fd")
+    while source not in [os.path.realpath(fd) for fd in fds.iterdir()]:
+        time.sleep(0.001)
+    os.kill(os.getpid(), signal.SIGKILL)
+os.waitpid(job, 0)
+_, status = os.wait()
+print(os.waitstatus_to_exitcode(status))
+"""
+
+
+def test_the_copy_reading_pages_dies_with_its_job(tmp_path):
+    """At once, not after reading its pages (a hostile file's, up to its CPU limit)."""
+    name, data = corpus.long_text_pdf()  # a few hundred milliseconds of reading
+    (tmp_path / name).write_bytes(data)
+    done = subprocess.run(
+        [sys.executable, "-c", JOB_DIES, str((tmp_path / name).resolve()), "100"],
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert done.returncode == 0, done.stderr
+    assert int(done.stdout) == -signal.SIGKILL
+
+
+@pytest.mark.parametrize("mode", ["RGB", "L"])
+def test_the_preview_png_holds_the_pixels_drawn(mode):
+    with pdfium.PdfDocument(corpus.text_pdf()[1]) as pdf:
+        drawn = pdf[0].render(scale=0.5, grayscale=mode == "L").to_pil().convert(mode)
+    with Image.open(io.BytesIO(_png(drawn))) as written:
+        assert (written.format, written.mode, written.size) == ("PNG", mode, drawn.size)
+        assert written.tobytes() == drawn.tobytes()
