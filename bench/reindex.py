@@ -42,7 +42,7 @@ def raw_insert() -> int:
 
     written = 0
     with transaction.atomic(), connection.cursor() as cursor:
-        for table in ("search_fts", "search_head"):
+        for table in ("search_fts", "search_head", "search_title"):
             cursor.execute(f"DELETE FROM {table}")
         with connection.chunked_cursor() as rows:
             rows.execute(
@@ -50,7 +50,7 @@ def raw_insert() -> int:
                 " year, file_types FROM search_searchentry ORDER BY sort_key"
             )
             while chunk := rows.fetchmany(CHUNK):
-                full, head = [], []
+                full, head, titles = [], [], []
                 for key, title, summary, meta, text, body, unit, category, year, types in chunk:
                     title, summary = " ".join(stems(title)), " ".join(stems(summary))
                     entry = SimpleNamespace(
@@ -61,6 +61,7 @@ def raw_insert() -> int:
                         (key, title, summary, " ".join(stems(meta)), " ".join(stems(text)), facets)
                     )
                     head.append((key, title, summary, facets))
+                    titles.append((key, title, facets))
                 cursor.executemany(
                     "INSERT INTO search_fts(rowid, title, summary, meta, file_text, facets)"
                     " VALUES (%s, %s, %s, %s, %s, %s)",
@@ -71,8 +72,11 @@ def raw_insert() -> int:
                     " VALUES (%s, %s, %s, %s)",
                     head,
                 )
+                cursor.executemany(
+                    "INSERT INTO search_title(rowid, title, facets) VALUES (%s, %s, %s)", titles
+                )
                 written += len(chunk)
-        for table in ("search_fts", "search_head"):
+        for table in ("search_fts", "search_head", "search_title"):
             cursor.execute(f"INSERT INTO {table}({table}) VALUES ('optimize')")
     return written
 

@@ -1,9 +1,10 @@
-"""SQLite FTS5: stemmed words, plus a token per filter value, in two virtual tables
+"""SQLite FTS5: stemmed words, plus a token per filter value, in three virtual tables
 whose rowid is the entry's sort_key.
 
 `search_fts` holds every searchable column; `search_head` holds title and summary
-only, so the ranking tiers (the words in the title, then in title and summary) read
-short posting lists instead of those of whole files.
+only and `search_title` the title only, so the ranking tiers (the words in the
+title, then in title and summary) read short posting lists instead of those of whole
+files (a column filter would still walk every entry holding the words elsewhere).
 
 Every read is a MATCH that FTS5 answers from its own index: filters are tokens of
 the `facets` column, newest-first is a backwards walk over rowids that stops after
@@ -19,10 +20,12 @@ from .parse import Terms
 from .query import SearchQuery
 from .text import stem, stems
 
-# Made by migration 0003 with tokenize="unicode61 remove_diacritics 2 tokenchars '_'".
+# Made by migrations 0003 and 0005 with
+# tokenize="unicode61 remove_diacritics 2 tokenchars '_'".
 TABLES = {
     "search_fts": "title, summary, meta, file_text, facets",
     "search_head": "title, summary, facets",
+    "search_title": "title, facets",
 }
 
 
@@ -34,13 +37,14 @@ def columns(entry) -> tuple:
 
 
 def write(entries) -> None:
-    full, head = [], []
+    full, head, titles = [], [], []
     for e in entries:
         title, summary = " ".join(stems(e.title)), " ".join(stems(e.summary))
         facets = " ".join(facet_tokens(e))
         meta, file_text = " ".join(stems(e.meta)), " ".join(stems(e.file_text))
         full.append((e.sort_key, title, summary, meta, file_text, facets))
         head.append((e.sort_key, title, summary, facets))
+        titles.append((e.sort_key, title, facets))
     with connection.cursor() as cursor:
         cursor.executemany(
             "INSERT INTO search_fts(rowid, title, summary, meta, file_text, facets) "
@@ -49,6 +53,9 @@ def write(entries) -> None:
         )
         cursor.executemany(
             "INSERT INTO search_head(rowid, title, summary, facets) VALUES (%s, %s, %s, %s)", head
+        )
+        cursor.executemany(
+            "INSERT INTO search_title(rowid, title, facets) VALUES (%s, %s, %s)", titles
         )
 
 
@@ -73,7 +80,7 @@ def optimize() -> None:
 
 
 def reclaim() -> None:
-    """Nothing more after a rebuild: optimize() merged both indexes in it, and SQLite
+    """Nothing more after a rebuild: optimize() merged the indexes in it, and SQLite
     reuses the freed pages of search_searchentry."""
 
 
@@ -146,7 +153,7 @@ def tiers(terms: Terms, query: SearchQuery, newest: list[int], complete: bool) -
     head = _match(f"{{title summary}} : {text}", tokens)
     if not complete:
         return (
-            _Read("search_head", title),
+            _Read("search_title", _match(text, tokens)),
             _Read("search_head", f"({head}) NOT ({title})"),
             _Read("search_fts", _match(text, tokens), exclude=head),
         )

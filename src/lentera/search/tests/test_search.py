@@ -269,3 +269,25 @@ def test_a_word_merely_holding_the_searched_letters_is_not_marked():
     )
     assert first_match(text, stems) == text.index("laporan")
     assert first_match("kapor kapor", stems) is None
+
+
+@pytest.mark.django_db(transaction=True)
+def test_entries_indexed_before_the_title_table_rank_by_it_once_migrated(
+    monkeypatch, tiers_of_sanitasi
+):
+    """Migration 0005 fills SQLite's search_title from what is indexed; the first tier
+    of a search with more matches than are counted reads it."""
+    from django.db.migrations.executor import MigrationExecutor
+
+    MigrationExecutor(connection).migrate([("search", "0004_strip_document")])
+    tables = connection.introspection.table_names()
+    assert "search_title" not in tables
+    executor = MigrationExecutor(connection)
+    executor.loader.build_graph()
+    executor.migrate(executor.loader.graph.leaf_nodes())
+    if connection.vendor == "sqlite":
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT count(*) FROM search_title")
+            assert cursor.fetchone()[0] == len(tiers_of_sanitasi)
+    monkeypatch.setattr(engine, "COUNT_LIMIT", 3)
+    assert titles(search(SearchQuery(text="sanitasi", limit=10))) == tiers_of_sanitasi
