@@ -185,6 +185,22 @@ def test_pages_follow_the_tiers_from_any_offset(monkeypatch, tiers_of_sanitasi, 
     assert titles(by_date) == ["Sanitasi title 1", "Dokumen summary 2"]
 
 
+@pytest.mark.parametrize("probe_entries", [1, 3, 7, 2000])
+def test_the_title_tiers_found_by_walking_the_newest_entries_are_the_newest_of_all(
+    monkeypatch, tiers_of_sanitasi, probe_entries
+):
+    """PostgreSQL first walks the PROBE_ENTRIES newest entries for a title tier and
+    takes what it found there only when it is a whole page."""
+    from lentera.search import postgres
+
+    monkeypatch.setattr(engine, "COUNT_LIMIT", 3)
+    monkeypatch.setattr(postgres, "PROBE_ENTRIES", probe_entries)
+    for offset in range(len(tiers_of_sanitasi)):
+        for limit in (1, 2, 3):
+            page = search(SearchQuery(text="sanitasi", offset=offset, limit=limit))
+            assert titles(page) == tiers_of_sanitasi[offset : offset + limit], (offset, limit)
+
+
 @pytest.mark.parametrize("count_limit", [1000, 2], ids=["every match known", "more matches"])
 def test_a_phrase_ranks_by_where_its_words_stand_together(monkeypatch, listed, count_limit):
     """The title tier needs every word and phrase in the title itself: a phrase split
