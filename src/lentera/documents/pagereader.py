@@ -6,6 +6,7 @@ Lentera's, and pypdfium2 only when it reads.
 
 import contextlib
 import ctypes
+import fcntl
 import json
 import mmap
 import os
@@ -26,8 +27,10 @@ class PageReader:
     The extraction server's copy makes one before its warm-up (see
     extractor._run_copy): the job then waits neither for the fork nor for the first
     writes to the memory they share (the reader's own happen while the job draws the
-    preview). It takes on the job's limits before the job opens its file, runs in the
-    job's session and dies with it."""
+    preview). Before the job opens its file it takes on half the job's limits (a PDF
+    read by both takes at most one and a half times a job's memory); it runs in the
+    job's session and dies with it. What it sends is checked: a wrong answer ends
+    its part, as a crash would."""
 
     def __init__(self) -> None:
         orders, self.orders = os.pipe()
@@ -43,13 +46,17 @@ class PageReader:
         os.close(orders)
         os.close(answers)
         os.set_blocking(self.answers, False)
-        self.received = b""
+        with contextlib.suppress(OSError):  # room for long pages: the copy reads on
+            fcntl.fcntl(self.answers, fcntl.F_SETPIPE_SZ, PIPE_BYTES)
+        self.received = bytearray()
         self.texts: dict[int, str] = {}
+        self.pages = 0
         self.started = self.stopped = False
 
     def limit(self, memory_mb: int, seconds: int) -> None:
-        """The job's limits (see extractor.limit_resources), which it sets on itself."""
-        self._tell(json.dumps([memory_mb, seconds]).encode() + b"\n")
+        """The job's limits (see extractor.limit_resources): it sets half of them on
+        itself."""
+        self._tell(json.dumps([max(1, memory_mb // 2), max(1, seconds // 2)]).encode() + b"\n")
 
     def start(self, source: Path, pages: int, max_chars: int) -> None:
         """Read the text of `source`'s pages, from the last one backwards, until it has
@@ -57,6 +64,7 @@ class PageReader:
         order = {"source": str(source), "pages": pages, "max_chars": max_chars}
         self._tell(json.dumps(order).encode())
         os.close(self.orders)
+        self.pages = pages
         self.started = True
 
     def _tell(self, order: bytes) -> None:
@@ -66,7 +74,8 @@ class PageReader:
     def text(self, index: int) -> str | None:
         """Page `index`'s text if the copy has read it by now. If not (None), the job
         reads the page, and the copy stops before it."""
-        self._receive()
+        if not self.stopped:
+            self._receive()
         text = self.texts.pop(index, None)
         if text is None:
             struct.pack_into("q", self.front, 0, index + 1)
@@ -75,16 +84,25 @@ class PageReader:
     def _receive(self) -> None:
         while True:
             try:
-                chunk = os.read(self.answers, 1 << 16)
+                chunk = os.read(self.answers, PIPE_BYTES)
             except BlockingIOError:
-                break
+                return
             if not chunk:
-                break
+                return
             self.received += chunk
-        *lines, self.received = self.received.split(b"\n")
-        for line in lines:
-            index, text = json.loads(line)
-            self.texts[index] = text
+            if b"\n" not in chunk:  # a long page still arriving
+                continue
+            *lines, rest = self.received.split(b"\n")
+            self.received = bytearray(rest)
+            for line in lines:
+                try:
+                    index, text = json.loads(line)
+                except ValueError:
+                    index = text = None
+                if not (type(index) is int and 0 < index < self.pages and type(text) is str):
+                    self.stop()  # not what a reader sends: the job reads the rest
+                    return
+                self.texts[index] = text
 
     def stop(self) -> None:
         """Stop the copy's reading (the job has all its pages, or failed)."""
@@ -107,6 +125,9 @@ def spare_core() -> bool:
     leaves a CPU idle for a PageReader. On a busy machine it would only cost its fork."""
     cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else 1
     return cores - os.getloadavg()[0] > 0.5
+
+
+PIPE_BYTES = 1 << 20  # Linux's default most for a pipe without privileges
 
 
 def page_text(page) -> str:
@@ -134,6 +155,7 @@ def _read_pages(orders: int, answers: int, front: mmap.mmap, job: int) -> None:
     code = 70
     try:
         _die_with(job)
+        _close_all_but(orders, answers)
         os.nice(19)  # it takes only CPU time that nothing else wants, the job's least
         with os.fdopen(orders, "rb") as pipe:
             limits = pipe.readline()
@@ -155,7 +177,7 @@ def _read_pages(orders: int, answers: int, front: mmap.mmap, job: int) -> None:
                 page = pdf[index]
                 text = page_text(page)
                 page.close()
-                out.write(json.dumps([index, text]).encode() + b"\n")
+                out.write(json.dumps([index, text], ensure_ascii=False).encode() + b"\n")
                 out.flush()
                 sent += len(text)
                 if sent >= order["max_chars"]:  # the job reads the rest if it wants it
@@ -163,6 +185,15 @@ def _read_pages(orders: int, answers: int, front: mmap.mmap, job: int) -> None:
         code = 0
     finally:
         os._exit(code)
+
+
+def _close_all_but(*kept: int) -> None:
+    """Close the descriptors the copy inherited (its job's pipes among them: a server
+    waits for their end) but standard input, output, error and `kept`."""
+    for fd in sorted(map(int, os.listdir("/proc/self/fd"))):
+        if fd > 2 and fd not in kept:
+            with contextlib.suppress(OSError):  # the listing's own, closed already
+                os.close(fd)
 
 
 PR_SET_PDEATHSIG = 1  # prctl(2)

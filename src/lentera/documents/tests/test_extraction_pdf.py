@@ -56,6 +56,12 @@ def job_text(source: Path, out: Path) -> str:
     return job.text.value()
 
 
+@pytest.fixture(autouse=True)
+def cores_to_spare(monkeypatch):
+    """A job in this process uses its PageReader however busy the machine is."""
+    monkeypatch.setattr(extractor, "spare_core", lambda: True)
+
+
 @pytest.fixture
 def reader(monkeypatch):
     """A PageReader waiting for its job, as the extraction server's copy makes one."""
@@ -162,6 +168,50 @@ def test_the_pages_the_copy_could_not_read_are_read_by_the_job(long_pdf, tmp_pat
         reader.close()
 
 
+@pytest.mark.parametrize("answer", [5, None, "-"], ids=["a number", "null", "not JSON"])
+def test_a_copy_that_answers_wrongly_leaves_the_rest_to_the_job(
+    long_pdf, tmp_path, monkeypatch, answer
+):
+    job = os.getpid()
+    page_text = pagereader.page_text
+    real_dumps = pagereader.json.dumps
+
+    def wrong(page):
+        if os.getpid() == job:
+            time.sleep(0.05)  # a slow job: the copy answers first
+            return page_text(page)
+        return answer
+
+    def dumps(value, **options):  # the copy's line for "-": not JSON at all
+        line = real_dumps(value, **options)
+        return "[1, 'x'" if os.getpid() != job and value[1] == "-" else line
+
+    monkeypatch.setattr(pagereader, "page_text", wrong)
+    monkeypatch.setattr(pagereader.json, "dumps", dumps)
+    reader = PageReader()
+    reader.limit(memory_mb=1024, seconds=60)
+    monkeypatch.setattr(extractor, "_reader", reader)
+    try:
+        text = job_text(long_pdf, tmp_path / "out")
+    finally:
+        monkeypatch.undo()
+        reader.close()
+    assert reader.stopped and reader.texts == {}  # its first answer ended its part
+    assert text == read_in_one_process(long_pdf)
+
+
+def test_a_copy_that_cannot_be_made_leaves_the_job_to_read_alone(monkeypatch):
+    """A limit on processes (systemd's TasksMax, a container's): fork fails."""
+
+    def cannot(*args):
+        raise BlockingIOError(11, "Resource temporarily unavailable")
+
+    monkeypatch.setattr(os, "fork", cannot)
+    monkeypatch.setattr(extractor, "spare_core", lambda: True)
+    extractor._prepare_reader()
+    assert extractor._reader is None
+
+
 def test_a_copy_that_died_before_its_job_leaves_every_page_to_the_job(long_pdf, tmp_path, reader):
     os.kill(reader.pid, signal.SIGKILL)
     os.waitid(os.P_PID, reader.pid, os.WEXITED | os.WNOWAIT)  # gone; the job reaps it
@@ -169,9 +219,9 @@ def test_a_copy_that_died_before_its_job_leaves_every_page_to_the_job(long_pdf, 
     assert reader.started and reader.texts == {}
 
 
-def test_the_copy_takes_on_the_jobs_limits_before_the_job_opens_its_file(reader):
+def test_the_copy_takes_on_half_the_jobs_limits_before_the_job_opens_its_file(reader):
     """Made before the job, it has the server's limits (none) until the job's come."""
-    wanted = {"Max address space": ["1073741824", "1073741824"], "Max cpu time": ["60", "65"]}
+    wanted = {"Max address space": ["536870912", "536870912"], "Max cpu time": ["30", "35"]}
     for _ in range(300):
         limits = Path(f"/proc/{reader.pid}/limits").read_text().splitlines()
         found = {
