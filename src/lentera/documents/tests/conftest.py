@@ -4,11 +4,25 @@ from types import SimpleNamespace
 import pytest
 from django.utils import translation
 
+from lentera.documents import checks
 from lentera.documents.services import add_document
 from lentera.register.workflow import complete_step
 from lentera.testing import new_item, pdf_upload
 
 NON_LATIN_NAME = "laporan_报告_تقرير.pdf"
+
+
+@pytest.fixture
+def item(world):
+    return new_item(world)
+
+
+@pytest.fixture
+def tesseract():
+    """Real Tesseract with its Indonesian data (scripts/test installs it)."""
+    languages = checks.tesseract_languages()
+    if languages is None or "ind" not in languages:
+        pytest.skip("tesseract-ocr and tesseract-ocr-ind are not installed")
 
 
 @pytest.fixture

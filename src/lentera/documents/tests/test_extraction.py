@@ -41,19 +41,6 @@ def world(db):
     return build_world()
 
 
-@pytest.fixture
-def item(world):
-    return new_item(world)
-
-
-@pytest.fixture
-def tesseract():
-    """Real Tesseract with its Indonesian data (scripts/test installs it)."""
-    languages = checks.tesseract_languages()
-    if languages is None or "ind" not in languages:
-        pytest.skip("tesseract-ocr and tesseract-ocr-ind are not installed")
-
-
 def attach(world, item, made):
     name, data = made
     return add_document(item, world.officer, SimpleUploadedFile(name, data))

@@ -15,26 +15,13 @@ import pypdfium2 as pdfium
 import pytest
 from PIL import Image
 
-from lentera.documents import checks, extractor, pagereader
+from lentera.documents import extractor, pagereader
 from lentera.documents.constants import TextStatus
 from lentera.documents.extractor import Job, Text, _png
 from lentera.documents.pagereader import PageReader
-from lentera.testing import new_item
 
 from . import corpus
 from .test_extraction import assert_has_words, extracted
-
-
-@pytest.fixture
-def item(world):
-    return new_item(world)
-
-
-@pytest.fixture
-def tesseract():
-    languages = checks.tesseract_languages()
-    if languages is None or "ind" not in languages:
-        pytest.skip("tesseract-ocr and tesseract-ocr-ind are not installed")
 
 
 def read_in_one_process(source: Path) -> str:
@@ -60,6 +47,23 @@ def job_text(source: Path, out: Path) -> str:
 def cores_to_spare(monkeypatch):
     """A job in this process uses its PageReader however busy the machine is."""
     monkeypatch.setattr(extractor, "spare_core", lambda: True)
+
+
+@pytest.fixture
+def make_reader(monkeypatch):
+    """Fork a PageReader now (after the test's patches), with a job's limits, as the
+    one the job uses; it is closed after the test."""
+    made = []
+
+    def make() -> PageReader:
+        made.append(PageReader())
+        made[-1].limit(memory_mb=1024, seconds=60)
+        monkeypatch.setattr(extractor, "_reader", made[-1])
+        return made[-1]
+
+    yield make
+    for reader in made:
+        reader.close()
 
 
 @pytest.fixture
@@ -120,7 +124,7 @@ def test_the_text_cap_cuts_a_split_pdf_where_it_cuts_one_read_whole(
 
 
 def test_the_job_reads_from_the_front_and_the_copy_from_the_back_until_they_meet(
-    long_pdf, tmp_path, monkeypatch
+    long_pdf, tmp_path, monkeypatch, make_reader
 ):
     job = os.getpid()
     page_text = pagereader.page_text
@@ -132,13 +136,8 @@ def test_the_job_reads_from_the_front_and_the_copy_from_the_back_until_they_meet
         return page_text(page).strip() + " [salinan]"
 
     monkeypatch.setattr(pagereader, "page_text", marked)
-    reader = PageReader()  # forked with the marks
-    reader.limit(memory_mb=1024, seconds=60)
-    monkeypatch.setattr(extractor, "_reader", reader)
-    try:
-        text = job_text(long_pdf, tmp_path / "out")
-    finally:
-        reader.close()
+    make_reader()  # forked with the marks
+    text = job_text(long_pdf, tmp_path / "out")
     pages = re.split(r"\n(?=Halaman \d+\.)", text)  # each page starts "Halaman N."
     by_copy = [page.endswith(" [salinan]") for page in pages]
     assert len(pages) == 9 and not by_copy[0] and by_copy[-1]
@@ -147,7 +146,9 @@ def test_the_job_reads_from_the_front_and_the_copy_from_the_back_until_they_meet
     assert "\n".join(whole) == read_in_one_process(long_pdf)
 
 
-def test_the_pages_the_copy_could_not_read_are_read_by_the_job(long_pdf, tmp_path, monkeypatch):
+def test_the_pages_the_copy_could_not_read_are_read_by_the_job(
+    long_pdf, tmp_path, monkeypatch, make_reader
+):
     job = os.getpid()
     page_text = pagereader.page_text
 
@@ -158,19 +159,14 @@ def test_the_pages_the_copy_could_not_read_are_read_by_the_job(long_pdf, tmp_pat
         return text
 
     monkeypatch.setattr(pagereader, "page_text", fails_in_the_copy)
-    reader = PageReader()
-    reader.limit(memory_mb=1024, seconds=60)
-    monkeypatch.setattr(extractor, "_reader", reader)
-    try:
-        assert job_text(long_pdf, tmp_path / "out") == read_in_one_process(long_pdf)
-        assert reader.started and reader.texts == {}
-    finally:
-        reader.close()
+    reader = make_reader()
+    assert job_text(long_pdf, tmp_path / "out") == read_in_one_process(long_pdf)
+    assert reader.started and reader.texts == {}
 
 
 @pytest.mark.parametrize("answer", [5, None, "-"], ids=["a number", "null", "not JSON"])
 def test_a_copy_that_answers_wrongly_leaves_the_rest_to_the_job(
-    long_pdf, tmp_path, monkeypatch, answer
+    long_pdf, tmp_path, monkeypatch, make_reader, answer
 ):
     job = os.getpid()
     page_text = pagereader.page_text
@@ -188,14 +184,8 @@ def test_a_copy_that_answers_wrongly_leaves_the_rest_to_the_job(
 
     monkeypatch.setattr(pagereader, "page_text", wrong)
     monkeypatch.setattr(pagereader.json, "dumps", dumps)
-    reader = PageReader()
-    reader.limit(memory_mb=1024, seconds=60)
-    monkeypatch.setattr(extractor, "_reader", reader)
-    try:
-        text = job_text(long_pdf, tmp_path / "out")
-    finally:
-        monkeypatch.undo()
-        reader.close()
+    reader = make_reader()
+    text = job_text(long_pdf, tmp_path / "out")
     assert reader.stopped and reader.texts == {}  # its first answer ended its part
     assert text == read_in_one_process(long_pdf)
 
