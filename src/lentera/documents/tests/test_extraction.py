@@ -366,9 +366,19 @@ def _stop_extractor_as_it_starts(monkeypatch, stop: int) -> list[int]:
     return _on_start(monkeypatch, lambda pid: os.kill(pid, stop))
 
 
+@pytest.fixture
+def hangups_heard(monkeypatch):
+    """A new extraction server that hears SIGHUP even when the tests run under nohup
+    (which has every process it starts ignore it)."""
+    monkeypatch.setattr(extraction, "_servers", threading.local())
+    before = signal.signal(signal.SIGHUP, signal.SIG_DFL)
+    yield
+    signal.signal(signal.SIGHUP, before)
+
+
 @pytest.mark.parametrize("stop", [signal.SIGTERM, signal.SIGHUP])
 def test_an_extractor_stopped_from_outside_requeues_the_job_and_never_fails_the_file(
-    world, item, stop, monkeypatch
+    world, item, stop, monkeypatch, hangups_heard
 ):
     version = attach(world, item, corpus.long_text_pdf())
     jobs_before = DBTaskResult.objects.count()
