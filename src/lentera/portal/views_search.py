@@ -1,11 +1,16 @@
 """/cari/: full-text search over the public DIP."""
 
+from urllib.parse import urlencode
+
 from django.core.paginator import Paginator
 from django.shortcuts import render
+from django.utils import timezone
+from django.utils.dates import MONTHS
 from django.utils.translation import gettext as _
 
 from lentera.organizations.models import PublicBody, Unit
 from lentera.register.constants import Category
+from lentera.register.dip_table import item_links
 from lentera.register.page_cache import public_page
 from lentera.search import SearchQuery
 from lentera.search import search as run_search
@@ -58,9 +63,9 @@ def search(request):
             "sort": sort,
             "file_type": file_type,
             "result": result,
-            "hits": [(h, units.get(h.unit_id), labels.get(h.category)) for h in result.hits],
+            "hits": _hits(result.hits, units, labels),
             "page": page,
-            "base": base,
+            "pages": _pager(page, base),
             "facets": _facets(result.facets, bodies, units, labels, base),
             "limit": COUNT_LIMIT,
             "title": _("Search: %(q)s") % {"q": text} if text else _("Search"),
@@ -68,9 +73,42 @@ def search(request):
     )
 
 
+def _hits(hits, units, labels) -> list[dict]:
+    """Hits as the template draws them, each value made once here: a template's lookups,
+    links and date filters cost several times as much per hit."""
+    link = item_links("")
+    rows = []
+    for hit in hits:
+        unit = units.get(hit.unit_id)
+        listed = timezone.localtime(hit.listed_at)
+        holder = f"{unit.name}, {unit.body.name}" if unit else ""
+        rows.append(
+            {
+                "href": link(hit.item_id),
+                "title_html": hit.title_html,
+                "snippet": hit.snippet,
+                "about": f"{labels.get(hit.category, hit.category)} · {holder} · {hit.year}",
+                "iso": listed.isoformat(),
+                "day": f"{listed.day} {MONTHS[listed.month]} {listed.year}",
+            }
+        )
+    return rows
+
+
+def _pager(page, base) -> dict:
+    """The previous and next pages' addresses, with the search's own parameters."""
+
+    def href(number):
+        return "?" + urlencode({**base, "halaman": number})
+
+    return {
+        "previous": href(page.previous_page_number()) if page.has_previous() else "",
+        "next": href(page.next_page_number()) if page.has_next() else "",
+    }
+
+
 def _facets(facets, bodies, units, labels, base) -> list[dict]:
     """Facet groups as the template draws them: a link that adds (or removes) a filter."""
-    from urllib.parse import urlencode
 
     def link(param, value):
         params = dict(base)

@@ -7,7 +7,6 @@ order, each newest first. The total is counted up to COUNT_LIMIT and the facets 
 the same newest matches, so a word found in most of a large register costs no more
 than a rarer one."""
 
-import datetime
 from functools import lru_cache
 from typing import Protocol
 
@@ -146,7 +145,7 @@ def _hits(keys: list[int], terms: Terms) -> list[Hit]:
         if (row := rows.get(key)) is None:  # removed or withdrawn meanwhile
             continue
         _, item_id, title, summary, category, body_id, unit_id, year, listed_at = row
-        if not isinstance(listed_at, datetime.datetime):  # SQLite hands back its text
+        if getattr(listed_at, "tzinfo", None) is None:  # SQLite: text or a naive time
             listed_at = connection.ops.convert_datetimefield_value(listed_at, None, connection)
         hits.append(
             Hit(

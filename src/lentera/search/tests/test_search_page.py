@@ -1,5 +1,7 @@
 """/cari/: the search page a citizen uses."""
 
+import datetime
+
 import pytest
 from django.urls import reverse
 
@@ -21,6 +23,18 @@ def test_results_are_highlighted_linked_and_counted(client, listed):
     assert "1 result for “mengadukan”" in page
     assert reverse("portal:item", args=[item.pk]) in page
     assert "<mark>Pengaduan</mark>" in page and "<mark>pengaduan</mark>" in page
+
+
+def test_each_hit_tells_its_holder_its_year_and_the_day_it_was_listed_here(client, listed):
+    from lentera.search.models import SearchEntry
+
+    item = listed(title="Laporan Keuangan", year=2024)
+    evening = datetime.datetime(2025, 3, 4, 18, 30, tzinfo=datetime.UTC)  # 01:30 WIB on the 5th
+    SearchEntry.objects.filter(item=item).update(listed_at=evening)
+    page = get(client, q="keuangan")
+    unit = item.holding_unit
+    assert f" · {unit.name}, {unit.body.name} · 2024 · " in page
+    assert '<time datetime="2025-03-05T01:30:00+07:00">5 March 2025</time>' in page
 
 
 def test_facet_links_narrow_and_a_chosen_facet_links_back(client, world, listed):
