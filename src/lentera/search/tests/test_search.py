@@ -1,5 +1,7 @@
 """Search finds public entries by their Indonesian words, ranked, faceted, highlighted."""
 
+import random
+
 import pytest
 from django.core.management import call_command
 from django.db import connection
@@ -311,3 +313,34 @@ def test_entries_indexed_before_the_title_table_rank_by_it_once_migrated(
             assert cursor.fetchone()[0] == len(tiers_of_sanitasi)
     monkeypatch.setattr(engine, "COUNT_LIMIT", 3)
     assert titles(search(SearchQuery(text="sanitasi", limit=10))) == tiers_of_sanitasi
+
+
+def test_a_long_files_words_stay_in_the_entrys_own_row_on_postgresql(listed):
+    """Migration 0006: PostgreSQL keeps `document`, `head` and `head_title` in the row,
+    where the newest-first walks read them; the file's own text, the word pairs and
+    the other wide values go to the TOAST table."""
+    rng = random.Random(6)
+    words = [f"kata{n}" for n in range(600)]
+    text = " ".join(rng.choice(words) for _ in range(20000)) + " sanitasiujung"
+    item = listed(title="Laporan Pelaksanaan Program Sanitasi", file_text=text)
+    found = search(SearchQuery(text="sanitasiujung"))
+    assert titles(found) == ["Laporan Pelaksanaan Program Sanitasi"]
+    if connection.vendor != "postgresql":
+        return  # SQLite's index lives in its FTS5 tables
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT reltoastrelid::regclass::text FROM pg_class "
+            "WHERE oid = 'search_searchentry'::regclass"
+        )
+        toast = cursor.fetchone()[0]
+        cursor.execute(f"SELECT coalesce(sum(octet_length(chunk_data)), 0) FROM {toast}")
+        outside = cursor.fetchone()[0]
+        moved = ("title", "summary", "meta", "file_text", "pairs")
+        kept = ("document", "head", "head_title")
+        sizes = ", ".join(f"pg_column_size({column})" for column in moved + kept)
+        cursor.execute(f"SELECT {sizes} FROM search_searchentry WHERE item_id = %s", [item.pk])
+        size = dict(zip(moved + kept, cursor.fetchone(), strict=True))
+    assert size["document"] > 2048  # wide enough to have left the row by default
+    # Everything outside is the wide columns' (each longer than a TOAST pointer), so
+    # none of it is the document's or the heads'.
+    assert outside == sum(size[column] for column in moved)
