@@ -21,7 +21,7 @@ import pytest
 from django.apps import apps
 from django.contrib.auth import get_user_model
 from django.core.cache import caches
-from django.db import transaction
+from django.db import connection, transaction
 from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from django_otp.oath import totp
@@ -306,21 +306,42 @@ class Request:
     json: bool = False
 
 
+def writes() -> int:
+    """Rows this connection has inserted, updated or deleted so far (in this
+    transaction on PostgreSQL): when it has not moved, nothing was written."""
+    if connection.vendor == "sqlite":
+        return connection.connection.total_changes
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT coalesce(sum(n_tup_ins + n_tup_upd + n_tup_del), 0) "
+            "FROM pg_stat_xact_all_tables"
+        )
+        return cursor.fetchone()[0]
+
+
 def attempt(client: Client, prepare: Callable[..., Request], *args) -> tuple[bool, int]:
     """(changed the database, status code) of the request `prepare(*args)` sets up;
-    undone either way."""
+    undone either way. The tables are compared only when the request wrote rows: after
+    it, and again once its savepoint is rolled back."""
     outcome = (False, 0)
     cookies = copy.deepcopy(client.cookies)  # a cell that renews the session is undone too
     try:
         with transaction.atomic():
             request = prepare(*args)
-            before = snapshot()
-            send = getattr(client, request.method)
-            if request.json:
-                response = send(request.path, request.data, content_type="application/json")
-            else:
-                response = send(request.path, request.data or {})
-            outcome = (snapshot() != before, response.status_code)
+            connection.ensure_connection()
+            written = writes()
+            after = None
+            with transaction.atomic():
+                send = getattr(client, request.method)
+                if request.json:
+                    response = send(request.path, request.data, content_type="application/json")
+                else:
+                    response = send(request.path, request.data or {})
+                if writes() != written:
+                    after = snapshot()
+                transaction.set_rollback(True)
+            changed = after is not None and snapshot() != after
+            outcome = (changed, response.status_code)
             raise _Undo
     except _Undo:
         pass
