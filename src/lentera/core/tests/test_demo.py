@@ -1,18 +1,16 @@
 """The demo data: three seed bodies, people of every role and a register in every state."""
 
-from io import StringIO
-
 import pytest
+from django.conf import settings as django_settings
 from django.contrib.auth import get_user_model
 from django.core.files.storage import default_storage
-from django.core.management import call_command
+from django.db import transaction
+from django.test import override_settings
 from django.urls import reverse
 
 from lentera.audit.models import ActivityEvent
 from lentera.audit.selectors import verify_chain
-from lentera.core import demo
 from lentera.core.demo import DEMO_PASSWORD, SUPERUSER, load_demo
-from lentera.core.demo_data import DemoItem
 from lentera.documents.models import Document, DocumentVersion, HardCopy
 from lentera.organizations.constants import PpidRole, Role
 from lentera.organizations.models import Membership, PublicBody, Unit
@@ -32,9 +30,40 @@ BODY_SOPS = {
 UNIT_SOPS = {"kalbar-biro-kesra": "kalbar-biro-kesra-2021"}
 
 
+@pytest.fixture(scope="module")
+def demo_files(tmp_path_factory):
+    return tmp_path_factory.mktemp("demo") / "files"
+
+
+@pytest.fixture(scope="module")
+def loaded(django_db_setup, django_db_blocker, demo_files):
+    """The demo, loaded once for this module's tests (a quarter of a minute each) in a
+    transaction rolled back after the last; each test's own changes are rolled back at
+    its end, as always (pytest-django's `db` makes a savepoint)."""
+    fast = ["django.contrib.auth.hashers.MD5PasswordHasher"]  # as every test's (conftest)
+    with (
+        django_db_blocker.unblock(),
+        override_settings(STORAGES=_storages(demo_files), PASSWORD_HASHERS=fast),
+    ):
+        with transaction.atomic():
+            yield load_demo()
+            transaction.set_rollback(True)
+
+
 @pytest.fixture
-def logins(db):
-    return load_demo()
+def logins(loaded, db, settings, demo_files):
+    settings.STORAGES = _storages(demo_files)  # where the demo's files went
+    return loaded
+
+
+@pytest.fixture
+def files_dir(demo_files):
+    return demo_files
+
+
+def _storages(location) -> dict:
+    default = {"BACKEND": "django.core.files.storage.FileSystemStorage"}
+    return {**django_settings.STORAGES, "default": {**default, "OPTIONS": {"location": location}}}
 
 
 def counts() -> dict[str, int]:
@@ -213,46 +242,6 @@ def test_loading_twice_changes_nothing(logins, files_dir):
     assert load_demo() == logins
     assert counts() == before
     assert sorted(files_dir.rglob("*.pdf")) == files_before
-
-
-def test_a_failed_load_leaves_no_record_and_no_file(db, files_dir, monkeypatch):
-    # Sekretariat Daerah has no officer, so this item stops the load half-way.
-    orphan = DemoItem(
-        "kalbar-setda",
-        "Rencana Kerja Sekretariat Daerah Tahun 2027",
-        "Program dan kegiatan.",
-        "Sekretaris Daerah",
-        demo.ITEMS[0].made_on,
-        "10 tahun",
-        "-",
-        2027,
-    )
-    monkeypatch.setattr(demo, "ITEMS", (*demo.ITEMS, orphan))
-    with pytest.raises(RuntimeError, match="has no officer"):
-        load_demo()
-    assert set(counts().values()) == {0}
-    assert not list(files_dir.rglob("*.pdf"))
-
-
-def test_demo_command_prints_the_portal_and_the_logins(db):
-    out = StringIO()
-    call_command("demo", "--no-serve", stdout=out)
-    output = out.getvalue()
-    assert "/dip/" in output
-    assert DEMO_PASSWORD in output
-    for username in (
-        "admin",
-        "petugas.dinsos.ptk",
-        "penelaah.ppid.ptk",
-        "kepala.ppid.kalbar",
-        "dokumentasi.kesra.kalbar",
-        "petugas.ppid.bangka",
-        "kepala.ppid.bangka",
-    ):
-        assert f"  {username} " in output
-    assert "Atasan PPID, Dinkominfotik Kab. Bangka (PPID Utama)" in output
-    assert "Petugas Dokumentasi, Biro Kesra Prov. Kalbar" in output
-    assert "Pemerintah Kabupaten Bangka" in output
 
 
 def test_each_body_has_its_dip_decided_once(logins, client):
