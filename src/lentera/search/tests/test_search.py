@@ -315,18 +315,21 @@ def test_entries_indexed_before_the_title_table_rank_by_it_once_migrated(
     assert titles(search(SearchQuery(text="sanitasi", limit=10))) == tiers_of_sanitasi
 
 
-def test_a_long_files_words_stay_in_the_entrys_own_row_on_postgresql(listed):
-    """Migration 0006: PostgreSQL keeps `document`, `head` and `head_title` in the row,
-    where the newest-first walks read them; the file's own text, the word pairs and
-    the other wide values go to the TOAST table."""
+def _long_file() -> str:
+    """About 600 distinct words: a document of 6 to 7 kB, wide enough to leave its row
+    by default and narrow enough to stay in it."""
     rng = random.Random(6)
     words = [f"kata{n}" for n in range(600)]
-    text = " ".join(rng.choice(words) for _ in range(20000)) + " sanitasiujung"
-    item = listed(title="Laporan Pelaksanaan Program Sanitasi", file_text=text)
-    found = search(SearchQuery(text="sanitasiujung"))
-    assert titles(found) == ["Laporan Pelaksanaan Program Sanitasi"]
-    if connection.vendor != "postgresql":
-        return  # SQLite's index lives in its FTS5 tables
+    return " ".join(rng.choice(words) for _ in range(20000)) + " sanitasiujung"
+
+
+MOVED = ("title", "summary", "meta", "file_text", "pairs")
+KEPT = ("document", "head", "head_title")
+
+
+def _toast(item) -> tuple[int, dict]:
+    """The bytes in search_searchentry's TOAST table, and the stored size of each of the
+    item's entry's values."""
     with connection.cursor() as cursor:
         cursor.execute(
             "SELECT reltoastrelid::regclass::text FROM pg_class "
@@ -335,12 +338,40 @@ def test_a_long_files_words_stay_in_the_entrys_own_row_on_postgresql(listed):
         toast = cursor.fetchone()[0]
         cursor.execute(f"SELECT coalesce(sum(octet_length(chunk_data)), 0) FROM {toast}")
         outside = cursor.fetchone()[0]
-        moved = ("title", "summary", "meta", "file_text", "pairs")
-        kept = ("document", "head", "head_title")
-        sizes = ", ".join(f"pg_column_size({column})" for column in moved + kept)
+        sizes = ", ".join(f"pg_column_size({column})" for column in MOVED + KEPT)
         cursor.execute(f"SELECT {sizes} FROM search_searchentry WHERE item_id = %s", [item.pk])
-        size = dict(zip(moved + kept, cursor.fetchone(), strict=True))
+        return outside, dict(zip(MOVED + KEPT, cursor.fetchone(), strict=True))
+
+
+def test_a_long_files_words_stay_in_the_entrys_own_row_on_postgresql(listed):
+    """Migration 0006: PostgreSQL keeps `document`, `head` and `head_title` in the row,
+    where the newest-first walks read them; the file's own text, the word pairs and
+    the other wide values go to the TOAST table."""
+    item = listed(title="Laporan Pelaksanaan Program Sanitasi", file_text=_long_file())
+    found = search(SearchQuery(text="sanitasiujung"))
+    assert titles(found) == ["Laporan Pelaksanaan Program Sanitasi"]
+    if connection.vendor != "postgresql":
+        return  # SQLite's index lives in its FTS5 tables
+    outside, size = _toast(item)
     assert size["document"] > 2048  # wide enough to have left the row by default
     # Everything outside is the wide columns' (each longer than a TOAST pointer), so
     # none of it is the document's or the heads'.
-    assert outside == sum(size[column] for column in moved)
+    assert outside == sum(size[column] for column in MOVED)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_entries_indexed_before_migration_0006_get_their_words_back_into_their_rows(listed):
+    from django.db.migrations.executor import MigrationExecutor
+
+    MigrationExecutor(connection).migrate([("search", "0005_title")])
+    item = listed(title="Laporan Pelaksanaan Program Sanitasi", file_text=_long_file())
+    if connection.vendor == "postgresql":
+        outside, size = _toast(item)
+        assert outside - sum(size[column] for column in MOVED) > 2048  # the document's
+    executor = MigrationExecutor(connection)
+    executor.loader.build_graph()
+    executor.migrate(executor.loader.graph.leaf_nodes())
+    assert titles(search(SearchQuery(text="sanitasiujung"))) == [item.title]
+    if connection.vendor == "postgresql":
+        outside, size = _toast(item)
+        assert outside == sum(size[column] for column in MOVED)
