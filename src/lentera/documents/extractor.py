@@ -43,9 +43,6 @@ MAX_TEXT_CHARS = 5_000_000  # kept for search; beyond this the text is cut
 THUMBNAIL_BOX = (320, 480)  # width, height in pixels
 MAX_IMAGE_PIXELS = 100_000_000  # larger images are refused, not decoded
 OCR_DPI = 300
-# How long a job that has read its PDF's text waits, at least, for its PageReader's
-# preview (a page's takes 3 to 5 ms) before drawing it itself.
-PREVIEW_GRACE = 0.05
 OCR_MAX_PAGE_PIXELS = 40_000_000  # a page rendered for OCR never exceeds this
 MIN_PAGE_CHARS = 10  # a PDF page with fewer characters is treated as scanned
 MAX_UNZIPPED_BYTES = 512 * 1024 * 1024
@@ -148,8 +145,11 @@ class Job:
         # zlib's fastest level: a photo's preview keeps Pillow's row filters.
         _small(image).save(self.out / "thumbnail.png", compress_level=1)
 
-    def page_thumbnail(self, png: bytes) -> None:
-        (self.out / "thumbnail.png").write_bytes(png)
+    def page_thumbnail(self, page) -> None:
+        """The preview of a PDF page, drawn at the thumbnail's size."""
+        width, height = page.get_size()
+        scale = min(THUMBNAIL_BOX[0] / max(width, 1), THUMBNAIL_BOX[1] / max(height, 1))
+        (self.out / "thumbnail.png").write_bytes(_png(_small(_render(page, scale))))
 
     # File types --------------------------------------------------------
     def pdf(self) -> None:
@@ -162,26 +162,19 @@ class Job:
             raise Refused(
                 "encrypted" if exc.err_code == pdfium_c.FPDF_ERR_PASSWORD else "damaged"
             ) from exc
-        started = time.monotonic()
         with pdf:
             count = len(pdf)
             if count == 0:
                 raise Refused("damaged")
             others = None
-            if _reader is not None and not _reader.started and spare_core():
-                others = _reader  # draws the preview, reads from the last page back
+            if count > 1 and _reader is not None and not _reader.started and spare_core():
+                others = _reader  # reads from the last page while this process reads on
                 others.start(self.source, count, MAX_TEXT_CHARS)
             try:
                 self.pdf_pages(pdf, count, others)
-                preview = _sent_preview(others, started, self.deadline)
             finally:
                 if others is not None:
                     others.stop()
-            if preview is None:  # no copy, or it failed: drawn here
-                page = pdf[0]
-                preview = page_preview(page)
-                page.close()
-            self.page_thumbnail(preview)
         if not self.text.parts and not self.ocr_languages:
             raise Refused("ocr_unavailable")
 
@@ -196,6 +189,8 @@ class Job:
             text = others.text(index) if others is not None else None
             if text is None:
                 page = pdf[index]
+                if index == 0:
+                    self.page_thumbnail(page)
                 text = pagereader.page_text(page)
             if _scanned(text) and self.ocr_languages and self.ocr_pages_left(ocr_done):
                 if page is None:
@@ -288,7 +283,7 @@ def _prepare_reader() -> None:
     global _reader
     try:
         if spare_core():
-            _reader = PageReader(page_preview)
+            _reader = PageReader()
     except OSError:
         _reader = None
 
@@ -300,21 +295,6 @@ def _end_reader() -> None:
     if reader is not None:
         with contextlib.suppress(Exception):  # the copy ends in any case
             reader.close()
-
-
-def _sent_preview(reader: PageReader | None, started: float, deadline: float) -> bytes | None:
-    """The PageReader's preview, waited for as long as the text took (or PREVIEW_GRACE)."""
-    if reader is None:
-        return None
-    waited = max(PREVIEW_GRACE, time.monotonic() - started)
-    return reader.drawn_preview(min(time.monotonic() + waited, deadline))
-
-
-def page_preview(page) -> bytes:
-    """A PDF page's preview as PNG bytes, drawn at the thumbnail's size."""
-    width, height = page.get_size()
-    scale = min(THUMBNAIL_BOX[0] / max(width, 1), THUMBNAIL_BOX[1] / max(height, 1))
-    return _png(_small(_render(page, scale)))
 
 
 def _render(page, scale: float):
@@ -658,7 +638,7 @@ def _warm_up() -> None:
     with pdfium.PdfDocument(WARM_UP_PDF) as document:
         page = document[0]
         assert "anggaran" in pagereader.page_text(page)
-        page_preview(page)
+        _png(_small(_render(page, THUMBNAIL_BOX[0] / 595)))
         page.close()
 
 

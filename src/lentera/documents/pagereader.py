@@ -4,8 +4,6 @@ Part of the extraction child program: it loads neither Django nor anything of
 Lentera's, and pypdfium2 only when it reads.
 """
 
-import base64
-import binascii
 import contextlib
 import ctypes
 import fcntl
@@ -13,22 +11,18 @@ import json
 import mmap
 import os
 import resource
-import select
 import signal
 import struct
-import time
-from collections.abc import Callable
 from pathlib import Path
 
 
 class PageReader:
-    """A forked copy of the job's process that draws a PDF's first-page preview and
-    then reads its pages from the last one backwards, on another core, while the job
-    reads them from the first one on. They meet wherever their speeds take them: the
-    job takes the copy's text of a page when it is there and reads the page itself
-    when it is not, and draws the preview itself when the copy has not; so a slow or
-    failed copy (a busy machine, a crash, its memory limit) costs the job nothing but
-    time, and a page read twice costs a page.
+    """A forked copy of the job's process that reads a PDF's pages from the last one
+    backwards, on another core, while the job draws the preview and reads them from
+    the first one on. They meet wherever their speeds take them: the job takes the
+    copy's text of a page when it is there and reads the page itself when it is not,
+    so a slow or failed copy (a busy machine, a crash, its memory limit) costs the job
+    nothing but time, and a page read twice costs a page.
 
     The extraction server's copy makes one before its warm-up (see
     extractor._run_copy): the job then waits neither for the fork nor for the first
@@ -38,8 +32,7 @@ class PageReader:
     job's session and dies with it. What it sends is checked: a wrong answer ends
     its part, as a crash would."""
 
-    def __init__(self, draw_preview: Callable[[object], bytes]) -> None:
-        """`draw_preview`: a pypdfium2 page -> its preview as PNG bytes."""
+    def __init__(self) -> None:
         orders, self.orders = os.pipe()
         self.answers, answers = os.pipe()
         # Shared with the copy: the job has taken the pages before this index.
@@ -49,7 +42,7 @@ class PageReader:
         if self.pid == 0:
             os.close(self.orders)
             os.close(self.answers)
-            _read_pages(orders, answers, self.front, job, draw_preview)
+            _read_pages(orders, answers, self.front, job)
         os.close(orders)
         os.close(answers)
         os.set_blocking(self.answers, False)
@@ -57,9 +50,8 @@ class PageReader:
             fcntl.fcntl(self.answers, fcntl.F_SETPIPE_SZ, PIPE_BYTES)
         self.received = bytearray()
         self.texts: dict[int, str] = {}
-        self.preview: bytes | None = None
         self.pages = 0
-        self.started = self.stopped = self.ended = False
+        self.started = self.stopped = False
 
     def limit(self, memory_mb: int, seconds: int) -> None:
         """The job's limits (see extractor.limit_resources): it sets half of them on
@@ -67,9 +59,8 @@ class PageReader:
         self._tell(json.dumps([max(1, memory_mb // 2), max(1, seconds // 2)]).encode() + b"\n")
 
     def start(self, source: Path, pages: int, max_chars: int) -> None:
-        """Draw the preview of `source`'s first page, then read the text of the others,
-        from the last one backwards, until it has sent `max_chars` characters (the job
-        keeps no more)."""
+        """Read the text of `source`'s pages, from the last one backwards, until it has
+        sent `max_chars` characters (the job keeps no more)."""
         order = {"source": str(source), "pages": pages, "max_chars": max_chars}
         self._tell(json.dumps(order).encode())
         os.close(self.orders)
@@ -90,17 +81,6 @@ class PageReader:
             struct.pack_into("q", self.front, 0, index + 1)
         return text
 
-    def drawn_preview(self, deadline: float) -> bytes | None:
-        """The first page's preview as PNG bytes, once the copy has sent it; None if it
-        ends, answers wrongly or is not done by `deadline` (time.monotonic())."""
-        while self.preview is None and not (self.stopped or self.ended):
-            self._receive()
-            left = deadline - time.monotonic()
-            if self.preview is not None or self.stopped or self.ended or left <= 0:
-                break
-            select.select([self.answers], [], [], left)
-        return self.preview
-
     def _receive(self) -> None:
         while True:
             try:
@@ -108,7 +88,6 @@ class PageReader:
             except BlockingIOError:
                 return
             if not chunk:
-                self.ended = True  # it has gone
                 return
             self.received += chunk
             if b"\n" not in chunk:  # a long page still arriving
@@ -116,32 +95,14 @@ class PageReader:
             *lines, rest = self.received.split(b"\n")
             self.received = bytearray(rest)
             for line in lines:
-                if not self._take(line):
-                    self.stop()  # not what a reader sends: the job does the rest
+                try:
+                    index, text = json.loads(line)
+                except ValueError:
+                    index = text = None
+                if not (type(index) is int and 0 < index < self.pages and type(text) is str):
+                    self.stop()  # not what a reader sends: the job reads the rest
                     return
-
-    def _take(self, line: bytes) -> bool:
-        """Keep a page's text ([index, text]) or the preview (["preview", base64 PNG]);
-        False for anything else."""
-        try:
-            index, value = json.loads(line)
-        except ValueError:
-            return False
-        if type(value) is not str:
-            return False
-        if index == "preview" and self.preview is None:
-            try:
-                png = base64.b64decode(value, validate=True)
-            except binascii.Error:
-                return False
-            if not png.startswith(PNG_SIGNATURE):
-                return False
-            self.preview = png
-            return True
-        if type(index) is int and 0 < index < self.pages:
-            self.texts[index] = value
-            return True
-        return False
+                self.texts[index] = text
 
     def stop(self) -> None:
         """Stop the copy's reading (the job has all its pages, or failed)."""
@@ -167,7 +128,6 @@ def spare_core() -> bool:
 
 
 PIPE_BYTES = 1 << 20  # Linux's default most for a pipe without privileges
-PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
 
 
 def page_text(page) -> str:
@@ -187,12 +147,11 @@ def set_limits(memory_mb: int, seconds: int) -> None:
     resource.setrlimit(resource.RLIMIT_CORE, (0, 0))
 
 
-def _read_pages(orders: int, answers: int, front: mmap.mmap, job: int, draw_preview) -> None:
+def _read_pages(orders: int, answers: int, front: mmap.mmap, job: int) -> None:
     """The forked copy of PageReader: takes its limits and then its order from `orders`,
-    writes the first page's preview to `answers` as a JSON line ["preview", base64 PNG]
-    and then each page's text as [index, text], from the last page back to the job's
-    front (page 0's text is the job's). Never returns. It prints nothing: what goes
-    wrong here goes wrong again in the job, which tells."""
+    and writes each page's text to `answers` as a JSON line [index, text], from the
+    last page back to the job's front (page 0 is the job's). Never returns. It prints
+    nothing: what goes wrong here goes wrong again in the job, which tells."""
     code = 70
     try:
         _die_with(job)
@@ -212,11 +171,6 @@ def _read_pages(orders: int, answers: int, front: mmap.mmap, job: int, draw_prev
         sent = 0
         # Its own document: a file offset shared with the job's would mix their reads.
         with pdfium.PdfDocument(order["source"]) as pdf, os.fdopen(answers, "wb") as out:
-            page = pdf[0]
-            preview = base64.b64encode(draw_preview(page)).decode()
-            page.close()
-            out.write(json.dumps(["preview", preview]).encode() + b"\n")
-            out.flush()
             for index in range(order["pages"] - 1, 0, -1):
                 if struct.unpack_from("q", front)[0] > index:  # the job got here first
                     break

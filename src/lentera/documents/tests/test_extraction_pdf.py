@@ -56,7 +56,7 @@ def make_reader(monkeypatch):
     made = []
 
     def make() -> PageReader:
-        made.append(PageReader(extractor.page_preview))
+        made.append(PageReader())
         made[-1].limit(memory_mb=1024, seconds=60)
         monkeypatch.setattr(extractor, "_reader", made[-1])
         return made[-1]
@@ -69,7 +69,7 @@ def make_reader(monkeypatch):
 @pytest.fixture
 def reader(monkeypatch):
     """A PageReader waiting for its job, as the extraction server's copy makes one."""
-    reader = PageReader(extractor.page_preview)
+    reader = PageReader()
     reader.limit(memory_mb=1024, seconds=60)
     monkeypatch.setattr(extractor, "_reader", reader)
     yield reader
@@ -232,13 +232,12 @@ def test_the_copy_takes_on_half_the_jobs_limits_before_the_job_opens_its_file(re
 JOB_DIES = """
 import ctypes, os, signal, sys, time
 from pathlib import Path
-from lentera.documents.extractor import page_preview
 from lentera.documents.pagereader import PageReader
 ctypes.CDLL(None).prctl(36, 1)  # PR_SET_CHILD_SUBREAPER
 source = sys.argv[1]
 job = os.fork()
 if job == 0:
-    reader = PageReader(page_preview)
+    reader = PageReader()
     reader.limit(memory_mb=1024, seconds=60)
     reader.start(Path(source), int(sys.argv[2]), 5_000_000)
     fds = Path(f"/proc/{reader.pid}/fd")
@@ -272,60 +271,3 @@ def test_the_preview_png_holds_the_pixels_drawn(mode):
     with Image.open(io.BytesIO(_png(drawn))) as written:
         assert (written.format, written.mode, written.size) == ("PNG", mode, drawn.size)
         assert written.tobytes() == drawn.tobytes()
-
-
-def drawn_here(source: Path) -> bytes:
-    with pdfium.PdfDocument(str(source)) as pdf:
-        return extractor.page_preview(pdf[0])
-
-
-@pytest.fixture
-def one_page_pdf(tmp_path) -> Path:
-    name, data = corpus.long_text_pdf(pages=1)
-    (tmp_path / name).write_bytes(data)
-    return tmp_path / name
-
-
-@pytest.mark.parametrize("pdf", ["one_page_pdf", "long_pdf"])
-def test_the_copy_draws_the_preview_the_job_would_have_drawn(request, tmp_path, reader, pdf):
-    source = request.getfixturevalue(pdf)
-    job_text(source, tmp_path / "out")
-    assert reader.preview is not None  # the copy's
-    assert (tmp_path / "out" / "thumbnail.png").read_bytes() == reader.preview
-    assert reader.preview == drawn_here(source)
-
-
-@pytest.mark.parametrize("drawing", [b"GIF89a...", b""], ids=["not a PNG", "nothing"])
-def test_a_copy_that_sends_a_wrong_preview_leaves_the_job_to_draw_it(
-    one_page_pdf, tmp_path, monkeypatch, drawing
-):
-    reader = PageReader(lambda page: drawing)
-    reader.limit(memory_mb=1024, seconds=60)
-    monkeypatch.setattr(extractor, "_reader", reader)
-    try:
-        job_text(one_page_pdf, tmp_path / "out")
-        assert reader.stopped and reader.preview is None
-    finally:
-        reader.close()
-    assert (tmp_path / "out" / "thumbnail.png").read_bytes() == drawn_here(one_page_pdf)
-
-
-def test_a_job_waits_only_a_little_for_a_slow_copys_preview(one_page_pdf, tmp_path, monkeypatch):
-    """A copy held up (a busy machine, a heavy page) costs the job PREVIEW_GRACE, not
-    the copy's time."""
-
-    def slow(page):
-        time.sleep(5)
-        return extractor.page_preview(page)
-
-    reader = PageReader(slow)
-    reader.limit(memory_mb=1024, seconds=60)
-    monkeypatch.setattr(extractor, "_reader", reader)
-    started = time.monotonic()
-    try:
-        job_text(one_page_pdf, tmp_path / "out")
-    finally:
-        reader.close()  # killed, not waited for
-    assert time.monotonic() - started < 2
-    assert reader.preview is None
-    assert (tmp_path / "out" / "thumbnail.png").read_bytes() == drawn_here(one_page_pdf)
