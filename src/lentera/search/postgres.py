@@ -5,7 +5,8 @@ as lexemes, so words and filters are found in one index scan.
 - `document`: every searchable column, stripped of positions and weights (phrases
   are found through `pairs`, ranks through the tiers): a third of the size, so the
   newest-first walk, which reads the `document` of each entry it passes, reads
-  fewer pages (most fit in their row instead of a TOAST table);
+  fewer pages; kept in the row (STORAGE MAIN, migration 0006, with the heads) while
+  the file's text and the pairs go to the TOAST table first;
 - `head_title` (the title) and `head` (title and summary): small, for the ranking
   tiers, each with its own statistics so the planner knows how rare a word is there;
 - `pairs`: each two neighbouring stems as one lexeme (`tindak_lanjut`), so a quoted
@@ -19,6 +20,7 @@ found together ("rencana strategis"), first walk a few newest entries (_Read._pr
 When the engine already knows every match (at most engine.COUNT_LIMIT), one read
 among those keys tells each one's tier."""
 
+import time
 from functools import lru_cache
 
 from django.db import connection
@@ -174,10 +176,26 @@ class _Read:
         """The planner's estimate of the matches, and the number of entries."""
         explain = f"EXPLAIN (FORMAT JSON) SELECT 1 FROM search_searchentry e WHERE {self.where}"
         estimated = self._rows(explain, self.params)[0][0][0]["Plan"]["Plan Rows"]
-        entries = self._rows(
-            "SELECT reltuples FROM pg_class WHERE oid = 'search_searchentry'::regclass", []
-        )[0][0]
-        return estimated, max(entries, 1)
+        return estimated, _entries()
+
+
+# (entries, when read): the planner's count of entries, read again after ENTRIES_KEPT
+# seconds. It only weighs one way of reading against another.
+_entries_read = (1.0, float("-inf"))
+ENTRIES_KEPT = 60
+
+
+def _entries() -> float:
+    global _entries_read
+    entries, read_at = _entries_read
+    if time.monotonic() - read_at > ENTRIES_KEPT:
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "SELECT reltuples FROM pg_class WHERE oid = 'search_searchentry'::regclass"
+            )
+            entries = max(cursor.fetchone()[0], 1.0)
+        _entries_read = (entries, time.monotonic())
+    return entries
 
 
 def _sparse(estimated: float, entries: float, wanted: int) -> bool:
