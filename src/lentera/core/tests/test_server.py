@@ -208,3 +208,22 @@ def test_sigterm_stops_every_serving_process(tmp_path):
         process.terminate()
         assert process.wait(timeout=30) == 0
         assert not any(Path(f"/proc/{pid}").exists() for pid in serving)
+
+
+def test_the_code_loaded_at_start_is_left_out_of_garbage_collections(monkeypatch, settings):
+    """A full collection over the imported code took 40 ms; the serving must not pay it."""
+    import gc
+    import tempfile
+
+    from lentera.core import server as serving
+
+    frozen = []
+    monkeypatch.setattr(serving, "_waitress", lambda *a, **o: frozen.append(gc.get_freeze_count()))
+    monkeypatch.setattr(serving, "start_sweep", lambda: None)
+    monkeypatch.setattr(tempfile, "tempdir", tempfile.tempdir)  # serve() points it elsewhere
+    settings.LENTERA_PROCESSES = 1
+    try:
+        serving.serve("127.0.0.1", free_port(), with_worker=False)
+    finally:
+        gc.unfreeze()
+    assert frozen and frozen[0] > 10_000
