@@ -328,7 +328,6 @@ def attempt(client: Client, prepare: Callable[..., Request], *args) -> tuple[boo
     try:
         with transaction.atomic():
             request = prepare(*args)
-            connection.ensure_connection()
             written = writes()
             after = None
             with transaction.atomic():
