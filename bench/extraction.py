@@ -1,7 +1,8 @@
 """Text extraction of PDFs beside `pdftotext` (poppler-utils), in one run.
 
 Generates text PDFs (fpdf2, words drawn at random) of a few sizes and times, per
-file, the best of a few runs of:
+file, the best of a few runs (each after a pause as long as a worker takes between
+two jobs) of:
 
 - Lentera's path: the extraction server forks a child that reads the text layer
   (pypdfium2) and draws the first-page preview, under the same limits as a worker
@@ -29,6 +30,10 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 import search as generator  # noqa: E402  (bench/search.py: setting Django up)
 from search import best_of  # noqa: E402
+
+# A worker takes 10-20 ms between two jobs (saving one's outcome, taking the next and
+# copying its file in): each run starts after the shorter pause, for both programs.
+PAUSE = 0.010
 
 VOCABULARY = (
     "laporan keuangan anggaran dinas kesehatan pendidikan informasi publik kegiatan "
@@ -126,9 +131,9 @@ def main() -> None:
                         check=True,
                     )
 
-                ours = best_of(lentera, options.repeat)
-                theirs = best_of(text, options.repeat)
-                both = theirs + best_of(preview, options.repeat)
+                ours = best_of(lentera, options.repeat, PAUSE)
+                theirs = best_of(text, options.repeat, PAUSE)
+                both = theirs + best_of(preview, options.repeat, PAUSE)
                 assert (out / "thumbnail.png").is_file()
                 our_words = (out / "text.txt").read_text(encoding="utf-8").split()
                 their_words = source.with_suffix(".txt").read_text(encoding="utf-8").split()

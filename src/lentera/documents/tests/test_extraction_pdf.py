@@ -264,10 +264,23 @@ def test_the_copy_reading_pages_dies_with_its_job(tmp_path):
     assert int(done.stdout) == -signal.SIGKILL
 
 
-@pytest.mark.parametrize("mode", ["RGB", "L"])
-def test_the_preview_png_holds_the_pixels_drawn(mode):
+@pytest.mark.parametrize(("mode", "written_mode"), [("RGB", "L"), ("L", "L")])
+def test_the_preview_png_holds_the_pixels_drawn(mode, written_mode):
+    """A page of black text is drawn in RGB and written as greyscale, pixel for pixel."""
     with pdfium.PdfDocument(corpus.text_pdf()[1]) as pdf:
         drawn = pdf[0].render(scale=0.5, grayscale=mode == "L").to_pil().convert(mode)
     with Image.open(io.BytesIO(_png(drawn))) as written:
-        assert (written.format, written.mode, written.size) == ("PNG", mode, drawn.size)
+        assert (written.format, written.mode, written.size) == ("PNG", written_mode, drawn.size)
+        assert written.convert(mode).tobytes() == drawn.tobytes()
+
+
+@pytest.mark.parametrize("colour", ["letterhead", "one pixel"])
+def test_a_coloured_preview_stays_in_colour(colour):
+    drawn = Image.new("RGB", (61, 40), "white")
+    if colour == "letterhead":
+        drawn.paste((200, 30, 30), (5, 5, 40, 20))
+    else:  # the last pixel is just off grey
+        drawn.putpixel((60, 39), (128, 128, 129))
+    with Image.open(io.BytesIO(_png(drawn))) as written:
+        assert (written.mode, written.size) == ("RGB", drawn.size)
         assert written.tobytes() == drawn.tobytes()
