@@ -142,7 +142,7 @@ class Outcome:
 
 
 class Server:
-    """The extractor's server (`python -m lentera.documents.extractor --serve`): it
+    """The extractor's server (`python -m lentera.documents.extractor_server`): it
     has imported the readers once and forks a limited copy of itself per file.
 
     It starts with none of the parent's secrets in its environment (database and
@@ -152,7 +152,7 @@ class Server:
     def __init__(self) -> None:
         env = {name: os.environ[name] for name in CHILD_ENVIRONMENT if name in os.environ}
         self.process = subprocess.Popen(
-            [sys.executable, "-m", "lentera.documents.extractor", "--serve"],
+            [sys.executable, "-m", "lentera.documents.extractor_server"],
             cwd="/",
             env=env,
             stdin=subprocess.PIPE,

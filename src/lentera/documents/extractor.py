@@ -7,31 +7,21 @@ limits, so that a hostile or broken file can only harm this process:
 
 It writes OUT_DIR/result.json ({"status", "method", "error"}), OUT_DIR/text.txt
 and, for PDFs and images, OUT_DIR/thumbnail.png. It does not load Django: the
-parent turns the error codes into translated messages.
-
-    python -m lentera.documents.extractor --serve
-
-imports the readers once and then runs each job it reads on stdin in a forked
-copy of itself, so that a file costs its reading, not a new interpreter and
-half a second of imports (see serve()).
+parent turns the error codes into translated messages. The extraction server
+(extractor_server.py) runs main() in a forked copy of itself for each file.
 """
 
 import argparse
 import codecs
 import contextlib
-import gc
-import importlib
 import json
 import math
 import os
-import select
 import shutil
-import signal
 import struct
 import subprocess
 import sys
 import time
-import traceback
 import warnings
 import zipfile
 import zlib
@@ -50,18 +40,6 @@ MAX_UNZIPPED_BYTES = 512 * 1024 * 1024
 MAX_ZIP_RATIO = 100  # uncompressed / compressed, above MIN_RATIO_CHECK_BYTES
 MIN_RATIO_CHECK_BYTES = 20 * 1024 * 1024
 MAX_ZIP_ENTRIES = 10_000
-# Imported by the server before it forks a copy per job.
-READERS = (
-    "pypdfium2",
-    "pypdfium2.raw",
-    "PIL.Image",
-    "PIL.ImageSequence",
-    "PIL.PngImagePlugin",
-    "docx",
-    "openpyxl",
-    "pptx",
-    "odf.opendocument",
-)
 
 ZIP_TYPES = {
     "application/vnd.openxmlformats-officedocument.wordprocessingml.document": "docx",
@@ -147,10 +125,7 @@ class Job:
         _small(image).save(self.out / "thumbnail.png", compress_level=1)
 
     def page_thumbnail(self, page) -> None:
-        """The preview of a PDF page, drawn at the thumbnail's size."""
-        width, height = page.get_size()
-        scale = min(THUMBNAIL_BOX[0] / max(width, 1), THUMBNAIL_BOX[1] / max(height, 1))
-        (self.out / "thumbnail.png").write_bytes(_png(_small(_render(page, scale))))
+        (self.out / "thumbnail.png").write_bytes(page_preview(page))
 
     # File types --------------------------------------------------------
     def pdf(self) -> None:
@@ -278,7 +253,7 @@ class Job:
 _reader: PageReader | None = None
 
 
-def _prepare_reader() -> None:
+def prepare_reader() -> None:
     """Make the PageReader a job may use, when there is a CPU to spare for it. It is
     only a help: if it cannot be made (a limit on processes), the job reads alone."""
     global _reader
@@ -289,13 +264,20 @@ def _prepare_reader() -> None:
         _reader = None
 
 
-def _end_reader() -> None:
+def end_reader() -> None:
     """End the copy's PageReader after its job (rather than leave it to init to reap)."""
     global _reader
     reader, _reader = _reader, None
     if reader is not None:
         with contextlib.suppress(Exception):  # the copy ends in any case
             reader.close()
+
+
+def page_preview(page) -> bytes:
+    """The PNG preview of a PDF page, drawn at the thumbnail's size."""
+    width, height = page.get_size()
+    scale = min(THUMBNAIL_BOX[0] / max(width, 1), THUMBNAIL_BOX[1] / max(height, 1))
+    return _png(_small(_render(page, scale)))
 
 
 def _render(page, scale: float):
@@ -472,7 +454,7 @@ def limit_resources(memory_mb: int, seconds: int) -> None:
 
 
 def main(argv: list[str] | None = None) -> int:
-    args = _arguments(argv)
+    args = parse_arguments(argv)
     limit_resources(args.memory_mb, args.seconds)
 
     from PIL import Image
@@ -506,7 +488,7 @@ def main(argv: list[str] | None = None) -> int:
     return 0
 
 
-def _arguments(argv: list[str] | None) -> argparse.Namespace:
+def parse_arguments(argv: list[str] | None) -> argparse.Namespace:
     parser = argparse.ArgumentParser(description="Extract the text and a thumbnail of a file.")
     parser.add_argument("source", type=Path)
     parser.add_argument("content_type")
@@ -518,146 +500,5 @@ def _arguments(argv: list[str] | None) -> argparse.Namespace:
     return parser.parse_args(argv)
 
 
-def serve() -> int:
-    """Run jobs for the parent (lentera.documents.extraction.Server) until stdin ends.
-
-    Each job is one JSON line {"argv": [...], "workdir": ..., "env": {...}}. A forked
-    copy of this process runs it in its own session (its tesseract too) and in
-    `workdir`, under the limits main() sets. The answers are JSON lines too: {"pid"}
-    when the copy starts, {"status"} when it is done (main()'s exit status, or minus
-    the signal that ended the copy). The parent kills a copy's session when time is up.
-
-    The copy for the next job is forked, and warms itself up, once the current job has
-    ended: while it runs, the job and its PageReader have the machine's two cores to
-    themselves (forked during the job, the copy's warm-up slowed a 10-page PDF by a
-    third). A worker takes 10-20 ms between two jobs to save one and fetch the next, so
-    the copy is ready before its job comes; when a job comes sooner, the copy skips its
-    warm-up. Finished copies are reaped at the next job once they have gone, so that
-    a job waits for none of these."""
-    for name in READERS:
-        importlib.import_module(name)
-    signal.signal(signal.SIGINT, signal.SIG_IGN)  # a terminal's Ctrl+C is the parent's
-    _warm_up()
-    gc.freeze()  # the copies' collections leave the imported objects (and their pages) alone
-    ready = _Copy()
-    ending: list[_Copy] = []  # done, still freeing their memory
-    for line in sys.stdin.buffer:
-        running = ready.start(line)
-        _answer({"pid": running.pid})
-        running.finish()
-        ready = _Copy()
-        ending = [copy for copy in ending if not copy.reap(wait=False)] + [running]
-    for copy in ending:
-        copy.reap()
-    os.close(ready.jobs)  # no job: the waiting copy ends
-    os.waitpid(ready.pid, 0)
-    return 0
-
-
-def _answer(answer: dict) -> None:
-    sys.stdout.buffer.write(json.dumps(answer).encode() + b"\n")
-    sys.stdout.buffer.flush()
-
-
-class _Copy:
-    """A forked copy of the server waiting in its own session for one job."""
-
-    def __init__(self) -> None:
-        job_out, self.jobs = os.pipe()
-        self.done, done_in = os.pipe()
-        self.pid = os.fork()
-        if self.pid == 0:
-            os.close(self.jobs)
-            os.close(self.done)
-            _run_copy(job_out, done_in)
-        os.close(job_out)
-        os.close(done_in)
-        self.reaped = False
-
-    def start(self, job: bytes) -> "_Copy":
-        os.write(self.jobs, job)
-        os.close(self.jobs)
-        return self
-
-    def finish(self) -> None:
-        """Answer the copy's status as soon as it is done."""
-        said = os.read(self.done, 16)
-        os.close(self.done)
-        if said:  # main() returned: its files are written; the copy ends on its own
-            _answer({"status": int(said)})
-        else:  # it died (a limit, a signal) before main() returned
-            self.reap()
-            _answer({"status": os.waitstatus_to_exitcode(self.status)})
-
-    def reap(self, wait: bool = True) -> bool:
-        """Whether the copy has gone (freeing its memory takes a millisecond or two)."""
-        if not self.reaped:
-            pid, self.status = os.waitpid(self.pid, 0 if wait else os.WNOHANG)
-            self.reaped = pid != 0
-        return self.reaped
-
-
-def _run_copy(job_out: int, done_in: int) -> None:
-    """The forked copy: prepares itself, runs the one job written to `job_out` and
-    tells `done_in` main()'s exit status. Never returns."""
-    code = 70
-    try:
-        os.setsid()
-        signal.signal(signal.SIGINT, signal.SIG_DFL)
-        nothing = os.open(os.devnull, os.O_RDWR)
-        os.dup2(nothing, 0)
-        os.dup2(nothing, 1)  # the answers' pipe is the server's alone
-        _prepare_reader()  # before the warm-up, which then makes its pages the copy's own
-        if not select.select([job_out], [], [], 0)[0]:  # unless the job is here already
-            _warm_up()
-        with os.fdopen(job_out, "rb") as pipe:
-            line = pipe.read()
-        if not line:  # the server is done
-            _end_reader()
-            os._exit(0)
-        job = json.loads(line)
-        os.chdir(job["workdir"])
-        errors = os.open("stderr.log", os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
-        os.dup2(errors, 2)
-        os.environ.update(job["env"])
-        code = main(job["argv"])
-    except BaseException:
-        traceback.print_exc()
-    finally:
-        sys.stderr.flush()
-        os.write(done_in, str(code).encode())
-        _end_reader()
-        os._exit(code)
-
-
-# A one-page PDF with a line in a standard font (pdfium repairs the missing xref).
-WARM_UP_PDF = (
-    b"%PDF-1.4\n1 0 obj <</Type /Catalog /Pages 2 0 R>> endobj\n"
-    b"2 0 obj <</Type /Pages /Kids [3 0 R] /Count 1>> endobj\n"
-    b"3 0 obj <</Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Contents 5 0 R"
-    b" /Resources <</Font <</F1 4 0 R>>>>>> endobj\n"
-    b"4 0 obj <</Type /Font /Subtype /Type1 /BaseFont /Helvetica>> endobj\n"
-    b"5 0 obj <</Length 43>> stream\nBT /F1 12 Tf 50 700 Td (anggaran 2025) Tj ET\n"
-    b"endstream endobj\ntrailer <</Root 1 0 R>>\n%%EOF\n"
-)
-
-
-def _warm_up() -> None:
-    """Read and draw a small PDF as a job would. In the server, once: pdfium's lazy
-    set-up (the system fonts that stand in for standard ones) is then done for every
-    copy. In each copy, while it waits: its first writes to the memory it shares with
-    the server (copy-on-write) then happen before its job, not during it."""
-    import pypdfium2 as pdfium
-
-    with pdfium.PdfDocument(WARM_UP_PDF) as document:
-        page = document[0]
-        assert "anggaran" in pagereader.page_text(page)
-        _png(_small(_render(page, THUMBNAIL_BOX[0] / 595)))
-        page.close()
-    # What a job runs before its file: parsing its line and its arguments.
-    job = json.loads(json.dumps({"argv": ["warm-up.pdf", "application/pdf", "out"]}))
-    _arguments([*job["argv"], "--memory-mb=1024", "--seconds=60", "--ocr-languages="])
-
-
 if __name__ == "__main__":
-    sys.exit(serve() if sys.argv[1:] == ["--serve"] else main())
+    sys.exit(main())

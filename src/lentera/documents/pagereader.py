@@ -25,8 +25,8 @@ class PageReader:
     nothing but time, and a page read twice costs a page.
 
     The extraction server's copy makes one before its warm-up (see
-    extractor._run_copy): the job then waits neither for the fork nor for the first
-    writes to the memory they share (the reader's own happen while the job draws the
+    extractor_server._run_copy): the job then waits neither for the fork nor for the
+    first writes to the memory they share (the reader's own happen while the job draws the
     preview). Before the job opens its file it takes on half the job's limits (a PDF
     read by both takes at most one and a half times a job's memory); it runs in the
     job's session and dies with it. What it sends is checked: a wrong answer ends

@@ -198,7 +198,7 @@ def test_a_copy_that_cannot_be_made_leaves_the_job_to_read_alone(monkeypatch):
 
     monkeypatch.setattr(os, "fork", cannot)
     monkeypatch.setattr(extractor, "spare_core", lambda: True)
-    extractor._prepare_reader()
+    extractor.prepare_reader()
     assert extractor._reader is None
 
 
