@@ -1,14 +1,14 @@
 """The text extraction child program: one file in, text and a thumbnail out.
 
-Run by lentera.documents.extraction in its own process with memory and CPU
-limits, so that a hostile or broken file can only harm this process:
+main() runs in a copy the extraction server (extractor_server.py) forks for each
+file, with memory and CPU limits, so that a hostile or broken file can only harm
+that process; it also runs alone:
 
     python -m lentera.documents.extractor FILE CONTENT_TYPE OUT_DIR [options]
 
 It writes OUT_DIR/result.json ({"status", "method", "error"}), OUT_DIR/text.txt
 and, for PDFs and images, OUT_DIR/thumbnail.png. It does not load Django: the
-parent turns the error codes into translated messages. The extraction server
-(extractor_server.py) runs main() in a forked copy of itself for each file.
+parent turns the error codes into translated messages.
 """
 
 import argparse
@@ -501,4 +501,8 @@ def parse_arguments(argv: list[str] | None) -> argparse.Namespace:
 
 
 if __name__ == "__main__":
+    if sys.argv[1:] == ["--serve"]:  # a worker started before the server had its module
+        from lentera.documents.extractor_server import serve
+
+        sys.exit(serve())
     sys.exit(main())

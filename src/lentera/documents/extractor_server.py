@@ -46,9 +46,10 @@ def serve() -> int:
     ended: while it runs, the job and its PageReader have the machine's two cores to
     themselves (forked during the job, the copy's warm-up slowed a 10-page PDF by a
     third). A worker takes 10-20 ms between two jobs to save one and fetch the next, so
-    the copy is ready before its job comes; when a job comes sooner, the copy skips its
-    warm-up. Finished copies are reaped at the next job once they have gone, so that
-    a job waits for none of these."""
+    the copy is ready before its job comes. A job that comes sooner waits for the fork
+    (a few ms), and the copy skips its warm-up when the job is there before it starts
+    (else the job waits for that too). Finished copies are reaped at the next job once
+    they have gone."""
     for name in READERS:
         importlib.import_module(name)
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # a terminal's Ctrl+C is the parent's

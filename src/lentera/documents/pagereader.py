@@ -25,12 +25,12 @@ class PageReader:
     nothing but time, and a page read twice costs a page.
 
     The extraction server's copy makes one before its warm-up (see
-    extractor_server._run_copy): the job then waits neither for the fork nor for the
-    first writes to the memory they share (the reader's own happen while the job draws the
-    preview). Before the job opens its file it takes on half the job's limits (a PDF
-    read by both takes at most one and a half times a job's memory); it runs in the
-    job's session and dies with it. What it sends is checked: a wrong answer ends
-    its part, as a crash would."""
+    extractor_server._run_copy), so the job does not wait for the fork and, when the
+    copy had time to warm up, not for the first writes to the memory they share
+    either (the reader's own happen while the job draws the preview). Before the job
+    opens its file it takes on half the job's limits (a PDF read by both takes at most
+    one and a half times a job's memory); it runs in the job's session and dies with
+    it. What it sends is checked: a wrong answer ends its part, as a crash would."""
 
     def __init__(self) -> None:
         orders, self.orders = os.pipe()

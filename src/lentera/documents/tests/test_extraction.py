@@ -1,8 +1,11 @@
 """Text extraction, OCR and thumbnails of stored soft copies, run as background jobs."""
 
+import contextlib
 import io
+import json
 import os
 import signal
+import subprocess
 import sys
 import threading
 import time
@@ -220,9 +223,8 @@ def test_the_servers_copies_end_with_the_server(tmp_path, stop):
     server = extraction.Server()
     assert server.run([str(source), "text/plain", str(tmp_path / "out")], tmp_path, 30) == 0
     assert (tmp_path / "out" / "text.txt").read_text(encoding="utf-8") == "anggaran kegiatan"
-    pid = server.process.pid
-    copies = [int(child) for child in Path(f"/proc/{pid}/task/{pid}/children").read_text().split()]
-    assert copies  # the next job's copy waits
+    copies = _waiting_copies(server.process.pid)
+    assert copies  # the next job's copy waits (forked once the job has ended)
     if stop == "end":
         server.process.stdin.close()
         assert server.process.wait(timeout=30) == 0
@@ -230,6 +232,39 @@ def test_the_servers_copies_end_with_the_server(tmp_path, stop):
         server.process.kill()
     server.close()
     assert all(_ends(copy) for copy in copies)
+
+
+def test_the_servers_former_command_still_serves(tmp_path):
+    """A worker started before an upgrade runs `extractor --serve`: its next server
+    still takes jobs (else each file would fail until the worker restarts)."""
+    source = tmp_path / "catatan.txt"
+    source.write_text("anggaran kegiatan", encoding="utf-8")
+    (tmp_path / "out").mkdir()
+    job = {"argv": [str(source), "text/plain", str(tmp_path / "out")], "workdir": str(tmp_path)}
+    done = subprocess.run(
+        [sys.executable, "-m", "lentera.documents.extractor", "--serve"],
+        input=json.dumps({**job, "env": {}}).encode() + b"\n",
+        capture_output=True,
+        timeout=60,
+    )
+    answers = [json.loads(line) for line in done.stdout.splitlines()]
+    assert done.returncode == 0 and answers[1] == {"status": 0}
+    assert (tmp_path / "out" / "text.txt").read_text(encoding="utf-8") == "anggaran kegiatan"
+
+
+def _waiting_copies(server: int, seconds: float = 10) -> list[int]:
+    """The server's children, once one of them is a living process (not the finished
+    job's copy, a zombie until the next job reaps it)."""
+    deadline = time.monotonic() + seconds
+    while True:
+        children = Path(f"/proc/{server}/task/{server}/children").read_text().split()
+        states = []
+        for child in children:
+            with contextlib.suppress(OSError):  # gone meanwhile
+                states.append(Path(f"/proc/{child}/stat").read_text().rsplit(")", 1)[1].split()[0])
+        if any(state != "Z" for state in states) or time.monotonic() > deadline:
+            return [int(child) for child in children]
+        time.sleep(0.01)
 
 
 def _ends(pid: int) -> bool:

@@ -94,7 +94,7 @@ def extractor_under(temp: Path, deadline: float) -> int:
                 directory = os.readlink(proc / "cwd")
             except OSError:
                 continue
-            if b"lentera.documents.extractor" in command and directory.startswith(str(temp)):
+            if b"lentera.documents.extractor_server" in command and directory.startswith(str(temp)):
                 return int(proc.name)
         time.sleep(0.01)
     raise AssertionError("no extractor started")
