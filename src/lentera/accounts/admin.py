@@ -81,5 +81,5 @@ class TwoFactorAdmin(TOTPDeviceAdmin):
         services.turn_off_two_factor(obj.user, by=request.user)
 
     def delete_queryset(self, request, queryset) -> None:
-        for device in list(queryset.select_related("user")):
-            services.turn_off_two_factor(device.user, by=request.user)
+        for user in {device.user for device in queryset.select_related("user")}:
+            services.turn_off_two_factor(user, by=request.user)  # once a person

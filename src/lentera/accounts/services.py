@@ -23,6 +23,7 @@ from lentera.errors import ActionRefused, NotAllowed
 from lentera.organizations.constants import Role
 from lentera.organizations.models import Membership
 
+from . import notices
 from .constants import TokenScope, Verb
 from .models import ApiToken
 
@@ -85,6 +86,7 @@ def password_changed(user, *, by_mail: bool = False) -> None:
     """Record that `user` set a new password (themselves, or through a mailed link)."""
     with transaction.atomic():
         audit.record(Verb.PASSWORD_RESET if by_mail else Verb.PASSWORD_CHANGED, actor=user)
+        notices.tell_owner(user, "password_by_mail" if by_mail else "password")
 
 
 def end_sessions(user, *, keep: str | None = None) -> int:
@@ -202,6 +204,7 @@ def confirm_two_factor(user, code: str) -> list[str]:
         device.save(update_fields=["confirmed"])
         codes = _new_recovery_codes(user)
         audit.record(Verb.TWO_FACTOR_ON, actor=user)
+        notices.tell_owner(user, "two_factor_on")
     return codes
 
 
@@ -247,6 +250,7 @@ def turn_off_two_factor(user, *, by) -> None:
     if by.pk != user.pk and not by.is_superuser:
         raise NotAllowed(_("Only a superuser can reset someone else's two-factor login."))
     with transaction.atomic():
+        was_on = has_two_factor(user)  # not just an app being set up
         TOTPDevice.objects.filter(user=user).delete()
         StaticDevice.objects.filter(user=user).delete()
         audit.record(
@@ -254,6 +258,8 @@ def turn_off_two_factor(user, *, by) -> None:
             actor=by,
             note="" if by.pk == user.pk else user.get_username(),
         )
+        if was_on:
+            notices.tell_owner(user, "two_factor_off" if by.pk == user.pk else "two_factor_reset")
 
 
 def two_factor_pending(user) -> bool:

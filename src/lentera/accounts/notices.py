@@ -1,0 +1,53 @@
+"""Mail to a person when how they sign in changes: a new password, two-factor login
+turned on or off. Whoever takes over an account (a phished password, an authenticator
+app set up before its owner set up theirs) is then known to the owner at once."""
+
+import logging
+import smtplib
+
+from django.conf import settings
+from django.core.mail import send_mail
+from django.db import transaction
+from django.template.loader import render_to_string
+from django.utils import timezone
+from django.utils.translation import gettext_lazy
+
+logger = logging.getLogger(__name__)
+
+CHANGES = {
+    "password": gettext_lazy("The password of your account was changed."),
+    "password_by_mail": gettext_lazy(
+        "The password of your account was set through a link sent to this address."
+    ),
+    "two_factor_on": gettext_lazy(
+        "Two-factor login was turned on for your account, with an authenticator app."
+    ),
+    "two_factor_off": gettext_lazy("Two-factor login was turned off for your account."),
+    "two_factor_reset": gettext_lazy(
+        "A superuser removed your account's authenticator app: you set up a new one at "
+        "your next login."
+    ),
+}
+
+
+def tell_owner(user, change: str) -> None:
+    """Mail `user` that `change` (a key of CHANGES) happened to their account, once it
+    is committed. A mail that cannot be sent is logged; the change stands."""
+    if user.email:
+        when = timezone.now()
+        transaction.on_commit(lambda: _send(user, CHANGES[change], when))
+
+
+def _send(user, change: str, when) -> None:
+    context = {
+        "user": user,
+        "change": change,
+        "when": timezone.localtime(when),
+        "site_url": settings.LENTERA_SITE_URL,
+    }
+    subject = render_to_string("accounts/mail/notice_subject.txt", context).strip()
+    body = render_to_string("accounts/mail/notice.txt", context)
+    try:
+        send_mail(subject, body, None, [user.email])
+    except (OSError, smtplib.SMTPException):
+        logger.warning("The account notice to %s could not be sent.", user.email, exc_info=True)
