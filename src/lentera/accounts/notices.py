@@ -2,17 +2,12 @@
 turned on or off. Whoever takes over an account (a phished password, an authenticator
 app set up before its owner set up theirs) is then known to the owner at once."""
 
-import logging
-import smtplib
-
 from django.conf import settings
-from django.core.mail import send_mail
 from django.db import transaction
-from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.translation import gettext_lazy
 
-logger = logging.getLogger(__name__)
+from lentera import mail
 
 CHANGES = {
     "password": gettext_lazy("The password of your account was changed."),
@@ -45,9 +40,4 @@ def _send(user, change: str, when) -> None:
         "when": timezone.localtime(when),
         "site_url": settings.LENTERA_SITE_URL,
     }
-    subject = render_to_string("accounts/mail/notice_subject.txt", context).strip()
-    body = render_to_string("accounts/mail/notice.txt", context)
-    try:
-        send_mail(subject, body, None, [user.email])
-    except (OSError, smtplib.SMTPException):
-        logger.warning("The account notice to %s could not be sent.", user.email, exc_info=True)
+    mail.send("accounts/mail/notice", context, user.email)

@@ -2,26 +2,22 @@
 roles and positions, units, and the body's API tokens (the face is views_body, the
 calendar corrections views_calendar). The rules are accounts.administration's."""
 
-import logging
-import smtplib
-
 from django import forms
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.tokens import default_token_generator
 from django.core.exceptions import PermissionDenied
-from django.core.mail import send_mail
 from django.db.models import Count
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
-from django.template.loader import render_to_string
 from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
+from lentera import mail
 from lentera.accounts import administration
 from lentera.accounts import units as unit_services
 from lentera.accounts.models import ApiToken
@@ -31,8 +27,6 @@ from lentera.organizations.models import Membership, ProposedRole, PublicBody, U
 from lentera.sop import policy
 
 from .actions import _refused
-
-logger = logging.getLogger(__name__)
 
 
 def administered(request, slug: str) -> PublicBody:
@@ -126,14 +120,7 @@ def _welcome(request, user) -> bool:
         "uid": urlsafe_base64_encode(force_bytes(user.pk)),
         "token": default_token_generator.make_token(user),
     }
-    subject = render_to_string("office/mail/welcome_subject.txt", context).strip()
-    body = render_to_string("office/mail/welcome.txt", context)
-    try:
-        send_mail(subject, body, None, [user.email])
-    except (OSError, smtplib.SMTPException):
-        logger.warning("The welcome mail to %s could not be sent.", user.email, exc_info=True)
-        return False
-    return True
+    return mail.send("office/mail/welcome", context, user.email)
 
 
 # People ---------------------------------------------------------------------------------
