@@ -1,9 +1,13 @@
 """Accounts in the admin: login lockouts (lifted through accounts.services.unlock),
-API tokens and two-factor devices (deleted through the services), each recorded."""
+API tokens and two-factor devices (deleted through the services), a password a
+superuser sets, each recorded."""
 
 from axes.admin import AccessAttemptAdmin
 from axes.models import AccessAttempt
 from django.contrib import admin
+from django.contrib.admin.utils import unquote
+from django.contrib.auth import get_user_model
+from django.contrib.auth.admin import UserAdmin
 from django_otp.plugins.otp_static.models import StaticDevice
 from django_otp.plugins.otp_totp.admin import TOTPDeviceAdmin
 from django_otp.plugins.otp_totp.models import TOTPDevice
@@ -83,3 +87,17 @@ class TwoFactorAdmin(TOTPDeviceAdmin):
     def delete_queryset(self, request, queryset) -> None:
         for user in {device.user for device in queryset.select_related("user")}:
             services.turn_off_two_factor(user, by=request.user)  # once a person
+
+
+admin.site.unregister(get_user_model())
+
+
+@admin.register(get_user_model())
+class PersonAdmin(UserAdmin):
+    def user_change_password(self, request, id, form_url=""):
+        """Django's form; a password set is recorded and its owner told."""
+        response = super().user_change_password(request, id, form_url)
+        if request.method == "POST" and response.status_code == 302:
+            user = self.get_object(request, unquote(id))
+            services.password_changed(user, by=request.user)
+        return response

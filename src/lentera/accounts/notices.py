@@ -4,7 +4,7 @@ app set up before its owner set up theirs) is then known to the owner at once.""
 
 from django.conf import settings
 from django.db import transaction
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy
 
 from lentera import mail
@@ -14,6 +14,7 @@ CHANGES = {
     "password_by_mail": gettext_lazy(
         "The password of your account was set through a link sent to this address."
     ),
+    "password_by_superuser": gettext_lazy("A superuser set a new password for your account."),
     "two_factor_on": gettext_lazy(
         "Two-factor login was turned on for your account, with an authenticator app."
     ),
@@ -25,19 +26,24 @@ CHANGES = {
 }
 
 
-def tell_owner(user, change: str) -> None:
+def tell_owner(user, change: str, by=None) -> None:
     """Mail `user` that `change` (a key of CHANGES) happened to their account, once it
-    is committed. A mail that cannot be sent is logged; the change stands."""
+    is committed: in the language of the page when they made it, in the body's
+    language when someone else (`by`) did. A mail that cannot be sent is logged; the
+    change stands."""
     if user.email:
         when = timezone.now()
-        transaction.on_commit(lambda: _send(user, CHANGES[change], when))
+        ours = by is None or by.pk == user.pk
+        language = translation.get_language() if ours else settings.LANGUAGE_CODE
+        transaction.on_commit(lambda: _send(user, CHANGES[change], when, language), robust=True)
 
 
-def _send(user, change: str, when) -> None:
+def _send(user, change, when, language: str) -> None:
     context = {
         "user": user,
         "change": change,
         "when": timezone.localtime(when),
         "site_url": settings.LENTERA_SITE_URL,
     }
-    mail.send("accounts/mail/notice", context, user.email)
+    with translation.override(language):
+        mail.send("accounts/mail/notice", context, user.email)

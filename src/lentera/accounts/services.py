@@ -82,9 +82,14 @@ def locked_out(username: str) -> bool:
     return AccessAttempt.objects.filter(username=username).exists()
 
 
-def password_changed(user, *, by_mail: bool = False) -> None:
-    """Record that `user` set a new password (themselves, or through a mailed link)."""
+def password_changed(user, *, by_mail: bool = False, by=None) -> None:
+    """Record that `user` has a new password: set by themselves, through a mailed link,
+    or by a superuser `by` in the admin."""
     with transaction.atomic():
+        if by is not None and by.pk != user.pk:
+            audit.record(Verb.PASSWORD_CHANGED, actor=by, note=user.get_username())
+            notices.tell_owner(user, "password_by_superuser", by=by)
+            return
         audit.record(Verb.PASSWORD_RESET if by_mail else Verb.PASSWORD_CHANGED, actor=user)
         notices.tell_owner(user, "password_by_mail" if by_mail else "password")
 
@@ -259,7 +264,8 @@ def turn_off_two_factor(user, *, by) -> None:
             note="" if by.pk == user.pk else user.get_username(),
         )
         if was_on:
-            notices.tell_owner(user, "two_factor_off" if by.pk == user.pk else "two_factor_reset")
+            change = "two_factor_off" if by.pk == user.pk else "two_factor_reset"
+            notices.tell_owner(user, change, by=by)
 
 
 def two_factor_pending(user) -> bool:

@@ -109,7 +109,9 @@ def test_changing_the_password_checks_it_and_ends_the_other_sessions(world):
     assert attempt(Client(), "petugas.kesra", NEW_PASSWORD).status_code == 302
 
 
-def test_a_password_is_reset_by_mail_in_indonesian(world, smtp, settings):
+def test_a_password_is_reset_by_mail_in_indonesian(
+    world, smtp, settings, django_capture_on_commit_callbacks
+):
     settings.LENTERA_SITE_URL = "https://ppid.kalbarprov.go.id"
     world.officer.email = "petugas@kalbarprov.go.id"
     world.officer.save()
@@ -131,10 +133,15 @@ def test_a_password_is_reset_by_mail_in_indonesian(world, smtp, settings):
 
     form = visitor.get(link.group(1), follow=True)
     assert form.status_code == 200 and "Atur kata sandi baru" in form.content.decode()
-    done = visitor.post(
-        form.redirect_chain[-1][0], {"new_password1": NEW_PASSWORD, "new_password2": NEW_PASSWORD}
-    )
+    with django_capture_on_commit_callbacks(execute=True):
+        done = visitor.post(
+            form.redirect_chain[-1][0],
+            {"new_password1": NEW_PASSWORD, "new_password2": NEW_PASSWORD},
+        )
     assert done.status_code == 302
+    notice = smtp.messages[-1]  # the account's owner is told (accounts/notices.py)
+    assert notice["to"] == ["petugas@kalbarprov.go.id"]
+    assert "telah diatur lewat tautan yang dikirim ke alamat ini" in notice["body"]
     assert attempt(Client(), "petugas.kesra", NEW_PASSWORD).status_code == 302
     assert not logged_in(signed_in)  # the old session ended
     assert Verb.PASSWORD_RESET in verbs()

@@ -12,6 +12,7 @@ from django.utils import timezone
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from lentera.accounts import services
+from lentera.audit.models import ActivityEvent
 from lentera.testing import PASSWORD
 
 from .test_two_factor import totp
@@ -30,9 +31,9 @@ def mailed(world, settings):
     return world
 
 
-def signed_in(username: str) -> Client:
+def signed_in(username: str, password: str = PASSWORD) -> Client:
     client = Client(HTTP_ACCEPT_LANGUAGE="id")
-    response = client.post("/kantor/masuk/", {"username": username, "password": PASSWORD})
+    response = client.post("/kantor/masuk/", {"username": username, "password": password})
     assert response.status_code == 302
     return client
 
@@ -53,8 +54,8 @@ def test_an_app_set_up_with_a_stolen_password_is_told_to_the_owner(
         set_up_app(thief)
     assert [m["to"] for m in smtp.messages] == [["petugas@kalbarprov.go.id"]]
     mail = smtp.messages[0]
-    assert mail["subject"] == "Cara masuk akun Lentera Anda berubah"
-    assert "Login dua langkah diaktifkan untuk akun Anda" in mail["body"]
+    assert mail["subject"] == "Cara masuk ke akun Lentera Anda telah berubah"
+    assert "Login dua langkah telah diaktifkan untuk akun Anda" in mail["body"]
     assert "Nama pengguna: petugas.kesra" in mail["body"]
     assert re.search(r"Waktu: \d+ \w+ 20\d\d, \d\d:\d\d WIB", mail["body"]), mail["body"]
     assert "Lupa kata sandi?" in mail["body"]
@@ -77,8 +78,8 @@ def test_turning_it_off_and_a_superusers_reset_are_told(
         services.turn_off_two_factor(mailed.officer, by=admin)
     bodies = [m["body"] for m in smtp.messages]
     assert len(bodies) == 4, bodies
-    assert "Login dua langkah dinonaktifkan" in bodies[1]
-    assert "Superuser menghapus aplikasi autentikator akun Anda" in bodies[3]
+    assert "Login dua langkah telah dinonaktifkan" in bodies[1]
+    assert "Seorang superuser telah menghapus aplikasi autentikator" in bodies[3]
     assert not TOTPDevice.objects.filter(user=mailed.officer).exists()
 
 
@@ -92,7 +93,7 @@ def test_a_new_password_is_told_and_a_person_without_address_gets_nothing(
             signed_in(mailed.approver.username).post("/kantor/akun/sandi/", new).status_code == 302
         )
     assert [m["to"] for m in smtp.messages] == [["petugas@kalbarprov.go.id"]]
-    assert "Kata sandi akun Anda diganti." in smtp.messages[0]["body"]
+    assert "Kata sandi akun Anda telah diganti." in smtp.messages[0]["body"]
 
 
 def test_a_refused_notice_leaves_the_change_standing(
@@ -115,3 +116,60 @@ def test_a_change_rolled_back_sends_nothing(mailed, smtp, django_capture_on_comm
             services.password_changed(mailed.officer)
             raise RuntimeError("the request failed after the change")
     assert smtp.messages == []
+
+
+def test_a_superuser_in_english_tells_the_owner_in_the_bodys_language(
+    mailed, smtp, django_capture_on_commit_callbacks
+):
+    get_user_model().objects.create_superuser("admin", "", PASSWORD)
+    admin = Client(HTTP_ACCEPT_LANGUAGE="en")
+    admin.post("/kantor/masuk/", {"username": "admin", "password": PASSWORD})
+    url = f"/admin/auth/user/{mailed.officer.pk}/password/"
+    form = {"password1": NEW_PASSWORD, "password2": NEW_PASSWORD, "usable_password": "true"}
+    with django_capture_on_commit_callbacks(execute=True):
+        assert admin.post(url, form).status_code == 302
+        owner = signed_in("petugas.kesra", NEW_PASSWORD)
+        set_up_app(owner)
+        # Deleting the devices of the list: one mail a person.
+        changelist = "/admin/otp_totp/totpdevice/"
+        devices = TOTPDevice.objects.values_list("pk", flat=True)
+        chosen = {"action": "delete_selected", "_selected_action": list(devices), "post": "yes"}
+        assert admin.post(changelist, chosen).status_code == 302
+    subjects = [m["subject"] for m in smtp.messages]
+    assert subjects == ["Cara masuk ke akun Lentera Anda telah berubah"] * 3
+    bodies = [m["body"] for m in smtp.messages]
+    assert "Seorang superuser telah mengatur kata sandi baru" in bodies[0]
+    assert "Seorang superuser telah menghapus aplikasi autentikator" in bodies[2]
+    assert "admin" in ActivityEvent.objects.filter(note="petugas.kesra").values_list(
+        "actor__username", flat=True
+    )
+
+
+def test_a_person_working_in_english_is_told_in_english(
+    mailed, smtp, django_capture_on_commit_callbacks
+):
+    client = Client(HTTP_ACCEPT_LANGUAGE="en")
+    client.post("/kantor/masuk/", {"username": "petugas.kesra", "password": PASSWORD})
+    with django_capture_on_commit_callbacks(execute=True):
+        set_up_app(client)
+    mail = smtp.messages[0]
+    assert mail["subject"] == "Your Lentera account's sign-in changed"
+    assert "Two-factor login was turned on for your account" in mail["body"]
+    assert "Forgot your password?" in mail["body"]
+
+
+def test_a_mail_set_up_wrongly_breaks_neither_the_change_nor_the_page(
+    mailed, monkeypatch, django_capture_on_commit_callbacks
+):
+    def broken(*args, **kwargs):
+        raise ValueError("Invalid address; only PPID Kalbar could be parsed")
+
+    monkeypatch.setattr("lentera.mail.send_mail", broken)
+    client = signed_in("petugas.kesra")
+    with django_capture_on_commit_callbacks(execute=True):
+        page = client.get("/kantor/akun/2fa/").content.decode()
+        secret = re.search(r'<code class="token">([A-Z2-7]+)</code>', page)[1]
+        done = client.post("/kantor/akun/2fa/", {"code": totp(secret, timezone.now())})
+    assert done.status_code == 200
+    assert len(re.findall(r"<li><code>(\w+)</code></li>", done.content.decode())) == 10
+    assert TOTPDevice.objects.filter(user=mailed.officer, confirmed=True).exists()
