@@ -1,6 +1,6 @@
 """Accounts in the admin: login lockouts (lifted through accounts.services.unlock),
-API tokens and two-factor devices (deleted through the services), a password a
-superuser sets, each recorded."""
+API tokens and two-factor devices (deleted through the services), a password or an
+e-mail address a superuser sets, each recorded."""
 
 from axes.admin import AccessAttemptAdmin
 from axes.models import AccessAttempt
@@ -94,6 +94,13 @@ admin.site.unregister(get_user_model())
 
 @admin.register(get_user_model())
 class PersonAdmin(UserAdmin):
+    def save_model(self, request, obj, form, change) -> None:
+        """A changed e-mail address is recorded and the old address told."""
+        old = form.initial.get("email") or ""
+        super().save_model(request, obj, form, change)
+        if change and "email" in form.changed_data:
+            services.email_changed(obj, old, by=request.user)
+
     def user_change_password(self, request, id, form_url=""):
         """Django's form; a password set is recorded and its owner told."""
         response = super().user_change_password(request, id, form_url)

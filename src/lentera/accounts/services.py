@@ -94,6 +94,19 @@ def password_changed(user, *, by_mail: bool = False, by=None) -> None:
         notices.tell_owner(user, "password_by_mail" if by_mail else "password")
 
 
+def email_changed(user, old: str, *, by) -> None:
+    """Record that `by` changed `user`'s e-mail address from `old`; the old address is
+    told (the new one would receive the account's reset links from now on)."""
+    with transaction.atomic():
+        audit.record(
+            Verb.EMAIL_CHANGED,
+            actor=by,
+            note=user.get_username(),
+            changes={"email": [old, user.email]},
+        )
+        notices.tell_owner(user, "email", by=by, to=old)
+
+
 def end_sessions(user, *, keep: str | None = None) -> int:
     """Log `user` out of every browser but the session `keep`; returns how many ended.
 

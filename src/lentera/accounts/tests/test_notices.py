@@ -173,3 +173,32 @@ def test_a_mail_set_up_wrongly_breaks_neither_the_change_nor_the_page(
     assert done.status_code == 200
     assert len(re.findall(r"<li><code>(\w+)</code></li>", done.content.decode())) == 10
     assert TOTPDevice.objects.filter(user=mailed.officer, confirmed=True).exists()
+
+
+def test_an_address_changed_in_the_admin_is_told_at_the_old_one(
+    mailed, smtp, django_capture_on_commit_callbacks
+):
+    """Whoever moves an account's mail (and with it the reset links) elsewhere."""
+    get_user_model().objects.create_superuser("admin", "", PASSWORD)
+    admin = Client(HTTP_ACCEPT_LANGUAGE="en")
+    admin.post("/kantor/masuk/", {"username": "admin", "password": PASSWORD})
+    officer = mailed.officer
+    form = {
+        "username": officer.username,
+        "first_name": officer.first_name,
+        "last_name": officer.last_name,
+        "email": "pencuri@contoh.id",
+        "is_active": "on",
+        "date_joined_0": "2026-01-05",
+        "date_joined_1": "08:00:00",
+    }
+    url = f"/admin/auth/user/{officer.pk}/change/"
+    with django_capture_on_commit_callbacks(execute=True):
+        assert admin.post(url, form).status_code == 302
+        form["first_name"] = "Budi"  # a change of name alone: no mail
+        assert admin.post(url, form).status_code == 302
+    assert [m["to"] for m in smtp.messages] == [["petugas@kalbarprov.go.id"]]
+    assert "Alamat surel akun Anda telah diganti" in smtp.messages[0]["body"]
+    event = ActivityEvent.objects.get(verb="email_changed")
+    assert (event.actor.username, event.note) == ("admin", "petugas.kesra")
+    assert event.changes == {"email": ["petugas@kalbarprov.go.id", "pencuri@contoh.id"]}
