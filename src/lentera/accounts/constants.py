@@ -9,6 +9,7 @@ class Verb(models.TextChoices):
     UNLOCKED = "unlocked", _("lifted a login lockout")
     PASSWORD_CHANGED = "password_changed", _("changed their password")
     PASSWORD_RESET = "password_reset", _("reset their password by mail")
+    PASSWORD_SET = "password_set", _("set another person's password")
     EMAIL_CHANGED = "email_changed", _("changed an account's e-mail address")
     SESSIONS_ENDED = "sessions_ended", _("logged out everywhere")
     TOKEN_ISSUED = "token_issued", _("created an API token")

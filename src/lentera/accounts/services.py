@@ -87,7 +87,7 @@ def password_changed(user, *, by_mail: bool = False, by=None) -> None:
     or by a superuser `by` in the admin."""
     with transaction.atomic():
         if by is not None and by.pk != user.pk:
-            audit.record(Verb.PASSWORD_CHANGED, actor=by, note=user.get_username())
+            audit.record(Verb.PASSWORD_SET, actor=by, note=user.get_username())
             notices.tell_owner(user, "password_by_superuser", by=by)
             return
         audit.record(Verb.PASSWORD_RESET if by_mail else Verb.PASSWORD_CHANGED, actor=user)

@@ -1,6 +1,5 @@
 """Text extraction, OCR and thumbnails of stored soft copies, run as background jobs."""
 
-import contextlib
 import io
 import json
 import os
@@ -254,28 +253,32 @@ def test_the_servers_former_command_still_serves(tmp_path):
 
 def _waiting_copies(server: int, seconds: float = 10) -> list[int]:
     """The server's children, once one of them is a living process (not the finished
-    job's copy, a zombie until the next job reaps it)."""
+    job's copy, a zombie until the next job reaps it); fails when none comes."""
     deadline = time.monotonic() + seconds
     while True:
-        children = Path(f"/proc/{server}/task/{server}/children").read_text().split()
-        states = []
-        for child in children:
-            with contextlib.suppress(OSError):  # gone meanwhile
-                states.append(Path(f"/proc/{child}/stat").read_text().rsplit(")", 1)[1].split()[0])
-        if any(state != "Z" for state in states) or time.monotonic() > deadline:
-            return [int(child) for child in children]
+        children = [
+            int(child)
+            for child in Path(f"/proc/{server}/task/{server}/children").read_text().split()
+        ]
+        if any(_state(child) not in (None, "Z") for child in children):
+            return children
+        assert time.monotonic() < deadline, "no copy waits for the next job"
         time.sleep(0.01)
+
+
+def _state(pid: int) -> str | None:
+    """The process's state letter (R, S, Z...), None when it is gone."""
+    try:
+        return Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
+    except (FileNotFoundError, ProcessLookupError):
+        return None
 
 
 def _ends(pid: int) -> bool:
     """Whether process `pid` is gone (or a zombie) within a generous wait."""
     deadline = time.monotonic() + 30
     while time.monotonic() < deadline:
-        try:
-            state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
-        except (FileNotFoundError, ProcessLookupError):
-            return True
-        if state in ("Z", "X"):
+        if _state(pid) in (None, "Z", "X"):
             return True
         time.sleep(0.1)
     os.kill(pid, signal.SIGKILL)
