@@ -434,7 +434,7 @@ def test_an_extractor_stopped_from_outside_requeues_the_job_and_never_fails_the_
 def test_a_stop_that_reaches_the_new_server_too_requeues_its_first_job(world, item, monkeypatch):
     """systemd stopping a unit signals every process: the extraction server as well as
     its child, on the server's very first file."""
-    version = attach(world, item, corpus.text_pdf())
+    version = attach(world, item, corpus.long_text_pdf())  # still reading when stopped
     monkeypatch.setattr(extraction, "_servers", threading.local())  # a new server
 
     def stop_all(pid):
@@ -469,12 +469,16 @@ def test_a_worker_told_to_stop_mid_job_requeues_it_and_never_fails_the_file(
 ):
     """db_worker answers a second SIGTERM or Ctrl+C with sys.exit() from its signal
     handler, which raises in whatever the worker is waiting on: here, the extractor."""
-    version = attach(world, item, corpus.text_pdf())
+    # 100 pages: still being read when it is stopped (a one-page PDF could be done
+    # before the answer naming its extractor reached the worker, on a busy machine).
+    version = attach(world, item, corpus.long_text_pdf())
     jobs_before = DBTaskResult.objects.count()
+
+    stop = threading.Timer(0.2, os.kill, (os.getpid(), signal.SIGUSR1))
 
     def hang(pid):
         os.kill(pid, signal.SIGSTOP)  # cannot finish before the worker stops
-        threading.Timer(0.2, os.kill, (os.getpid(), signal.SIGUSR1)).start()
+        stop.start()
 
     hung = _on_start(monkeypatch, hang)
 
@@ -486,6 +490,7 @@ def test_a_worker_told_to_stop_mid_job_requeues_it_and_never_fails_the_file(
         with pytest.raises(SystemExit):
             extract_version(version.pk)
     finally:
+        stop.cancel()  # a job done too soon must fail this test, not kill the runner
         signal.signal(signal.SIGUSR1, previous)
     monkeypatch.undo()
     version.refresh_from_db()
